@@ -1,0 +1,73 @@
+# FA-GPT build. `make` builds build/fagpt; `make test`, `make bench`, `make run`; `make asan` builds the
+# sanitizer variant into build/asan/. Sources are found by folder: src/lib/<module>/*.c(c) make libfagpt.a,
+# src/cli/*.c the fagpt binary, tests/unit/test_*.c one test binary each.
+
+CC      ?= gcc
+CXX     ?= g++
+BUILD   ?= build
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CXXFLAGS?= $(OPT) -g
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+VERSION := 0.1.0
+ALLCFLAGS   = -std=c17 -D_GNU_SOURCE -DFAGPT_VERSION=\"$(VERSION)\" $(WARN) -Isrc/lib -MMD -MP $(CFLAGS) $(SAN)
+ALLCXXFLAGS = -std=c++17 $(WARN) -Isrc/lib -MMD -MP $(CXXFLAGS) $(SAN)
+MUPDF_LIBS  := -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz
+EXTRA_LIBS  := $(shell cat $(wildcard src/lib/*/LIBS) 2>/dev/null)
+LDLIBS  := $(MUPDF_LIBS) -lsqlite3 $(EXTRA_LIBS) -lstdc++ -lpthread -lm
+
+LIB_C   := $(sort $(wildcard src/lib/*/*.c))
+LIB_CXX := $(sort $(wildcard src/lib/*/*.cc))
+CLI_C   := $(sort $(wildcard src/cli/*.c))
+TEST_C  := $(sort $(wildcard tests/unit/test_*.c))
+LIB_O   := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+CLI_O   := $(CLI_C:%.c=$(BUILD)/%.o)
+TESTS   := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
+DEPS_OK := $(BUILD)/.deps-ok
+
+.PHONY: all test unit asan bench run clean deps
+all: $(BUILD)/fagpt
+
+# Installs missing Debian packages once per build folder (scripts/install-deps is a no-op when all are present).
+$(DEPS_OK): scripts/deps.txt scripts/install-deps
+	@scripts/install-deps --check 2>/dev/null || scripts/install-deps
+	@mkdir -p $(BUILD) && touch $@
+deps: $(DEPS_OK)
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+$(BUILD)/%.o: %.cc | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALLCXXFLAGS) -c $< -o $@
+
+$(BUILD)/libfagpt.a: $(LIB_O)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fagpt: $(CLI_O) $(BUILD)/libfagpt.a
+	$(CC) $(SAN) -o $@ $(CLI_O) $(BUILD)/libfagpt.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libfagpt.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $< $(BUILD)/libfagpt.a $(LDLIBS)
+
+unit: $(TESTS)
+
+asan:
+	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all unit
+
+# Every test: unit tests (plain and under ASan/UBSan), then the integration scripts over the real corpus.
+test: all unit asan
+	@tests/run-all.sh
+
+bench: all
+	@bench/run.sh
+
+run: all
+	@scripts/run-sample.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_O:.o=.d) $(CLI_O:.o=.d)

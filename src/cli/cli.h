@@ -1,0 +1,43 @@
+/*
+ * cli.h - what every `fagpt` subcommand shares: the context (data folder, --json), option parsing of the common
+ * flags, and printing errors the same way everywhere.
+ *
+ * A subcommand is `int cmd_NAME(cli_ctx *c, int argc, char **argv)` listed in commands.def; argv[0] is its name.
+ * It returns the exit status: 0 success, 1 usage or user error, 2 when some inputs failed and the rest succeeded.
+ */
+#ifndef FAGPT_CLI_H
+#define FAGPT_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/core.h"
+
+enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_PARTIAL = 2 };
+
+typedef struct cli_ctx {
+    const char *home;  /* --home or FAGPT_HOME or ~/.local/share/fagpt; resolved by cli_home() */
+    bool json;         /* --json */
+    bool tty;          /* stdout and stderr are terminals: progress and colour allowed */
+} cli_ctx;
+
+/* Long options every subcommand accepts; append to a subcommand's own `struct option` table. */
+#define CLI_COMMON_LONGOPTS \
+    {"json", no_argument, 0, 'J'}, {"home", required_argument, 0, 'H'}, {"help", no_argument, 0, 'h'}
+
+/* Handles -J/-H/-h; returns 1 when handled, 0 when opt is not a common option, and -1 after printing help. */
+int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage);
+
+/* The data folder, created if needed; NULL after printing an error. */
+const char *cli_home(cli_ctx *c);
+
+/* Prints "fagpt: message" to stderr (or a JSON error object on stdout with --json). Returns EXIT_USER. */
+int cli_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define X(name, summary) int cmd_##name(cli_ctx *c, int argc, char **argv);
+#include "commands.def"
+#undef X
+
+#endif

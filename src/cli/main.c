@@ -1,0 +1,63 @@
+/* main.c - the fagpt command: global options, then dispatch to the subcommand named on the command line. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name, *summary;
+    int (*run)(cli_ctx *, int, char **);
+} commands[] = {
+#define X(name, summary) {#name, summary, cmd_##name},
+#include "commands.def"
+#undef X
+    {NULL, NULL, NULL}};
+
+static void usage(FILE *out)
+{
+    fputs("usage: fagpt [--home DIR] [--json] COMMAND [ARGS...]\n\n"
+          "FA-GPT: a local assistant for field artillery and fire support.\n\ncommands:\n", out);
+    for (size_t i = 0; commands[i].name; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun `fagpt COMMAND --help` for a command's options.\n"
+          "Data folder: --home DIR, else $FAGPT_HOME, else ~/.local/share/fagpt.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx c = {0};
+    c.tty = isatty(1) && isatty(2);
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            c.json = true;
+        } else if (!strcmp(argv[i], "--home") && i + 1 < argc) {
+            c.home = argv[++i];
+        } else if (!strncmp(argv[i], "--home=", 7)) {
+            c.home = argv[i] + 7;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "--version")) {
+            puts("fagpt " FAGPT_VERSION);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "fagpt: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return EXIT_USER;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USER;
+    }
+    for (size_t k = 0; commands[k].name; k++)
+        if (!strcmp(argv[i], commands[k].name)) {
+            optind = 1;
+            return commands[k].run(&c, argc - i, argv + i);
+        }
+    fprintf(stderr, "fagpt: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return EXIT_USER;
+}
