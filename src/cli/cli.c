@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "store/store.h"
 
 int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage)
 {
@@ -72,4 +73,18 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     va_end(ap);
     fputs(usage, stderr);
     return EXIT_USER;
+}
+
+struct store *cli_store(cli_ctx *c)
+{
+    const char *home = cli_home(c);
+    if (!home)
+        return NULL;
+    char *path = xasprintf("%s/library.db", home);
+    fa_err e;
+    store *s = store_open(path, &e);
+    free(path);
+    if (!s)
+        cli_error(c, "%s", e.msg);
+    return s;
 }

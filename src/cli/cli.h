@@ -32,6 +32,10 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage);
 /* The data folder, created if needed; NULL after printing an error. */
 const char *cli_home(cli_ctx *c);
 
+/* Opens the library database in the data folder; NULL after printing an error. */
+struct store;
+struct store *cli_store(cli_ctx *c);
+
 /* Prints "fagpt: message" to stderr (or a JSON error object on stdout with --json). Returns EXIT_USER. */
 int cli_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -57,6 +57,9 @@ void sb_free(strbuf *b);
         (vec).v[(vec).n++] = (item); \
     } while (0)
 
+typedef VEC(char *) str_vec;
+void str_vec_free(str_vec *v);
+
 /* Reads a whole file; returns NULL and fills e on failure. *len may be NULL. */
 char *fa_read_file(const char *path, size_t *len, fa_err *e);
 /* SHA-256 of a file as 64 hex characters into out[65]. */

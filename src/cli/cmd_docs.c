@@ -1,0 +1,193 @@
+/* cmd_docs.c - `fagpt docs`, `fagpt rm DOC` and `fagpt quarantine`: what the library holds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/json.h"
+#include "store/store.h"
+
+static const char docs_usage[] =
+    "usage: fagpt docs [--json]\n"
+    "  Lists the documents in the library: id, publication, title, date, pages, chunks, status, file.\n";
+static const char rm_usage[] =
+    "usage: fagpt rm [--json] DOC...\n"
+    "  Removes documents from the library. DOC is a document id, a file name or a publication id (\"ADP 3-19\").\n";
+static const char quarantine_usage[] =
+    "usage: fagpt quarantine [--json]\n"
+    "  Lists the files that could not be ingested, with the reason and what to do. `fagpt retry` tries again.\n";
+
+static int parse_common(cli_ctx *c, int argc, char **argv, const char *usage)
+{
+    static const struct option opts[] = {CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int handled = cli_common_opt(c, opt, optarg, usage);
+        if (handled < 0)
+            return -1;
+        if (!handled)
+            return cli_usage_error(usage, "unknown option"), -2;
+    }
+    return 0;
+}
+
+static void doc_json(strbuf *b, const store_doc *d)
+{
+    sb_addf(b, "{\"id\": %lld, \"doc\": ", d->id);
+    json_str(b, d->file_name);
+    sb_add(b, ", \"publication\": ");
+    json_str(b, d->publication);
+    sb_add(b, ", \"title\": ");
+    json_str(b, d->title);
+    sb_add(b, ", \"date\": ");
+    json_str(b, d->date);
+    sb_addf(b, ", \"pages\": %d, \"chunks\": %d, \"status\": ", d->pages, d->chunks);
+    json_str(b, d->status);
+    sb_add(b, ", \"path\": ");
+    json_str(b, d->path);
+    sb_add(b, ", \"sha256\": ");
+    json_str(b, d->sha256);
+    sb_add(b, ", \"distribution\": ");
+    json_str(b, d->distribution);
+    sb_add(b, ", \"supersedes\": ");
+    json_str(b, d->supersedes);
+    sb_add(b, ", \"ingested_at\": ");
+    json_str(b, d->ingested_at);
+    sb_addc(b, '}');
+}
+
+int cmd_docs(cli_ctx *c, int argc, char **argv)
+{
+    int p = parse_common(c, argc, argv, docs_usage);
+    if (p == -1)
+        return EXIT_OK;
+    if (p)
+        return EXIT_USER;
+    if (optind < argc)
+        return cli_usage_error(docs_usage, "docs takes no arguments");
+    store *s = cli_store(c);
+    if (!s)
+        return EXIT_USER;
+    store_docs docs = {0};
+    fa_err e;
+    if (store_list_documents(s, &docs, &e) != 0) {
+        store_close(s);
+        return cli_error(c, "%s", e.msg);
+    }
+    if (c->json) {
+        strbuf b = {0};
+        sb_addc(&b, '[');
+        for (size_t i = 0; i < docs.n; i++) {
+            sb_add(&b, i ? ",\n " : "");
+            doc_json(&b, &docs.v[i]);
+        }
+        sb_add(&b, "]\n");
+        fputs(b.s, stdout);
+        sb_free(&b);
+    } else if (docs.n == 0) {
+        puts("The library is empty. Add PDFs with `fagpt ingest FILE_OR_FOLDER`.");
+    } else {
+        printf("%4s  %-12s %-34s %-18s %5s %6s  %-6s %s\n", "ID", "PUBLICATION", "TITLE", "DATE", "PAGES", "CHUNKS",
+               "STATUS", "FILE");
+        for (size_t i = 0; i < docs.n; i++) {
+            const store_doc *d = &docs.v[i];
+            printf("%4lld  %-12s %-34.34s %-18s %5d %6d  %-6s %s\n", d->id, d->publication ? d->publication : "-",
+                   d->title ? d->title : "-", d->date ? d->date : "-", d->pages, d->chunks, d->status, d->file_name);
+        }
+    }
+    store_docs_free(&docs);
+    store_close(s);
+    return EXIT_OK;
+}
+
+int cmd_rm(cli_ctx *c, int argc, char **argv)
+{
+    int p = parse_common(c, argc, argv, rm_usage);
+    if (p == -1)
+        return EXIT_OK;
+    if (p)
+        return EXIT_USER;
+    if (optind >= argc)
+        return cli_usage_error(rm_usage, "name the document to remove (id, file name or publication id)");
+    store *s = cli_store(c);
+    if (!s)
+        return EXIT_USER;
+    int removed = 0, missing = 0;
+    strbuf out = {0};
+    sb_addc(&out, '[');
+    for (int i = optind; i < argc; i++) {
+        store_doc d;
+        fa_err e;
+        int found = store_find_doc(s, argv[i], &d, &e);
+        if (found <= 0) {
+            missing++;
+            if (found < 0)
+                fprintf(stderr, "fagpt: %s\n", e.msg);
+            else
+                fprintf(stderr, "fagpt: no document '%s' in the library (see `fagpt docs`)\n", argv[i]);
+            continue;
+        }
+        if (store_delete_document(s, d.id, &e) != 0) {
+            fprintf(stderr, "fagpt: %s\n", e.msg);
+            missing++;
+        } else {
+            removed++;
+            if (c->json) {
+                sb_addf(&out, "%s{\"removed\": %lld, \"doc\": ", removed > 1 ? ", " : "", d.id);
+                json_str(&out, d.file_name);
+                sb_addc(&out, '}');
+            } else {
+                printf("removed %lld %s (%s)\n", d.id, d.file_name, d.publication ? d.publication : "no publication id");
+            }
+        }
+        store_doc_free(&d);
+    }
+    sb_add(&out, "]\n");
+    if (c->json)
+        fputs(out.s, stdout);
+    sb_free(&out);
+    store_close(s);
+    return missing == 0 ? EXIT_OK : removed ? EXIT_PARTIAL : EXIT_USER;
+}
+
+int cmd_quarantine(cli_ctx *c, int argc, char **argv)
+{
+    int p = parse_common(c, argc, argv, quarantine_usage);
+    if (p == -1)
+        return EXIT_OK;
+    if (p)
+        return EXIT_USER;
+    store *s = cli_store(c);
+    if (!s)
+        return EXIT_USER;
+    store_quarantine_list q = {0};
+    fa_err e;
+    if (store_quarantine_list_all(s, &q, &e) != 0) {
+        store_close(s);
+        return cli_error(c, "%s", e.msg);
+    }
+    if (c->json) {
+        strbuf b = {0};
+        sb_addc(&b, '[');
+        for (size_t i = 0; i < q.n; i++) {
+            sb_add(&b, i ? ",\n {\"path\": " : "{\"path\": ");
+            json_str(&b, q.v[i].path);
+            sb_add(&b, ", \"reason\": ");
+            json_str(&b, q.v[i].reason);
+            sb_add(&b, ", \"at\": ");
+            json_str(&b, q.v[i].at);
+            sb_addc(&b, '}');
+        }
+        sb_add(&b, "]\n");
+        fputs(b.s, stdout);
+        sb_free(&b);
+    } else if (q.n == 0) {
+        puts("The quarantine is empty.");
+    } else {
+        for (size_t i = 0; i < q.n; i++)
+            printf("%s\n    %s\n", q.v[i].path, q.v[i].reason);
+        puts("Fix or replace the files, then run `fagpt retry`.");
+    }
+    store_quarantine_list_free(&q);
+    store_close(s);
+    return EXIT_OK;
+}

@@ -1,0 +1,128 @@
+/* cmd_ingest.c - `fagpt ingest [--workers N] PATH...` and `fagpt retry`: add files or folders to the library. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/json.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+static const char ingest_usage[] =
+    "usage: fagpt ingest [--workers N] [--json] PATH...\n"
+    "  Adds PDF files, or every PDF under the folders given (recursively), to the library.\n"
+    "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
+    "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
+    "  --workers N   parse N files at a time (default: one per CPU core)\n"
+    "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
+    "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
+
+static const char retry_usage[] =
+    "usage: fagpt retry [--workers N] [--json]\n"
+    "  Ingests the quarantined files again (after you have fixed or replaced them).\n";
+
+static void show_progress(const ingest_progress *p, void *arg)
+{
+    double rate = p->elapsed_s > 0 ? (double)p->pages_done / p->elapsed_s : 0;
+    double eta = p->bytes_done > 0 ? p->elapsed_s * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done : 0;
+    int width = 24, filled = p->files_total ? width * p->files_done / p->files_total : width;
+    fprintf(stderr, "\r[%.*s%*s] files %d/%d  pages %lld  %.0f pages/s  ETA %.0fs   ", filled,
+            "########################", width - filled, "", p->files_done, p->files_total, p->pages_done, rate, eta);
+    if (p->files_done == p->files_total)
+        fputc('\n', stderr);
+}
+
+static int report(cli_ctx *c, ingest_results *r, int failed)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        ingest_result *x = &r->v[i];
+        if (c->json) {
+            strbuf b = {0};
+            sb_add(&b, "{\"path\": ");
+            json_str(&b, x->path);
+            sb_add(&b, ", \"status\": ");
+            json_str(&b, x->status);
+            sb_add(&b, ", \"doc\": ");
+            json_str(&b, x->doc);
+            sb_addf(&b, ", \"doc_id\": %lld, \"pages\": %d, \"chunks\": %d, \"reason\": ", x->doc_id, x->pages,
+                    x->chunks);
+            json_str(&b, x->reason);
+            sb_add(&b, "}\n");
+            fputs(b.s, stdout);
+            sb_free(&b);
+        } else if (x->reason) {
+            printf("%-11s %s: %s\n", x->status, x->path, x->reason);
+        } else {
+            printf("%-11s %s (%d pages, %d chunks)\n", x->status, x->path, x->pages, x->chunks);
+        }
+    }
+    if (!c->json && r->n > 1)
+        printf("%zu files: %zu added or unchanged, %d quarantined\n", r->n, r->n - (size_t)failed, failed);
+    if (failed == 0)
+        return EXIT_OK;
+    return (size_t)failed == r->n ? EXIT_USER : EXIT_PARTIAL;
+}
+
+static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
+{
+    static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    const char *usage = retry ? retry_usage : ingest_usage;
+    int workers = 0, opt;
+    while ((opt = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+        int handled = cli_common_opt(c, opt, optarg, usage);
+        if (handled < 0)
+            return EXIT_OK;
+        if (handled)
+            continue;
+        if (opt == 'w') {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 256)
+                return cli_usage_error(usage, "--workers wants a number from 1 to 256, not '%s'", optarg);
+            workers = (int)n;
+        } else {
+            return cli_usage_error(usage, "unknown option");
+        }
+    }
+    if (!retry && optind >= argc)
+        return cli_usage_error(usage, "name at least one PDF file or folder");
+    if (retry && optind < argc)
+        return cli_usage_error(usage, "retry takes no file names; it retries the quarantine");
+    store *s = cli_store(c);
+    if (!s)
+        return EXIT_USER;
+    str_vec files = {0};
+    if (retry) {
+        store_quarantine_list q = {0};
+        fa_err e;
+        if (store_quarantine_list_all(s, &q, &e) != 0) {
+            store_close(s);
+            return cli_error(c, "%s", e.msg);
+        }
+        for (size_t i = 0; i < q.n; i++)
+            VEC_PUSH(files, xstrdup(q.v[i].path));
+        store_quarantine_list_free(&q);
+        if (files.n == 0) {
+            if (!c->json)
+                puts("The quarantine is empty: nothing to retry.");
+            store_close(s);
+            return EXIT_OK;
+        }
+    } else {
+        ingest_expand_paths(argv + optind, argc - optind, &files);
+        if (files.n == 0) {
+            store_close(s);
+            str_vec_free(&files);
+            return cli_error(c, "no PDF files found under the folders given");
+        }
+    }
+    ingest_results r = {0};
+    int failed = ingest_run(s, &files, workers, c->tty && !c->json ? show_progress : NULL, NULL, &r);
+    int rc = report(c, &r, failed);
+    ingest_results_free(&r);
+    str_vec_free(&files);
+    store_close(s);
+    return rc;
+}
+
+int cmd_ingest(cli_ctx *c, int argc, char **argv) { return run_ingest(c, argc, argv, false); }
+int cmd_retry(cli_ctx *c, int argc, char **argv) { return run_ingest(c, argc, argv, true); }

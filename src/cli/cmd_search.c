@@ -1,0 +1,211 @@
+/* cmd_search.c - `fagpt search [-k N] QUERY` and `fagpt ask [QUESTION]`: passages and cited answers. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "answer/answer.h"
+#include "cli.h"
+#include "core/json.h"
+#include "search/search.h"
+#include "store/store.h"
+
+static const char search_usage[] =
+    "usage: fagpt search [-k N] [--json] QUERY...\n"
+    "  Shows the library's passages that best match the query, with publication, paragraph and printed page.\n"
+    "  -k N    number of results (default 5, at most 100)\n";
+static const char ask_usage[] =
+    "usage: fagpt ask [--json] [QUESTION...]\n"
+    "  Answers a question from the library with citations (publication, paragraph, printed page).\n"
+    "  With no question, asks interactively: one question per line, an empty line or Ctrl-D ends.\n"
+    "  Without a model server the answer quotes the passages that answer it; when the library does not\n"
+    "  hold the answer, it says so (\"found\": false).\n";
+
+static char *join_args(int argc, char **argv)
+{
+    strbuf b = {0};
+    for (int i = 0; i < argc; i++)
+        sb_addf(&b, "%s%s", i ? " " : "", argv[i]);
+    return sb_take(&b);
+}
+
+static void hit_json(strbuf *b, const store_hit *h)
+{
+    sb_add(b, "{\"doc\": ");
+    json_str(b, h->doc);
+    sb_add(b, ", \"publication\": ");
+    json_str(b, h->publication);
+    sb_add(b, ", \"title\": ");
+    json_str(b, h->title);
+    sb_addf(b, ", \"page\": %d, \"page_end\": %d, \"page_label\": ", h->page, h->page_end);
+    json_str(b, h->page_label);
+    sb_add(b, ", \"page_label_end\": ");
+    json_str(b, h->page_label_end);
+    sb_add(b, ", \"section\": ");
+    json_str(b, h->section);
+    sb_add(b, ", \"paragraph\": ");
+    json_str(b, h->paragraph);
+    sb_addf(b, ", \"score\": %.4f, \"text\": ", h->score);
+    json_str(b, h->text);
+    sb_add(b, ", \"boxes\": ");
+    sb_add(b, h->boxes ? h->boxes : "[]");
+    sb_addc(b, '}');
+}
+
+int cmd_search(cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"k", required_argument, 0, 'k'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    int k = 5, opt;
+    while ((opt = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
+        int handled = cli_common_opt(c, opt, optarg, search_usage);
+        if (handled < 0)
+            return EXIT_OK;
+        if (handled)
+            continue;
+        if (opt != 'k')
+            return cli_usage_error(search_usage, "unknown option");
+        char *end;
+        long n = strtol(optarg, &end, 10);
+        if (*end || n < 1 || n > 100)
+            return cli_usage_error(search_usage, "-k wants a number from 1 to 100, not '%s'", optarg);
+        k = (int)n;
+    }
+    if (optind >= argc)
+        return cli_usage_error(search_usage, "give a query, e.g. fagpt search clearance of fires");
+    char *text = join_args(argc - optind, argv + optind);
+    store *s = cli_store(c);
+    if (!s) {
+        free(text);
+        return EXIT_USER;
+    }
+    fa_err e;
+    search_query q;
+    int rc = EXIT_OK;
+    if (search_prepare(s, text, &q, &e) != 0) {
+        rc = cli_error(c, "%s", e.msg);
+    } else {
+        store_hits hits = {0};
+        if (search_run(s, &q, k, &hits, &e) != 0) {
+            rc = cli_error(c, "%s", e.msg);
+        } else if (c->json) {
+            strbuf b = {0};
+            sb_add(&b, "{\"query\": ");
+            json_str(&b, q.text);
+            sb_add(&b, ", \"results\": [");
+            for (size_t i = 0; i < hits.n; i++) {
+                sb_add(&b, i ? ",\n  " : "\n  ");
+                hit_json(&b, &hits.v[i]);
+            }
+            sb_add(&b, "]}\n");
+            fputs(b.s, stdout);
+            sb_free(&b);
+        } else {
+            if (hits.n == 0)
+                puts("No passage matches. Try other words, or check `fagpt docs` for what the library holds.");
+            for (size_t i = 0; i < hits.n; i++) {
+                const store_hit *h = &hits.v[i];
+                char *cite = answer_cite(h->publication, h->doc, h->paragraph, h->page_label, h->page);
+                printf("[%zu] %s  (%s)\n", i + 1, cite, h->section ? h->section : "");
+                printf("    %.400s%s\n\n", h->text, strlen(h->text) > 400 ? "..." : "");
+                free(cite);
+            }
+        }
+        store_hits_free(&hits);
+        search_query_free(&q);
+    }
+    free(text);
+    store_close(s);
+    return rc;
+}
+
+static int ask_one(cli_ctx *c, store *s, const char *question)
+{
+    answer a;
+    fa_err e;
+    if (answer_extractive(s, question, &a, &e) != 0)
+        return cli_error(c, "%s", e.msg);
+    if (c->json) {
+        strbuf b = {0};
+        sb_add(&b, "{\"question\": ");
+        json_str(&b, a.question);
+        sb_add(&b, ", \"answer\": ");
+        json_str(&b, a.text);
+        sb_add(&b, ", \"mode\": ");
+        json_str(&b, a.mode);
+        sb_addf(&b, ", \"found\": %s, \"citations\": [", a.found ? "true" : "false");
+        for (size_t i = 0; i < a.citations.n; i++) {
+            const answer_citation *ci = &a.citations.v[i];
+            sb_addf(&b, "%s{\"n\": %d, \"doc\": ", i ? ", " : "", ci->n);
+            json_str(&b, ci->doc);
+            sb_add(&b, ", \"publication\": ");
+            json_str(&b, ci->publication);
+            sb_addf(&b, ", \"page\": %d, \"page_label\": ", ci->page);
+            json_str(&b, ci->page_label);
+            sb_add(&b, ", \"paragraph\": ");
+            json_str(&b, ci->paragraph);
+            sb_add(&b, ", \"quote\": ");
+            json_str(&b, ci->quote);
+            sb_addc(&b, '}');
+        }
+        sb_add(&b, "]}\n");
+        fputs(b.s, stdout);
+        sb_free(&b);
+    } else {
+        printf("%s\n", a.text);
+        if (a.citations.n)
+            puts("");
+        for (size_t i = 0; i < a.citations.n; i++) {
+            const answer_citation *ci = &a.citations.v[i];
+            char *cite = answer_cite(ci->publication, ci->doc, ci->paragraph, ci->page_label, ci->page);
+            printf("[%d] %s  (%s)\n", ci->n, cite, ci->doc);
+            free(cite);
+        }
+    }
+    fflush(stdout);
+    answer_free(&a);
+    return EXIT_OK;
+}
+
+int cmd_ask(cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int handled = cli_common_opt(c, opt, optarg, ask_usage);
+        if (handled < 0)
+            return EXIT_OK;
+        if (!handled)
+            return cli_usage_error(ask_usage, "unknown option");
+    }
+    store *s = cli_store(c);
+    if (!s)
+        return EXIT_USER;
+    int rc = EXIT_OK;
+    if (optind < argc) {
+        char *q = join_args(argc - optind, argv + optind);
+        rc = ask_one(c, s, q);
+        free(q);
+    } else {
+        bool tty = isatty(0);
+        if (tty)
+            fputs("Ask about the library (empty line or Ctrl-D to quit).\n", stderr);
+        char *line = NULL;
+        size_t cap = 0;
+        for (;;) {
+            if (tty)
+                fputs("\n> ", stderr);
+            ssize_t n = getline(&line, &cap, stdin);
+            if (n < 0)
+                break;
+            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+                line[--n] = 0;
+            if (n == 0 && tty)
+                break;
+            if (n == 0)
+                continue;
+            ask_one(c, s, line);
+        }
+        free(line);
+    }
+    store_close(s);
+    return rc;
+}

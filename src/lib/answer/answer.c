@@ -1,0 +1,161 @@
+/* answer.c - extractive, cited answers over the search results (see answer.h). */
+#include "answer.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+
+#define PASSAGES 6
+#define MAX_QUOTES 3
+/* A passage must hold this share of the question's weight for the library to be said to answer it. */
+#define FOUND_COVERAGE 0.6
+
+char *answer_cite(const char *publication, const char *doc, const char *paragraph, const char *label, int page)
+{
+    strbuf b = {0};
+    sb_add(&b, publication && *publication ? publication : doc);
+    if (paragraph && *paragraph)
+        sb_addf(&b, ", para %s", paragraph);
+    if (label && *label)
+        sb_addf(&b, ", p. %s", label);
+    else
+        sb_addf(&b, ", PDF p. %d", page);
+    return sb_take(&b);
+}
+
+typedef struct {
+    const char *start;
+    size_t len;
+    double score;
+    size_t hit;
+} sentence;
+
+typedef VEC(sentence) sentences;
+
+/* Splits at ". " followed by a capital or digit, and at new lines (list items are their own sentences). */
+static void split_sentences(const char *t, size_t hit, sentences *out)
+{
+    const char *s = t;
+    for (const char *p = t;; p++) {
+        bool end = !*p || *p == '\n' ||
+                   ((p[0] == '.' || p[0] == '?' || p[0] == '!') && p[1] == ' ' &&
+                    (isupper((unsigned char)p[2]) || isdigit((unsigned char)p[2]) || p[2] == '(') &&
+                    !(p - t >= 2 && (isupper((unsigned char)p[-1]) && (p - t < 2 || !isalpha((unsigned char)p[-2])))));
+        if (end) {
+            const char *e = (*p == '.' || *p == '?' || *p == '!') ? p + 1 : p;
+            while (s < e && isspace((unsigned char)*s))
+                s++;
+            if (e - s >= 20) {
+                sentence x = {s, (size_t)(e - s), 0, hit};
+                VEC_PUSH(*out, x);
+            }
+            if (!*p)
+                break;
+            s = p + 1;
+        }
+    }
+}
+
+int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    search_query q;
+    if (search_prepare(s, question, &q, e) != 0)
+        return -1;
+    store_hits hits = {0};
+    if (search_run(s, &q, PASSAGES, &hits, e) != 0) {
+        search_query_free(&q);
+        return -1;
+    }
+    out->question = xstrdup(q.text);
+    out->mode = "extractive";
+    double best_cov = 0;
+    for (size_t i = 0; i < hits.n; i++) {
+        char *both = xasprintf("%s\n%s", hits.v[i].section ? hits.v[i].section : "", hits.v[i].text);
+        double c = search_coverage(s, &q, both);
+        free(both);
+        if (c > best_cov)
+            best_cov = c;
+    }
+    out->found = hits.n > 0 && best_cov >= FOUND_COVERAGE;
+    if (!out->found) {
+        out->text = xstrdup("The library does not appear to answer this question: no passage covers enough of it. "
+                            "Try other words, or add the publication that covers it with `fagpt ingest`.");
+        store_hits_free(&hits);
+        search_query_free(&q);
+        return 0;
+    }
+    sentences sents = {0};
+    for (size_t i = 0; i < hits.n && i < 3; i++)
+        split_sentences(hits.v[i].text, i, &sents);
+    for (size_t i = 0; i < sents.n; i++) {
+        char *t = xstrndup(sents.v[i].start, sents.v[i].len);
+        /* Coverage of the question, with a small preference for higher-ranked passages and earlier sentences. */
+        sents.v[i].score = search_coverage(s, &q, t) + 0.1 * hits.v[sents.v[i].hit].score - 0.02 * (double)i / 10;
+        free(t);
+    }
+    strbuf b = {0};
+    bool *used = xcalloc(sents.n ? sents.n : 1, sizeof *used);
+    int per_hit[PASSAGES] = {0};
+    double first = -1;
+    for (int k = 0; k < MAX_QUOTES; k++) {
+        size_t best = sents.n;
+        for (size_t i = 0; i < sents.n; i++)
+            if (!used[i] && per_hit[sents.v[i].hit] < 2 && (best == sents.n || sents.v[i].score > sents.v[best].score))
+                best = i;
+        if (best == sents.n || (first >= 0 && sents.v[best].score < 0.6 * first))
+            break;
+        if (first < 0)
+            first = sents.v[best].score;
+        used[best] = true;
+        per_hit[sents.v[best].hit]++;
+        const store_hit *h = &hits.v[sents.v[best].hit];
+        /* One citation number per passage. */
+        int n = 0;
+        for (size_t c = 0; c < out->citations.n; c++)
+            if (!strcmp(out->citations.v[c].doc, h->doc) && out->citations.v[c].page == h->page &&
+                out->citations.v[c].quote && strstr(h->text, out->citations.v[c].quote))
+                n = out->citations.v[c].n;
+        char *quote = xstrndup(sents.v[best].start, sents.v[best].len);
+        if (!n) {
+            answer_citation c = {0};
+            c.n = n = (int)out->citations.n + 1;
+            c.doc = xstrdup(h->doc);
+            c.publication = h->publication ? xstrdup(h->publication) : NULL;
+            c.page = h->page;
+            c.page_label = h->page_label ? xstrdup(h->page_label) : NULL;
+            c.paragraph = h->paragraph ? xstrdup(h->paragraph) : NULL;
+            c.section = h->section ? xstrdup(h->section) : NULL;
+            c.quote = xstrdup(quote);
+            VEC_PUSH(out->citations, c);
+        }
+        sb_addf(&b, "%s\"%s\" [%d]", b.len ? "\n" : "", quote, n);
+        free(quote);
+    }
+    free(used);
+    free(sents.v);
+    out->text = sb_take(&b);
+    store_hits_free(&hits);
+    search_query_free(&q);
+    return 0;
+}
+
+void answer_free(answer *a)
+{
+    for (size_t i = 0; i < a->citations.n; i++) {
+        answer_citation *c = &a->citations.v[i];
+        free(c->doc);
+        free(c->publication);
+        free(c->page_label);
+        free(c->paragraph);
+        free(c->quote);
+        free(c->section);
+    }
+    free(a->citations.v);
+    free(a->question);
+    free(a->text);
+    memset(a, 0, sizeof *a);
+}

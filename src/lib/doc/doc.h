@@ -1,0 +1,116 @@
+/*
+ * doc.h - from a PDF file to structured, citable chunks.
+ *
+ * The pipeline, each stage testable alone:
+ *
+ *   doc_extract()   MuPDF text extraction: pages of lines with boxes, font size and weight (pdf.c)
+ *   doc_analyze()   running headers/footers removed, printed page labels, reading order, headings and the
+ *                   section path, Army paragraph numbers, cover metadata, glossary and acronyms (layout.c, meta.c,
+ *                   terms.c)
+ *   doc_make_chunks() structure-aware chunks: never across a chapter, bounded size, with section, paragraph,
+ *                   page span, printed labels and the text boxes on the page (chunk.c)
+ *
+ * Usage:
+ *     doc_document *d;
+ *     if (doc_extract(path, &d, &err) != 0) -> err.msg says what is wrong with the file and what to do
+ *     doc_analyze(d);
+ *     doc_chunks ch = {0}; doc_make_chunks(d, &ch);
+ *     ... store them ...
+ *     doc_chunks_free(&ch); doc_free(d);
+ *
+ * Each call is independent of every other: threads may extract different files at the same time.
+ * Pages are 0-based inside this module; the store and the JSON contract use 1-based page numbers.
+ */
+#ifndef FAGPT_DOC_H
+#define FAGPT_DOC_H
+
+#include "core/core.h"
+
+typedef struct doc_box {
+    int page;
+    float x0, y0, x1, y1;
+} doc_box;
+
+typedef struct doc_line {
+    char *text;
+    doc_box box;
+    float size;       /* dominant font size (points) */
+    bool bold;
+    int block;        /* MuPDF block index on the page */
+    bool dropped;     /* running header/footer, page label, margin line number, contents leader */
+} doc_line;
+
+typedef struct doc_page {
+    float width, height;
+    char *label;      /* printed page label ("2-5", "iv", "Glossary-2", "21"), NULL when none was found */
+    doc_line *lines;
+    size_t nlines;
+} doc_page;
+
+typedef struct doc_meta {
+    char *publication;   /* "ADP 3-19" */
+    char *title;         /* "Fires" */
+    char *date;          /* "31 July 2019" or "July 2019" */
+    char *distribution;  /* the distribution restriction statement */
+    char *supersedes;    /* "This publication supersedes ..." */
+} doc_meta;
+
+/* A unit of text after analysis: a heading, a paragraph or a list item. */
+typedef enum { UNIT_HEADING, UNIT_TEXT } doc_unit_kind;
+
+typedef struct doc_unit {
+    doc_unit_kind kind;
+    int level;           /* headings: 1 = chapter-level, larger = deeper */
+    char *text;
+    char *paragraph;     /* Army paragraph number that starts here ("2-14"), or NULL */
+    int chapter;         /* index of the chapter (or front matter, appendix, glossary) it belongs to */
+    VEC(doc_box) boxes;
+} doc_unit;
+
+typedef struct doc_term {
+    char *term;          /* "FSCM" */
+    char *expansion;     /* "fire support coordination measure" */
+    int page;            /* 0-based page where it was found */
+    bool glossary;       /* from a glossary section (else a first-use definition in the text) */
+} doc_term;
+
+typedef struct doc_document {
+    char *path;
+    int npages;
+    doc_page *pages;
+    doc_meta meta;
+    char *pdf_title;     /* the PDF's own Title metadata, when set */
+    VEC(doc_unit) units;
+    VEC(char *) chapters; /* chapter titles by index */
+    VEC(doc_term) terms;
+    float body_size;
+} doc_document;
+
+typedef struct doc_chunk {
+    char *text;
+    char *section;       /* "Chapter 2 Fires in Multi-Domain Operations > Space Operations" */
+    char *paragraph;     /* first paragraph number in the chunk, or the one it continues; NULL if none */
+    int page_start, page_end;   /* 0-based */
+    VEC(doc_box) boxes;
+} doc_chunk;
+
+typedef VEC(doc_chunk) doc_chunks;
+
+/* Opens and extracts a PDF. Fails (with a one-line reason a user understands) for files that are missing,
+ * empty, not PDFs, corrupt, encrypted with a password, XFA-only forms, or without any text. */
+int doc_extract(const char *path, doc_document **out, fa_err *e);
+void doc_analyze(doc_document *d);
+void doc_make_chunks(const doc_document *d, doc_chunks *out);
+void doc_chunks_free(doc_chunks *c);
+void doc_free(doc_document *d);
+
+/* Helpers shared by the stages and tested alone. */
+bool doc_is_page_label(const char *s);
+/* "2-14. Text" -> writes "2-14" into out and returns the length of the prefix to skip, else 0. */
+size_t doc_paragraph_number(const char *s, char out[16]);
+/* Publication id found in s ("ADP 3-19", "FM 3-55", "ATP 1-0.1"), written normalised into out; false if none. */
+bool doc_find_publication(const char *s, char out[64]);
+/* Pairs "long form (ABBR)" in a text when the initials agree; calls fn for each. */
+void doc_find_first_use(const char *text, void (*fn)(const char *abbr, const char *expansion, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,229 @@
+/* ingest.c - the ingest pipeline and its worker pool (see ingest.h). */
+#include "ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool has_pdf_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".pdf") == 0;
+}
+
+static void walk(const char *dir, str_vec *out, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d || depth > 32) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        if (ent->d_name[0] == '.')
+            continue;
+        char *p = xasprintf("%s/%s", dir, ent->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            walk(p, out, depth + 1);
+            free(p);
+        } else if (has_pdf_suffix(ent->d_name)) {
+            VEC_PUSH(*out, p);
+        } else {
+            free(p);
+        }
+    }
+    closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ingest_expand_paths(char *const *paths, int n, str_vec *out)
+{
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        size_t before = out->n;
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            char *dir = xstrdup(paths[i]);
+            size_t len = strlen(dir);
+            while (len > 1 && dir[len - 1] == '/')
+                dir[--len] = 0;
+            walk(dir, out, 0);
+            free(dir);
+            qsort(out->v + before, out->n - before, sizeof(char *), cmp_str);
+        } else {
+            VEC_PUSH(*out, xstrdup(paths[i]));
+        }
+    }
+}
+
+typedef struct {
+    store *s;
+    const str_vec *files;
+    ingest_result *results;
+    long long *sizes;
+    size_t next;
+    ingest_progress progress;
+    double start;
+    ingest_progress_fn fn;
+    void *arg;
+    pthread_mutex_t lock;
+} pool;
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+/* Absolute path, so the same file named two ways is one document. */
+static char *canonical(const char *path)
+{
+    char *r = realpath(path, NULL);
+    return r ? r : xstrdup(path);
+}
+
+static void ingest_one(pool *p, size_t i)
+{
+    ingest_result *r = &p->results[i];
+    fa_err e = {{0}};
+    char sha[65];
+    char *path = canonical(p->files->v[i]);
+    r->path = xstrdup(p->files->v[i]);
+    r->doc = xstrdup(base_name(path));
+    store_doc old = {0};
+    int had_path = store_find_doc(p->s, path, &old, NULL) == 1;
+    if (fa_sha256_file(path, sha, &e) != 0) {
+        r->status = "quarantined";
+        r->reason = xstrdup(access(path, F_OK) == 0 ? e.msg : "file not found; it may have been moved or deleted");
+        store_quarantine_add(p->s, path, r->reason, NULL);
+        goto done;
+    }
+    store_doc same = {0};
+    if (store_find_by_sha(p->s, sha, &same, NULL) == 1) {
+        r->status = "unchanged";
+        r->doc_id = same.id;
+        r->pages = same.pages;
+        r->chunks = same.chunks;
+        store_doc_free(&same);
+        goto done;
+    }
+    doc_document *d = NULL;
+    if (doc_extract(path, &d, &e) != 0) {
+        r->status = "quarantined";
+        r->reason = xstrdup(e.msg);
+        store_quarantine_add(p->s, path, r->reason, NULL);
+        goto done;
+    }
+    doc_analyze(d);
+    doc_chunks chunks = {0};
+    doc_make_chunks(d, &chunks);
+    struct stat st;
+    store_doc rec = {0};
+    rec.path = path;
+    rec.file_name = (char *)base_name(path);
+    rec.sha256 = sha;
+    rec.size_bytes = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+    /* The file may have changed while it was read; the hash must still describe what was parsed. */
+    char sha_after[65];
+    if (fa_sha256_file(path, sha_after, NULL) != 0 || strcmp(sha, sha_after) != 0) {
+        r->status = "quarantined";
+        r->reason = xstrdup("the file changed or vanished while it was being read; ingest it again when it is complete");
+        store_quarantine_add(p->s, path, r->reason, NULL);
+    } else if (store_put_document(p->s, &rec, d, &chunks, &e) != 0) {
+        r->status = "quarantined";
+        r->reason = xstrdup(e.msg);
+        store_quarantine_add(p->s, path, r->reason, NULL);
+    } else {
+        r->status = had_path ? "replaced" : "ingested";
+        r->doc_id = rec.id;
+        r->pages = d->npages;
+        r->chunks = (int)chunks.n;
+    }
+    doc_chunks_free(&chunks);
+    doc_free(d);
+done:
+    store_doc_free(&old);
+    free(path);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->files->n)
+            return NULL;
+        ingest_one(p, i);
+        pthread_mutex_lock(&p->lock);
+        p->progress.files_done++;
+        p->progress.pages_done += p->results[i].pages;
+        p->progress.bytes_done += p->sizes[i];
+        p->progress.elapsed_s = fa_now() - p->start;
+        if (p->fn)
+            p->fn(&p->progress, p->arg);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+int ingest_run(store *s, const str_vec *files, int workers, ingest_progress_fn fn, void *arg, ingest_results *out)
+{
+    pool p = {.s = s, .files = files, .fn = fn, .arg = arg};
+    pthread_mutex_init(&p.lock, NULL);
+    p.results = xcalloc(files->n, sizeof *p.results);
+    p.sizes = xcalloc(files->n, sizeof *p.sizes);
+    p.progress.files_total = (int)files->n;
+    for (size_t i = 0; i < files->n; i++) {
+        struct stat st;
+        p.sizes[i] = stat(files->v[i], &st) == 0 ? (long long)st.st_size : 0;
+        p.progress.bytes_total += p.sizes[i];
+    }
+    if (workers <= 0)
+        workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers < 1)
+        workers = 1;
+    if ((size_t)workers > files->n)
+        workers = files->n ? (int)files->n : 1;
+    p.start = fa_now();
+    pthread_t *th = xcalloc((size_t)workers, sizeof *th);
+    int started = 0;
+    for (int i = 1; i < workers; i++)
+        if (pthread_create(&th[i], NULL, worker, &p) == 0)
+            started++;
+    worker(&p);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    int failed = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        if (!strcmp(p.results[i].status, "quarantined"))
+            failed++;
+        VEC_PUSH(*out, p.results[i]);
+    }
+    free(p.results);
+    free(p.sizes);
+    pthread_mutex_destroy(&p.lock);
+    return failed;
+}
+
+void ingest_results_free(ingest_results *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].path);
+        free(r->v[i].doc);
+        free(r->v[i].reason);
+    }
+    free(r->v);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,45 @@
+/*
+ * ingest.h - adding files to the library: folders are walked for PDFs, each file is hashed, parsed
+ * (doc_extract, doc_analyze, doc_make_chunks) on a pool of worker threads and written to the store in one
+ * transaction. A file that fails is quarantined with its reason and the batch goes on.
+ *
+ *     ingest_results r = {0};
+ *     ingest_run(store, paths, npaths, workers, on_progress, arg, &r);
+ *     ... r.v[i].status is "ingested", "unchanged", "replaced" or "quarantined" (with reason) ...
+ *     ingest_results_free(&r);
+ */
+#ifndef FAGPT_INGEST_H
+#define FAGPT_INGEST_H
+
+#include "store/store.h"
+
+typedef struct ingest_result {
+    char *path;
+    const char *status;     /* "ingested" | "unchanged" | "replaced" | "quarantined" */
+    long long doc_id;
+    char *doc;              /* file name */
+    int pages, chunks;
+    char *reason;           /* why it was quarantined */
+} ingest_result;
+
+typedef VEC(ingest_result) ingest_results;
+
+typedef struct ingest_progress {
+    int files_done, files_total;
+    long long pages_done;
+    long long bytes_done, bytes_total;
+    double elapsed_s;
+} ingest_progress;
+
+typedef void (*ingest_progress_fn)(const ingest_progress *p, void *arg);
+
+/* Expands folders (recursively, *.pdf) and files into a sorted list; names that do not exist are kept so that
+ * they are reported as missing. */
+void ingest_expand_paths(char *const *paths, int n, str_vec *out);
+
+/* Ingests the files with `workers` threads (<= 0: one per core). Returns the number of quarantined files. */
+int ingest_run(store *s, const str_vec *files, int workers, ingest_progress_fn fn, void *arg, ingest_results *out);
+
+void ingest_results_free(ingest_results *r);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * search.h - lexical retrieval over the store: the question is checked, tokenised with the index's own
+ * stemmer, stop words dropped, acronyms expanded both ways from the terms table ("FSCM" <-> "fire support
+ * coordination measure"), then BM25 (FTS5) candidates are re-ranked by how much of the question's weight
+ * (inverse document frequency) each chunk covers, so a passage that answers every part of the question beats
+ * one that repeats a single word.
+ *
+ *     search_query q;
+ *     if (search_prepare(st, "what is an FSCM", &q, &err) != 0) ... err.msg is for the user
+ *     store_hits hits = {0};
+ *     search_run(st, &q, 5, &hits, &err);
+ *     search_query_free(&q);
+ */
+#ifndef FAGPT_SEARCH_H
+#define FAGPT_SEARCH_H
+
+#include "store/store.h"
+
+#define SEARCH_MAX_QUERY 4000
+
+typedef struct search_concept {
+    char *word;            /* as typed, or the acronym/expansion it was expanded from */
+    str_vec stems;         /* one stem for a word; several for an expansion phrase (all must be present) */
+    double idf;
+    bool expansion;        /* added by acronym expansion, not typed */
+    int group;             /* concepts of one group (a word and its expansions) are satisfied by any member */
+} search_concept;
+
+typedef struct search_query {
+    char *text;
+    VEC(search_concept) concepts;
+    int ngroups;
+    double total_weight;   /* sum over groups of the group's idf */
+    char *match;           /* the FTS5 MATCH expression */
+} search_query;
+
+/* Checks the question (empty, too long, control characters, invalid UTF-8) and builds the query. */
+int search_prepare(store *s, const char *text, search_query *q, fa_err *e);
+int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e);
+/* Share (0..1) of the query's weight present in text, as used for ranking. */
+double search_coverage(store *s, const search_query *q, const char *text);
+void search_query_free(search_query *q);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * store.h - the library's persistent state: documents, pages, chunks, terms, the quarantine, and the full-text
+ * index. This implementation is SQLite (store_sqlite.c): WAL mode, versioned migrations (PRAGMA user_version),
+ * FTS5 with porter stemming and the section path weighted above body text.
+ *
+ * One document is written in one transaction (store_put_document), so an interrupted ingest never leaves half
+ * a document visible; a changed file replaces its old version inside that same transaction.
+ *
+ * A store handle may be used from several threads: calls are serialised inside.
+ *
+ *     store *s = store_open("/path/library.db", &err);
+ *     store_put_document(s, &rec, chunks, &err);
+ *     store_search(s, &query, &hits, &err);
+ *     store_close(s);
+ */
+#ifndef FAGPT_STORE_H
+#define FAGPT_STORE_H
+
+#include "core/core.h"
+#include "doc/doc.h"
+
+typedef struct store store;
+
+typedef struct store_doc {
+    long long id;
+    char *path, *file_name, *sha256;
+    char *publication, *title, *date, *distribution, *supersedes;
+    int pages, chunks;
+    char *status;          /* "ready" */
+    char *ingested_at;     /* ISO 8601 UTC */
+    long long size_bytes;
+} store_doc;
+
+typedef struct store_hit {
+    long long chunk_id, doc_id;
+    char *doc, *publication, *title;  /* file name, publication id, title */
+    int page, page_end;               /* 1-based */
+    char *page_label, *page_label_end;
+    char *section, *paragraph, *text, *boxes; /* boxes: JSON [[page,x0,y0,x1,y1],...], pages 1-based */
+    double score;                     /* higher is better */
+} store_hit;
+
+typedef VEC(store_hit) store_hits;
+typedef VEC(store_doc) store_docs;
+
+typedef struct store_quarantined {
+    char *path, *reason, *at;
+} store_quarantined;
+typedef VEC(store_quarantined) store_quarantine_list;
+
+store *store_open(const char *db_path, fa_err *e);
+void store_close(store *s);
+
+/* Looks a file up by content hash. Returns 1 and fills *out when found, 0 when not, -1 on error. */
+int store_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e);
+/* Looks a document up by id, file name or publication id ("ADP 3-19", case and spacing ignored). 1/0/-1. */
+int store_find_doc(store *s, const char *ref, store_doc *out, fa_err *e);
+
+/* Writes a parsed document and its chunks and terms in one transaction, replacing any document with the same
+ * path (that is a changed file). Fills rec->id. */
+int store_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e);
+int store_delete_document(store *s, long long id, fa_err *e);
+int store_list_documents(store *s, store_docs *out, fa_err *e);
+
+int store_quarantine_add(store *s, const char *path, const char *reason, fa_err *e);
+int store_quarantine_remove(store *s, const char *path, fa_err *e);
+int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e);
+
+/* Runs an FTS5 MATCH expression and returns up to limit hits, best first (score = -bm25). */
+int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e);
+/* Expansions recorded for a term (acronym), appended to out; and the terms whose expansion equals a phrase. */
+int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e);
+int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e);
+/* Number of chunks whose index holds the (already stemmed) token, and the total number of chunks. */
+int store_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e);
+/* Tokenises text with the index's own tokenizer (porter unicode61): calls fn for each token. */
+int store_tokenize(store *s, const char *text, void (*fn)(const char *tok, int len, void *arg), void *arg, fa_err *e);
+
+void store_doc_free(store_doc *d);
+void store_docs_free(store_docs *v);
+void store_hits_free(store_hits *v);
+void store_hit_free(store_hit *h);
+void store_quarantine_list_free(store_quarantine_list *v);
+
+#endif

@@ -1,0 +1,601 @@
+/*
+ * store_sqlite.c - the SQLite store (see store.h): schema and migrations, one transaction per document,
+ * FTS5 search, and access to FTS5's own tokenizer so that query terms are stemmed exactly as the index was.
+ */
+#include "store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/json.h"
+
+struct store {
+    sqlite3 *db;
+    pthread_mutex_t lock;
+    fts5_tokenizer tokenizer;
+    Fts5Tokenizer *tok;
+    long long total_chunks;
+    int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
+};
+
+/* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. */
+static const char *migrations[] = {
+    /* 1: documents, pages, chunks with their FTS5 index, terms, quarantine */
+    "CREATE TABLE documents ("
+    "  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    "  publication TEXT, title TEXT, pub_date TEXT, distribution TEXT, supersedes TEXT,"
+    "  pages INTEGER NOT NULL, chunks INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'ready',"
+    "  ingested_at TEXT NOT NULL, size_bytes INTEGER NOT NULL);"
+    "CREATE INDEX documents_sha ON documents(sha256);"
+    "CREATE TABLE pages (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page INTEGER NOT NULL, label TEXT, width REAL, height REAL, PRIMARY KEY (doc_id, page)) WITHOUT ROWID;"
+    "CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, section TEXT, paragraph TEXT, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,"
+    "  text TEXT NOT NULL, boxes TEXT NOT NULL);"
+    "CREATE INDEX chunks_doc ON chunks(doc_id, seq);"
+    "CREATE VIRTUAL TABLE chunks_fts USING fts5(section, text, content='chunks', content_rowid='id',"
+    "  tokenize='porter unicode61');"
+    "CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN"
+    "  INSERT INTO chunks_fts(rowid, section, text) VALUES (new.id, new.section, new.text); END;"
+    "CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN"
+    "  INSERT INTO chunks_fts(chunks_fts, rowid, section, text) VALUES ('delete', old.id, old.section, old.text); END;"
+    "CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, row);"
+    "CREATE TABLE terms (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  term TEXT NOT NULL, expansion TEXT NOT NULL, page INTEGER, glossary INTEGER NOT NULL);"
+    "CREATE INDEX terms_term ON terms(term);"
+    "CREATE INDEX terms_expansion ON terms(lower(expansion));"
+    "CREATE TABLE quarantine (path TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);",
+};
+
+static int db_fail(store *s, fa_err *e, const char *what)
+{
+    return fa_fail(e, "database error while %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int exec(store *s, const char *sql, fa_err *e)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fa_fail(e, "database error: %s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int migrate(store *s, fa_err *e)
+{
+    if (exec(s, "BEGIN IMMEDIATE", e) != 0)
+        return -1;
+    sqlite3_stmt *st;
+    int version = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            version = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    int latest = (int)(sizeof migrations / sizeof migrations[0]);
+    if (version > latest) {
+        exec(s, "ROLLBACK", NULL);
+        return fa_fail(e, "the library was written by a newer FA-GPT (schema %d, this one knows %d); upgrade FA-GPT",
+                       version, latest);
+    }
+    for (int v = version; v < latest; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec(s, migrations[v], e) != 0 || exec(s, pragma, e) != 0) {
+            exec(s, "ROLLBACK", NULL);
+            return -1;
+        }
+    }
+    return exec(s, "COMMIT", e);
+}
+
+static fts5_api *fts5_api_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    return api;
+}
+
+store *store_open(const char *db_path, fa_err *e)
+{
+    store *s = xcalloc(1, sizeof *s);
+    pthread_mutex_init(&s->lock, NULL);
+    s->data_version = -1;
+    if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+        SQLITE_OK) {
+        fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 15000);
+    if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", e) != 0 ||
+        migrate(s, e) != 0) {
+        store_close(s);
+        return NULL;
+    }
+    fts5_api *api = fts5_api_of(s->db);
+    void *ud = NULL;
+    const char *args[] = {"unicode61"};
+    if (!api || api->xFindTokenizer(api, "porter", &ud, &s->tokenizer) != SQLITE_OK ||
+        s->tokenizer.xCreate(ud, args, 1, &s->tok) != SQLITE_OK) {
+        fa_fail(e, "this SQLite has no FTS5 porter tokenizer; install Debian's libsqlite3-0");
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    if (s->tok)
+        s->tokenizer.xDelete(s->tok);
+    sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+static char *col_str(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+#define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
+                    "pages, chunks, status, ingested_at, size_bytes"
+
+static void read_doc(sqlite3_stmt *st, store_doc *d)
+{
+    d->id = sqlite3_column_int64(st, 0);
+    d->path = col_str(st, 1);
+    d->file_name = col_str(st, 2);
+    d->sha256 = col_str(st, 3);
+    d->publication = col_str(st, 4);
+    d->title = col_str(st, 5);
+    d->date = col_str(st, 6);
+    d->distribution = col_str(st, 7);
+    d->supersedes = col_str(st, 8);
+    d->pages = sqlite3_column_int(st, 9);
+    d->chunks = sqlite3_column_int(st, 10);
+    d->status = col_str(st, 11);
+    d->ingested_at = col_str(st, 12);
+    d->size_bytes = sqlite3_column_int64(st, 13);
+}
+
+static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "looking up a document");
+    bind_str(st, 1, arg);
+    int rc = sqlite3_step(st);
+    int found = 0;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        read_doc(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "looking up a document");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e)
+{
+    return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE sha256 = ?1 LIMIT 1", sha256, out, e);
+}
+
+int store_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
+{
+    char *end;
+    long long id = strtoll(ref, &end, 10);
+    if (*ref && !*end) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", id);
+        int rc = find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE id = ?1", num, out, e);
+        if (rc != 0)
+            return rc;
+    }
+    int rc = find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE file_name = ?1 OR path = ?1 ORDER BY id LIMIT 1",
+                      ref, out, e);
+    if (rc != 0)
+        return rc;
+    /* Publication ids compare without case, spaces, underscores or dashes: "adp 3-19" = "ADP_3-19". */
+    return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE "
+                       "replace(replace(lower(publication),' ',''),'_','') = replace(replace(lower(?1),' ',''),'_','') "
+                       "ORDER BY pub_date DESC, id DESC LIMIT 1", ref, out, e);
+}
+
+static char *boxes_json(const doc_chunk *c)
+{
+    strbuf b = {0};
+    sb_addc(&b, '[');
+    for (size_t i = 0; i < c->boxes.n; i++) {
+        const doc_box *x = &c->boxes.v[i];
+        sb_addf(&b, "%s[%d,%.1f,%.1f,%.1f,%.1f]", i ? "," : "", x->page + 1, x->x0, x->y0, x->x1, x->y1);
+    }
+    sb_addc(&b, ']');
+    return sb_take(&b);
+}
+
+static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql_del = "DELETE FROM documents WHERE path = ?1";
+    if (sqlite3_prepare_v2(s->db, sql_del, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "replacing the old version");
+    bind_str(st, 1, rec->path);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "replacing the old version");
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution,"
+                           " supersedes, pages, chunks, status, ingested_at, size_bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+                           "?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding the document");
+    bind_str(st, 1, rec->path);
+    bind_str(st, 2, rec->file_name);
+    bind_str(st, 3, rec->sha256);
+    bind_str(st, 4, d->meta.publication);
+    bind_str(st, 5, d->meta.title);
+    bind_str(st, 6, d->meta.date);
+    bind_str(st, 7, d->meta.distribution);
+    bind_str(st, 8, d->meta.supersedes);
+    sqlite3_bind_int(st, 9, d->npages);
+    sqlite3_bind_int(st, 10, (int)chunks->n);
+    sqlite3_bind_int64(st, 11, rec->size_bytes);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding the document");
+    rec->id = sqlite3_last_insert_rowid(s->db);
+
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO pages (doc_id, page, label, width, height) VALUES (?1,?2,?3,?4,?5)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding pages");
+    for (int i = 0; i < d->npages && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, i + 1);
+        bind_str(st, 3, d->pages[i].label);
+        sqlite3_bind_double(st, 4, d->pages[i].width);
+        sqlite3_bind_double(st, 5, d->pages[i].height);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding pages");
+
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO chunks (doc_id, seq, section, paragraph, page_start, page_end, text, boxes)"
+                                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding chunks");
+    for (size_t i = 0; i < chunks->n && rc == SQLITE_DONE; i++) {
+        const doc_chunk *c = &chunks->v[i];
+        char *boxes = boxes_json(c);
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, (int)i);
+        bind_str(st, 3, c->section);
+        bind_str(st, 4, c->paragraph);
+        sqlite3_bind_int(st, 5, c->page_start + 1);
+        sqlite3_bind_int(st, 6, c->page_end + 1);
+        bind_str(st, 7, c->text);
+        bind_str(st, 8, boxes);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        free(boxes);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding chunks");
+
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO terms (doc_id, term, expansion, page, glossary) VALUES (?1,?2,?3,?4,?5)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding terms");
+    for (size_t i = 0; i < d->terms.n && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(st, 1, rec->id);
+        bind_str(st, 2, d->terms.v[i].term);
+        bind_str(st, 3, d->terms.v[i].expansion);
+        sqlite3_bind_int(st, 4, d->terms.v[i].page + 1);
+        sqlite3_bind_int(st, 5, d->terms.v[i].glossary);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding terms");
+
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "updating the quarantine");
+    bind_str(st, 1, rec->path);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "updating the quarantine");
+}
+
+int store_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0) {
+        rc = put_locked(s, rec, d, chunks, e);
+        if (rc == 0)
+            rc = exec(s, "COMMIT", e);
+        if (rc != 0)
+            exec(s, "ROLLBACK", NULL);
+    }
+    s->data_version = -1;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int run_with_id(store *s, const char *sql, long long id, fa_err *e, const char *what)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, what);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, what);
+}
+
+int store_delete_document(store *s, long long id, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0) {
+        /* Chunks first, row by row, so that the trigger removes each from the full-text index. */
+        rc = run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", id, e, "removing chunks");
+        if (rc == 0)
+            rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
+        rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
+    }
+    s->data_version = -1;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_list_documents(store *s, store_docs *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT " DOC_COLUMNS " FROM documents ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing documents");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_doc d = {0};
+        read_doc(st, &d);
+        VEC_PUSH(*out, d);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing documents");
+}
+
+int store_quarantine_add(store *s, const char *path, const char *reason, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO quarantine (path, reason, at) VALUES "
+                                  "(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "recording a failed file");
+    bind_str(st, 1, path);
+    bind_str(st, 2, reason);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "recording a failed file");
+}
+
+int store_quarantine_remove(store *s, const char *path, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "updating the quarantine");
+    bind_str(st, 1, path);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "updating the quarantine");
+}
+
+int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT path, reason, at FROM quarantine ORDER BY path", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing the quarantine");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_quarantined q = {col_str(st, 0), col_str(st, 1), col_str(st, 2)};
+        VEC_PUSH(*out, q);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing the quarantine");
+}
+
+int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    const char *sql =
+        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
+        " c.section, c.paragraph, c.text, c.boxes, -f.rank"
+        " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
+        "       AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT ?2) f"
+        " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "searching");
+    bind_str(st, 1, match);
+    sqlite3_bind_int(st, 2, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_hit h = {0};
+        h.chunk_id = sqlite3_column_int64(st, 0);
+        h.doc_id = sqlite3_column_int64(st, 1);
+        h.doc = col_str(st, 2);
+        h.publication = col_str(st, 3);
+        h.title = col_str(st, 4);
+        h.page = sqlite3_column_int(st, 5);
+        h.page_end = sqlite3_column_int(st, 6);
+        h.page_label = col_str(st, 7);
+        h.page_label_end = col_str(st, 8);
+        h.section = col_str(st, 9);
+        h.paragraph = col_str(st, 10);
+        h.text = col_str(st, 11);
+        h.boxes = col_str(st, 12);
+        h.score = sqlite3_column_double(st, 13);
+        VEC_PUSH(*out, h);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "searching");
+}
+
+static int collect_strings(store *s, const char *sql, const char *arg, str_vec *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading terms");
+    bind_str(st, 1, arg);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        VEC_PUSH(*out, col_str(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading terms");
+}
+
+int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
+{
+    /* Glossary entries first; several documents agreeing make one expansion. */
+    return collect_strings(s, "SELECT lower(expansion) FROM terms WHERE term = ?1 GROUP BY lower(expansion)"
+                              " ORDER BY max(glossary) DESC, count(*) DESC LIMIT 3", term, out, e);
+}
+
+int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
+{
+    return collect_strings(s, "SELECT DISTINCT term FROM terms WHERE lower(expansion) = lower(?1) LIMIT 3", phrase,
+                           out, e);
+}
+
+int store_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
+{
+    sqlite3_stmt *st;
+    int version = -2;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            version = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (version != s->data_version) {
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM chunks", -1, &st, NULL) != SQLITE_OK)
+            return db_fail(s, e, "counting chunks");
+        if (sqlite3_step(st) == SQLITE_ROW)
+            s->total_chunks = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        s->data_version = version;
+    }
+    *total = s->total_chunks;
+    *df = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT doc FROM chunks_vocab WHERE term = ?1", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading term statistics");
+    bind_str(st, 1, token);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *df = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+typedef struct {
+    void (*fn)(const char *, int, void *);
+    void *arg;
+} token_cb;
+
+static int on_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    token_cb *cb = ctx;
+    if (n > 0)
+        cb->fn(tok, n, cb->arg);
+    return SQLITE_OK;
+}
+
+int store_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
+{
+    token_cb cb = {fn, arg};
+    if (s->tokenizer.xTokenize(s->tok, &cb, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), on_token) != SQLITE_OK)
+        return fa_fail(e, "tokenizer failed");
+    return 0;
+}
+
+void store_doc_free(store_doc *d)
+{
+    free(d->path);
+    free(d->file_name);
+    free(d->sha256);
+    free(d->publication);
+    free(d->title);
+    free(d->date);
+    free(d->distribution);
+    free(d->supersedes);
+    free(d->status);
+    free(d->ingested_at);
+    memset(d, 0, sizeof *d);
+}
+
+void store_docs_free(store_docs *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_doc_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_hit_free(store_hit *h)
+{
+    free(h->doc);
+    free(h->publication);
+    free(h->title);
+    free(h->page_label);
+    free(h->page_label_end);
+    free(h->section);
+    free(h->paragraph);
+    free(h->text);
+    free(h->boxes);
+}
+
+void store_hits_free(store_hits *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_hit_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_quarantine_list_free(store_quarantine_list *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].path);
+        free(v->v[i].reason);
+        free(v->v[i].at);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
