@@ -11,7 +11,7 @@
 #define PASSAGES 6
 #define MAX_QUOTES 3
 /* A passage must hold this share of the question's weight for the library to be said to answer it. */
-#define FOUND_COVERAGE 0.6
+#define FOUND_COVERAGE 0.5
 
 char *answer_cite(const char *publication, const char *doc, const char *paragraph, const char *label, int page)
 {

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_TARGET 900
-#define CHUNK_MAX 1500
+#define CHUNK_TARGET 1500
+#define CHUNK_MAX 2200
 #define CHUNK_MIN_BEFORE_HEADING 250
 #define OVERLAP_MAX 300
 

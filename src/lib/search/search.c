@@ -256,8 +256,8 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
         char *both = xasprintf("%s\n%s", h->section ? h->section : "", h->text);
         double cov = search_coverage(s, q, both);
         free(both);
-        /* BM25 relative to the best candidate, and the covered share of the question, weighted equally. */
-        h->score = 0.5 * (top > 0 ? h->score / top : 0) + 0.5 * cov;
+        /* BM25 relative to the best candidate, plus the covered share of the question. */
+        h->score = 0.7 * (top > 0 ? h->score / top : 0) + 0.3 * cov;
     }
     qsort(cand.v, cand.n, sizeof *cand.v, cmp_hit);
     for (size_t i = 0; i < cand.n; i++) {

@@ -34,15 +34,15 @@ static const char *migrations[] = {
     "CREATE TABLE pages (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  page INTEGER NOT NULL, label TEXT, width REAL, height REAL, PRIMARY KEY (doc_id, page)) WITHOUT ROWID;"
     "CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-    "  seq INTEGER NOT NULL, section TEXT, paragraph TEXT, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, section TEXT, heading TEXT, paragraph TEXT, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,"
     "  text TEXT NOT NULL, boxes TEXT NOT NULL);"
     "CREATE INDEX chunks_doc ON chunks(doc_id, seq);"
-    "CREATE VIRTUAL TABLE chunks_fts USING fts5(section, text, content='chunks', content_rowid='id',"
+    "CREATE VIRTUAL TABLE chunks_fts USING fts5(heading, text, content='chunks', content_rowid='id',"
     "  tokenize='porter unicode61');"
     "CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN"
-    "  INSERT INTO chunks_fts(rowid, section, text) VALUES (new.id, new.section, new.text); END;"
+    "  INSERT INTO chunks_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END;"
     "CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN"
-    "  INSERT INTO chunks_fts(chunks_fts, rowid, section, text) VALUES ('delete', old.id, old.section, old.text); END;"
+    "  INSERT INTO chunks_fts(chunks_fts, rowid, heading, text) VALUES ('delete', old.id, old.heading, old.text); END;"
     "CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, row);"
     "CREATE TABLE terms (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  term TEXT NOT NULL, expansion TEXT NOT NULL, page INTEGER, glossary INTEGER NOT NULL);"
@@ -290,20 +290,24 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding pages");
 
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO chunks (doc_id, seq, section, paragraph, page_start, page_end, text, boxes)"
-                                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text,"
+                                  " boxes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "adding chunks");
     for (size_t i = 0; i < chunks->n && rc == SQLITE_DONE; i++) {
         const doc_chunk *c = &chunks->v[i];
         char *boxes = boxes_json(c);
         sqlite3_bind_int64(st, 1, rec->id);
         sqlite3_bind_int(st, 2, (int)i);
+        /* The index weighs the nearest heading, not the whole path: a chapter's name is in every chunk of it. */
+        const char *heading = c->section ? strrchr(c->section, '>') : NULL;
+        heading = heading ? heading + 2 : c->section;
         bind_str(st, 3, c->section);
-        bind_str(st, 4, c->paragraph);
-        sqlite3_bind_int(st, 5, c->page_start + 1);
-        sqlite3_bind_int(st, 6, c->page_end + 1);
-        bind_str(st, 7, c->text);
-        bind_str(st, 8, boxes);
+        bind_str(st, 4, heading);
+        bind_str(st, 5, c->paragraph);
+        sqlite3_bind_int(st, 6, c->page_start + 1);
+        sqlite3_bind_int(st, 7, c->page_end + 1);
+        bind_str(st, 8, c->text);
+        bind_str(st, 9, boxes);
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         free(boxes);
@@ -441,7 +445,7 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
         " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
         " c.section, c.paragraph, c.text, c.boxes, -f.rank"
         " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        "       AND rank MATCH 'bm25(2.0, 1.0)' ORDER BY rank LIMIT ?2) f"
+        "       AND rank MATCH 'bm25(1.0, 1.0)' ORDER BY rank LIMIT ?2) f"
         " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "searching");
