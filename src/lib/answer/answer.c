@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/doc.h"
 #include "search/search.h"
 
 #define PASSAGES 6
@@ -57,6 +58,24 @@ static void split_sentences(const char *t, size_t hit, sentences *out)
             s = p + 1;
         }
     }
+}
+
+/* The paragraph a quote belongs to: the last Army paragraph number that opens a line of the passage before the
+ * quote, else the passage's own (the paragraph it continues). */
+static char *quote_paragraph(const store_hit *h, const char *quote_start)
+{
+    char best[16] = "", pn[16];
+    for (const char *line = h->text; line && line <= quote_start; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        if (doc_paragraph_number(line, pn))
+            memcpy(best, pn, sizeof best);
+        if (!*line)
+            break;
+    }
+    if (*best)
+        return xstrdup(best);
+    return h->paragraph ? xstrdup(h->paragraph) : NULL;
 }
 
 int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
@@ -113,11 +132,13 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
         used[best] = true;
         per_hit[sents.v[best].hit]++;
         const store_hit *h = &hits.v[sents.v[best].hit];
-        /* One citation number per passage. */
+        /* One citation number per passage and paragraph. */
+        char *para = quote_paragraph(h, sents.v[best].start);
         int n = 0;
         for (size_t c = 0; c < out->citations.n; c++)
             if (!strcmp(out->citations.v[c].doc, h->doc) && out->citations.v[c].page == h->page &&
-                out->citations.v[c].quote && strstr(h->text, out->citations.v[c].quote))
+                (para ? out->citations.v[c].paragraph && !strcmp(out->citations.v[c].paragraph, para)
+                      : !out->citations.v[c].paragraph))
                 n = out->citations.v[c].n;
         char *quote = xstrndup(sents.v[best].start, sents.v[best].len);
         if (!n) {
@@ -127,13 +148,15 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
             c.publication = h->publication ? xstrdup(h->publication) : NULL;
             c.page = h->page;
             c.page_label = h->page_label ? xstrdup(h->page_label) : NULL;
-            c.paragraph = h->paragraph ? xstrdup(h->paragraph) : NULL;
+            c.paragraph = para;
+            para = NULL;
             c.section = h->section ? xstrdup(h->section) : NULL;
             c.quote = xstrdup(quote);
             VEC_PUSH(out->citations, c);
         }
         sb_addf(&b, "%s\"%s\" [%d]", b.len ? "\n" : "", quote, n);
         free(quote);
+        free(para);
     }
     free(used);
     free(sents.v);

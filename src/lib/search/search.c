@@ -19,7 +19,8 @@ static const char *stop_words[] = {
     "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
     "to", "too", "under", "until", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while",
     "who", "whom", "why", "will", "with", "would", "you", "your", "mean", "means", "tell", "explain", "describe",
-    "ahead", "kind", "like", "way", "get", "go", "know", "need", "happens", "called", "name", "say", "says"};
+    "ahead", "kind", "like", "way", "get", "go", "know", "need", "happens", "called", "name", "say", "says",
+    "inside", "within", "across", "among", "against", "toward", "towards", "upon", "per", "via"};
 
 static bool is_stop(const char *w, size_t n)
 {
