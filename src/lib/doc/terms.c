@@ -19,15 +19,18 @@ static bool acronym_like(const char *s, size_t n)
 {
     if (n < 2 || n > 12)
         return false;
-    int upper = 0, letters = 0;
+    int upper = 0, letters = 0, digits = 0;
+    if (n == 7 && !strncmp(s, "SECTION", 7))
+        return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (isupper(c)) upper++;
         if (isalpha(c)) letters++;
+        if (isdigit(c)) digits++;
         if (!isalnum(c) && c != '-' && c != '/' && c != '&' && c != '.')
             return false;
     }
-    return upper >= 2 && upper * 2 >= letters && isupper((unsigned char)s[0]);
+    return (upper >= 2 || (upper == 1 && digits)) && upper * 2 >= letters && isupper((unsigned char)s[0]);
 }
 
 static void add_term(doc_document *d, const char *term, size_t tn, const char *exp, int page, bool glossary)
@@ -132,7 +135,7 @@ static bool is_acronym_heading(const char *t)
     return strcasestr(t, "acronyms") != NULL || strcasestr(t, "abbreviations") != NULL;
 }
 
-/* Glossary acronym section: from its heading to the next heading that is not about acronyms. */
+/* Glossary acronym section: from its heading to the "terms" section heading (Section II) or 30 pages on. */
 static void parse_glossary(doc_document *d)
 {
     for (int pi = 0; pi < d->npages; pi++) {
@@ -147,10 +150,6 @@ static void parse_glossary(doc_document *d)
         for (int pj = pi; pj < d->npages; pj++) {
             doc_page *q = &d->pages[pj];
             bool started = pj > pi, stop = false;
-            float left = 1e9f;
-            for (size_t i = 0; i < q->nlines; i++)
-                if (!q->lines[i].dropped && q->lines[i].box.x0 < left)
-                    left = q->lines[i].box.x0;
             for (size_t i = 0; i < q->nlines && !stop; i++) {
                 doc_line *l = &q->lines[i];
                 if (l->dropped)
@@ -167,7 +166,9 @@ static void parse_glossary(doc_document *d)
                 }
                 const char *t = l->text;
                 size_t tn = strcspn(t, " ");
-                if (l->box.x0 > left + 6 || !acronym_like(t, tn))
+                /* Terms may be left- or right-aligned in their column; what marks one is an acronym-shaped
+                 * first word in the left half of the page. */
+                if (!acronym_like(t, tn) || l->box.x0 > q->width / 2)
                     continue;
                 if (t[tn] == ' ' && strlen(t + tn) > 3) {
                     add_term(d, t, tn, t + tn + 1, pj, true);

@@ -8,6 +8,13 @@
 #include <string.h>
 
 #define CANDIDATES 120
+#define PAGE_CANDIDATES 200
+/* Share of the question's weight that a passage defining the asked-about term earns on top. */
+#define DEFINITION_BONUS 0.5
+/* Weights of the final score: passage BM25, page BM25, covered share of the question (sum 1). */
+#define W_PASSAGE 0.5
+#define W_PAGE 0.2
+#define W_COVERAGE 0.3
 
 /* Question words and function words that carry no topic. */
 static const char *stop_words[] = {
@@ -98,6 +105,51 @@ static void match_phrase(strbuf *b, const char *phrase)
     sb_addc(b, '"');
 }
 
+/* Adjacent content words typed together ("combined arms", "air domain") count again when they stand together
+ * in a passage: the sequential-dependence idea of Metzler and Croft, "A Markov Random Field Model for Term
+ * Dependencies", SIGIR 2005, reduced to ordered bigrams with half the weight of their words. */
+static void add_bigrams(store *s, search_query *q, const str_vec *words)
+{
+    for (size_t i = 0; i + 1 < words->n; i++) {
+        const char *a = words->v[i], *b = words->v[i + 1];
+        if (is_stop(a, strlen(a)) || is_stop(b, strlen(b)))
+            continue;
+        char *ph = xasprintf("%s %s", a, b);
+        size_t before = q->concepts.n;
+        if (add_concept(s, q, ph, false, q->ngroups) == 0) {
+            q->concepts.v[before].idf *= 0.5 / 1.5; /* add_concept raised phrases by 1.5 */
+            q->ngroups++;
+        }
+        free(ph);
+    }
+}
+
+/* "What is X", "what are X", "what does X mean", "define X": X's stems, for the definition bonus. */
+static void find_subject(store *s, search_query *q, const str_vec *words)
+{
+    size_t i = 0;
+    if (words->n >= 3 && !strcasecmp(words->v[0], "what") &&
+        (!strcasecmp(words->v[1], "is") || !strcasecmp(words->v[1], "are") || !strcasecmp(words->v[1], "does")))
+        i = 2;
+    else if (words->n >= 2 && !strcasecmp(words->v[0], "define"))
+        i = 1;
+    else
+        return;
+    if (i < words->n && (!strcasecmp(words->v[i], "a") || !strcasecmp(words->v[i], "an") || !strcasecmp(words->v[i], "the")))
+        i++;
+    size_t end = words->n;
+    if (end > i && (!strcasecmp(words->v[end - 1], "mean") || !strcasecmp(words->v[end - 1], "stand")))
+        end--;
+    if (end <= i || end - i > 5)
+        return;
+    strbuf b = {0};
+    for (size_t k = i; k < end; k++)
+        sb_addf(&b, "%s%s", k > i ? " " : "", words->v[k]);
+    store_tokenize(s, b.s, collect_token, &q->subject, NULL);
+    store_tokenize(s, "is are means refers consists", collect_token, &q->copulas, NULL);
+    sb_free(&b);
+}
+
 int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
 {
     memset(q, 0, sizeof *q);
@@ -175,6 +227,8 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
             str_vec_free(&acr);
             sb_free(&ph);
         }
+    add_bigrams(s, q, &words);
+    find_subject(s, q, &words);
     str_vec_free(&words);
     if (q->concepts.n == 0) {
         search_query_free(q);
@@ -193,8 +247,9 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
     return 0;
 }
 
+/* A text's tokens in order (for phrases) and sorted (for single words). */
 typedef struct {
-    str_vec toks;
+    str_vec seq, sorted;
 } token_set;
 
 static int cmp_str(const void *a, const void *b)
@@ -202,24 +257,57 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void token_set_build(store *s, const char *text, token_set *t)
+{
+    store_tokenize(s, text, collect_token, &t->seq, NULL);
+    t->sorted.v = xmalloc((t->seq.n ? t->seq.n : 1) * sizeof(char *));
+    memcpy(t->sorted.v, t->seq.v, t->seq.n * sizeof(char *));
+    t->sorted.n = t->sorted.cap = t->seq.n;
+    qsort(t->sorted.v, t->sorted.n, sizeof(char *), cmp_str);
+}
+
+static void token_set_free(token_set *t)
+{
+    str_vec_free(&t->seq);
+    free(t->sorted.v);
+}
+
 static bool set_has(const token_set *t, const char *stem)
 {
-    return bsearch(&stem, t->toks.v, t->toks.n, sizeof(char *), cmp_str) != NULL;
+    return bsearch(&stem, t->sorted.v, t->sorted.n, sizeof(char *), cmp_str) != NULL;
+}
+
+/* Whether the stems occur consecutively (a phrase), optionally followed by one of the stems in `then`. */
+static bool phrase_at(const token_set *t, const str_vec *stems, const str_vec *then)
+{
+    if (stems->n == 0)
+        return false;
+    for (size_t i = 0; i + stems->n <= t->seq.n; i++) {
+        size_t k = 0;
+        while (k < stems->n && !strcmp(t->seq.v[i + k], stems->v[k]))
+            k++;
+        if (k < stems->n)
+            continue;
+        if (!then)
+            return true;
+        for (size_t j = 0; i + k < t->seq.n && j < then->n; j++)
+            if (!strcmp(t->seq.v[i + k], then->v[j]))
+                return true;
+    }
+    return false;
 }
 
 static bool concept_in(const search_concept *c, const token_set *t)
 {
-    for (size_t i = 0; i < c->stems.n; i++)
-        if (!set_has(t, c->stems.v[i]))
-            return false;
-    return true;
+    if (c->stems.n == 1)
+        return set_has(t, c->stems.v[0]);
+    return phrase_at(t, &c->stems, NULL);
 }
 
 double search_coverage(store *s, const search_query *q, const char *text)
 {
     token_set t = {0};
-    store_tokenize(s, text, collect_token, &t.toks, NULL);
-    qsort(t.toks.v, t.toks.n, sizeof(char *), cmp_str);
+    token_set_build(s, text, &t);
     double got = 0;
     for (int g = 0; g < q->ngroups; g++) {
         double w = 0;
@@ -236,7 +324,10 @@ double search_coverage(store *s, const search_query *q, const char *text)
         if (present)
             got += w;
     }
-    str_vec_free(&t.toks);
+    /* A definition question ("what is X") is answered where X is followed by "is", "are", "means"... */
+    if (q->subject.n && phrase_at(&t, &q->subject, &q->copulas))
+        got += q->total_weight * DEFINITION_BONUS;
+    token_set_free(&t);
     return q->total_weight > 0 ? got / q->total_weight : 0;
 }
 
@@ -246,20 +337,38 @@ static int cmp_hit(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* Best BM25 of the pages a chunk spans, relative to the best page of the whole search. */
+static double page_score(const store_page_scores *ps, const store_hit *h)
+{
+    double best = 0;
+    for (size_t i = 0; i < ps->n; i++)
+        if (ps->v[i].doc_id == h->doc_id && ps->v[i].page >= h->page && ps->v[i].page <= h->page_end &&
+            ps->v[i].score > best)
+            best = ps->v[i].score;
+    double top = ps->n ? ps->v[0].score : 0;
+    return top > 0 ? best / top : 0;
+}
+
 int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e)
 {
     store_hits cand = {0};
-    if (store_fts(s, q->match, CANDIDATES, &cand, e) != 0)
+    store_page_scores pages = {0};
+    if (store_fts(s, q->match, CANDIDATES, &cand, e) != 0 || store_fts_pages(s, q->match, PAGE_CANDIDATES, &pages, e) != 0) {
+        store_hits_free(&cand);
+        free(pages.v);
         return -1;
+    }
     double top = cand.n ? cand.v[0].score : 1;
     for (size_t i = 0; i < cand.n; i++) {
         store_hit *h = &cand.v[i];
         char *both = xasprintf("%s\n%s", h->section ? h->section : "", h->text);
         double cov = search_coverage(s, q, both);
         free(both);
-        /* BM25 relative to the best candidate, plus the covered share of the question. */
-        h->score = 0.7 * (top > 0 ? h->score / top : 0) + 0.3 * cov;
+        /* The passage's BM25 and its page's BM25 (the page supplies context a small passage lacks, as in
+         * passage-document score interpolation), each relative to the best, plus the covered share of the question. */
+        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, h) + W_COVERAGE * cov;
     }
+    free(pages.v);
     qsort(cand.v, cand.n, sizeof *cand.v, cmp_hit);
     for (size_t i = 0; i < cand.n; i++) {
         if ((int)out->n < k)
@@ -278,6 +387,8 @@ void search_query_free(search_query *q)
         str_vec_free(&q->concepts.v[i].stems);
     }
     free(q->concepts.v);
+    str_vec_free(&q->subject);
+    str_vec_free(&q->copulas);
     free(q->text);
     free(q->match);
     memset(q, 0, sizeof *q);

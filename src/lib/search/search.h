@@ -32,6 +32,8 @@ typedef struct search_query {
     int ngroups;
     double total_weight;   /* sum over groups of the group's idf */
     char *match;           /* the FTS5 MATCH expression */
+    str_vec subject;       /* "what is X": the stems of X, else empty */
+    str_vec copulas;       /* stems of "is", "are", "means"...: what follows X in its definition */
 } search_query;
 
 /* Checks the question (empty, too long, control characters, invalid UTF-8) and builds the query. */

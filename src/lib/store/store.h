@@ -68,6 +68,14 @@ int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e);
 
 /* Runs an FTS5 MATCH expression and returns up to limit hits, best first (score = -bm25). */
 int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e);
+/* The same over whole pages: the best pages for a MATCH expression, with their BM25 (higher is better). */
+typedef struct store_page_score {
+    long long doc_id;
+    int page;       /* 1-based */
+    double score;
+} store_page_score;
+typedef VEC(store_page_score) store_page_scores;
+int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e);
 /* Expansions recorded for a term (acronym), appended to out; and the terms whose expansion equals a phrase. */
 int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e);
 int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e);

@@ -24,15 +24,20 @@ struct store {
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. */
 static const char *migrations[] = {
-    /* 1: documents, pages, chunks with their FTS5 index, terms, quarantine */
+    /* 1: documents, pages and chunks with their FTS5 indexes, terms, quarantine */
     "CREATE TABLE documents ("
     "  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
     "  publication TEXT, title TEXT, pub_date TEXT, distribution TEXT, supersedes TEXT,"
     "  pages INTEGER NOT NULL, chunks INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'ready',"
     "  ingested_at TEXT NOT NULL, size_bytes INTEGER NOT NULL);"
     "CREATE INDEX documents_sha ON documents(sha256);"
-    "CREATE TABLE pages (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-    "  page INTEGER NOT NULL, label TEXT, width REAL, height REAL, PRIMARY KEY (doc_id, page)) WITHOUT ROWID;"
+    "CREATE TABLE pages (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page INTEGER NOT NULL, label TEXT, width REAL, height REAL, text TEXT NOT NULL, UNIQUE (doc_id, page));"
+    "CREATE VIRTUAL TABLE pages_fts USING fts5(text, content='pages', content_rowid='id', tokenize='porter unicode61');"
+    "CREATE TRIGGER pages_ai AFTER INSERT ON pages BEGIN"
+    "  INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text); END;"
+    "CREATE TRIGGER pages_ad AFTER DELETE ON pages BEGIN"
+    "  INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text); END;"
     "CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  seq INTEGER NOT NULL, section TEXT, heading TEXT, paragraph TEXT, page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,"
     "  text TEXT NOT NULL, boxes TEXT NOT NULL);"
@@ -274,7 +279,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         return db_fail(s, e, "adding the document");
     rec->id = sqlite3_last_insert_rowid(s->db);
 
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO pages (doc_id, page, label, width, height) VALUES (?1,?2,?3,?4,?5)", -1,
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO pages (doc_id, page, label, width, height, text) VALUES (?1,?2,?3,?4,?5,?6)", -1,
                            &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "adding pages");
     for (int i = 0; i < d->npages && rc == SQLITE_DONE; i++) {
@@ -283,6 +288,12 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         bind_str(st, 3, d->pages[i].label);
         sqlite3_bind_double(st, 4, d->pages[i].width);
         sqlite3_bind_double(st, 5, d->pages[i].height);
+        strbuf text = {0};
+        for (size_t k = 0; k < d->pages[i].nlines; k++)
+            if (!d->pages[i].lines[k].dropped)
+                sb_addf(&text, "%s%s", text.len ? "\n" : "", d->pages[i].lines[k].text);
+        sqlite3_bind_text(st, 6, text.s ? text.s : "", -1, SQLITE_TRANSIENT);
+        sb_free(&text);
         rc = sqlite3_step(st);
         sqlite3_reset(st);
     }
@@ -472,6 +483,24 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "searching");
+}
+
+int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    const char *sql = "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
+                      " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "searching pages");
+    bind_str(st, 1, match);
+    sqlite3_bind_int(st, 2, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
+        VEC_PUSH(*out, p);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "searching pages");
 }
 
 static int collect_strings(store *s, const char *sql, const char *arg, str_vec *out, fa_err *e)
