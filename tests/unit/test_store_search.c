@@ -1,0 +1,97 @@
+/* test_store_search.c - the SQLite store and search on a real file: one document in, found by id, name and
+ * publication id, searched with and without acronym expansion, replaced, removed; query validation. */
+#include "check.h"
+#include "search/search.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static int top_page(store *s, const char *text)
+{
+    search_query q;
+    fa_err e;
+    if (search_prepare(s, text, &q, &e) != 0)
+        return -1;
+    store_hits h = {0};
+    int page = search_run(s, &q, 3, &h, &e) == 0 && h.n ? h.v[0].page : 0;
+    store_hits_free(&h);
+    search_query_free(&q);
+    return page;
+}
+
+int main(void)
+{
+    const char *shared = getenv("FAGPT_SHARED");
+    char pdf[1024], db[] = "/tmp/fagpt-test-XXXXXX";
+    snprintf(pdf, sizeof pdf, "%s/corpus/pdf/ADP_3-19_Fires_2019-07.pdf", shared ? shared : "../shared");
+    CHECK(mkdtemp(db) != NULL);
+    char *path = xasprintf("%s/library.db", db);
+    fa_err e;
+    store *s = store_open(path, &e);
+    CHECK(s != NULL);
+    doc_document *d;
+    CHECK(doc_extract(pdf, &d, &e) == 0);
+    doc_analyze(d);
+    doc_chunks ch = {0};
+    doc_make_chunks(d, &ch);
+    store_doc rec = {.path = pdf, .file_name = "ADP_3-19_Fires_2019-07.pdf", .sha256 = "abc", .size_bytes = 1};
+    CHECK(store_put_document(s, &rec, d, &ch, &e) == 0);
+    CHECK(rec.id > 0);
+
+    store_doc got;
+    CHECK(store_find_doc(s, "adp 3-19", &got, &e) == 1 && got.id == rec.id && got.chunks == (int)ch.n);
+    store_doc_free(&got);
+    CHECK(store_find_doc(s, "ADP_3-19_Fires_2019-07.pdf", &got, &e) == 1);
+    store_doc_free(&got);
+    char id[32];
+    snprintf(id, sizeof id, "%lld", rec.id);
+    CHECK(store_find_doc(s, id, &got, &e) == 1);
+    store_doc_free(&got);
+    CHECK(store_find_doc(s, "FM 9-99", &got, &e) == 0);
+
+    /* The acronym and its expansion reach the same passage. */
+    int a = top_page(s, "what is an FSCM?"), b = top_page(s, "fire support coordination measure");
+    CHECK(a > 0 && a == b);
+    str_vec exp = {0};
+    CHECK(store_term_expansions(s, "FSCM", &exp, &e) == 0 && exp.n >= 1);
+    CHECK(exp.n && !strcmp(exp.v[0], "fire support coordination measure"));
+    str_vec_free(&exp);
+
+    search_query q;
+    CHECK(search_prepare(s, "", &q, &e) != 0 && strstr(e.msg, "empty"));
+    CHECK(search_prepare(s, "   \t ", &q, &e) != 0 && strstr(e.msg, "empty"));
+    CHECK(search_prepare(s, "fires\x01", &q, &e) != 0 && strstr(e.msg, "control"));
+    CHECK(search_prepare(s, "bad \xff utf8", &q, &e) != 0 && strstr(e.msg, "UTF-8"));
+    CHECK(search_prepare(s, "what is the", &q, &e) != 0 && strstr(e.msg, "no searchable words"));
+    char *big = xcalloc(1, SEARCH_MAX_QUERY + 2);
+    memset(big, 'a', SEARCH_MAX_QUERY + 1);
+    CHECK(search_prepare(s, big, &q, &e) != 0 && strstr(e.msg, "too long"));
+    free(big);
+    CHECK(search_prepare(s, "\"unbalanced quote AND (", &q, &e) == 0);
+    store_hits h = {0};
+    CHECK(search_run(s, &q, 5, &h, &e) == 0);
+    store_hits_free(&h);
+    search_query_free(&q);
+
+    /* Replacing by path keeps one copy; removing leaves nothing searchable. */
+    CHECK(store_put_document(s, &rec, d, &ch, &e) == 0);
+    store_docs all = {0};
+    CHECK(store_list_documents(s, &all, &e) == 0 && all.n == 1);
+    store_docs_free(&all);
+    CHECK(store_delete_document(s, rec.id, &e) == 0);
+    CHECK(top_page(s, "fire support coordination measure") == 0);
+
+    doc_chunks_free(&ch);
+    doc_free(d);
+    store_close(s);
+    char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
+    rmdir(db);
+    free(wal);
+    free(shm);
+    free(path);
+    return check_done();
+}
