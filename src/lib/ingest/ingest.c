@@ -59,7 +59,8 @@ void ingest_expand_paths(char *const *paths, int n, str_vec *out)
                 dir[--len] = 0;
             walk(dir, out, 0);
             free(dir);
-            qsort(out->v + before, out->n - before, sizeof(char *), cmp_str);
+            if (out->n > before)
+                qsort(out->v + before, out->n - before, sizeof(char *), cmp_str);
         } else {
             VEC_PUSH(*out, xstrdup(paths[i]));
         }

@@ -369,7 +369,8 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
         h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, h) + W_COVERAGE * cov;
     }
     free(pages.v);
-    qsort(cand.v, cand.n, sizeof *cand.v, cmp_hit);
+    if (cand.n)
+        qsort(cand.v, cand.n, sizeof *cand.v, cmp_hit);
     for (size_t i = 0; i < cand.n; i++) {
         if ((int)out->n < k)
             VEC_PUSH(*out, cand.v[i]);
