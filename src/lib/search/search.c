@@ -9,6 +9,10 @@
 
 #define CANDIDATES 120
 #define PAGE_CANDIDATES 200
+#define RERANK 40
+/* In a large library, words in more than this share of chunks stay out of the candidate query (see build_match). */
+#define MATCH_MAX_DF 0.05
+#define LARGE_LIBRARY 100000
 /* Share of the question's weight that a passage defining the asked-about term earns on top. */
 #define DEFINITION_BONUS 0.5
 /* Weights of the final score: passage BM25, page BM25, covered share of the question (sum 1). */
@@ -29,6 +33,8 @@ static const char *stop_words[] = {
     "ahead", "kind", "like", "way", "get", "go", "know", "need", "happens", "called", "name", "say", "says",
     "inside", "within", "across", "among", "against", "toward", "towards", "upon", "per", "via"};
 
+static void build_vocab(search_query *q);
+
 static bool is_stop(const char *w, size_t n)
 {
     for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
@@ -42,12 +48,16 @@ static void collect_token(const char *tok, int len, void *arg)
     VEC_PUSH(*(str_vec *)arg, xstrndup(tok, (size_t)len));
 }
 
-static double idf_of(store *s, const char *stem)
+/* BM25's idf (Robertson and Zaragoza, "The Probabilistic Relevance Framework", 2009, eq. 3.3), floored;
+ * *ratio is the share of chunks holding the stem. */
+static double idf_of(store *s, search_query *q, const char *stem, double *ratio)
 {
     long long df = 0, total = 0;
+    *ratio = 0;
     if (store_token_df(s, stem, &df, &total, NULL) != 0 || total == 0)
         return 1.0;
-    /* BM25's idf (Robertson and Zaragoza, "The Probabilistic Relevance Framework", 2009, eq. 3.3), floored. */
+    q->library_chunks = total;
+    *ratio = (double)df / (double)total;
     double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
     return v < 0.05 ? 0.05 : v;
 }
@@ -65,8 +75,13 @@ static int add_concept(store *s, search_query *q, const char *word, bool expansi
         return -1;
     }
     double sum = 0;
-    for (size_t i = 0; i < c.stems.n; i++)
-        sum += idf_of(s, c.stems.v[i]);
+    c.df_ratio = 1;
+    for (size_t i = 0; i < c.stems.n; i++) {
+        double r;
+        sum += idf_of(s, q, c.stems.v[i], &r);
+        if (r < c.df_ratio)
+            c.df_ratio = r;
+    }
     c.idf = sum / (double)c.stems.n;
     if (c.stems.n > 1)
         c.idf *= 1.5; /* a phrase is more specific than any of its words */
@@ -150,6 +165,34 @@ static void find_subject(store *s, search_query *q, const str_vec *words)
     sb_free(&b);
 }
 
+/* The candidate query: every expansion and typed word. In a large library, words in more than MATCH_MAX_DF of
+ * all chunks are left out: FTS5 would score most of the index for them (it ranks every row that matches), for
+ * little gain, and they still count in the re-ranking. The three rarest typed words are always kept. */
+static char *build_match(const search_query *q)
+{
+    strbuf m = {0};
+    double rare[3] = {2, 2, 2};
+    for (size_t i = 0; i < q->concepts.n; i++) {
+        const search_concept *c = &q->concepts.v[i];
+        if (c->expansion || c->stems.n != 1)
+            continue;
+        for (int k = 0; k < 3; k++)
+            if (c->df_ratio < rare[k]) {
+                memmove(rare + k + 1, rare + k, (size_t)(2 - k) * sizeof *rare);
+                rare[k] = c->df_ratio;
+                break;
+            }
+    }
+    for (size_t i = 0; i < q->concepts.n; i++) {
+        const search_concept *c = &q->concepts.v[i];
+        bool typed_word = !c->expansion && c->stems.n == 1;
+        bool common = q->library_chunks > LARGE_LIBRARY && c->df_ratio > MATCH_MAX_DF && c->df_ratio > rare[2];
+        if (c->expansion || (typed_word && !common))
+            match_phrase(&m, c->word);
+    }
+    return sb_take(&m);
+}
+
 int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
 {
     memset(q, 0, sizeof *q);
@@ -178,7 +221,6 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
         if (p > st)
             VEC_PUSH(words, xstrndup(st, (size_t)(p - st)));
     }
-    strbuf match = {0};
     for (size_t i = 0; i < words.n; i++) {
         const char *w = words.v[i];
         if (is_stop(w, strlen(w)) && !acronym_shape(w))
@@ -192,7 +234,6 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
         if (add_concept(s, q, w, false, group) != 0)
             continue;
         q->ngroups++;
-        match_phrase(&match, w);
         /* An acronym brings its expansions; a lower-case word is tried as an acronym too ("fscm"). */
         str_vec exp = {0};
         store_term_expansions(s, w, &exp, NULL);
@@ -205,8 +246,7 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
             free(up);
         }
         for (size_t k = 0; k < exp.n; k++)
-            if (add_concept(s, q, exp.v[k], true, group) == 0)
-                match_phrase(&match, exp.v[k]);
+            add_concept(s, q, exp.v[k], true, group);
         str_vec_free(&exp);
     }
     /* A phrase that is the expansion of an acronym brings the acronym ("fire support coordination measure"). */
@@ -218,10 +258,10 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
             str_vec acr = {0};
             store_terms_for_phrase(s, ph.s, &acr, NULL);
             for (size_t k = 0; k < acr.n; k++) {
-                /* The phrase's own words stay; the acronym joins as a separate way to match the whole. */
-                if (add_concept(s, q, acr.v[k], true, q->ngroups) == 0) {
-                    match_phrase(&match, acr.v[k]);
-                    match_phrase(&match, ph.s);
+                /* The acronym counts like a typed word; the phrase spelled out satisfies it as well. */
+                if (add_concept(s, q, acr.v[k], false, q->ngroups) == 0) {
+                    add_concept(s, q, ph.s, true, q->ngroups);
+                    q->ngroups++;
                 }
             }
             str_vec_free(&acr);
@@ -232,10 +272,10 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
     str_vec_free(&words);
     if (q->concepts.n == 0) {
         search_query_free(q);
-        sb_free(&match);
         return fa_fail(e, "the question has no searchable words; name the subject, e.g. \"clearance of fires\"");
     }
-    q->match = sb_take(&match);
+    q->match = build_match(q);
+    build_vocab(q);
     /* Weight of each group: its typed word's idf (expansions can stand in for it, not add to it). */
     for (int g = 0; g < q->ngroups; g++) {
         double w = 0;
@@ -247,67 +287,83 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
     return 0;
 }
 
-/* A text's tokens in order (for phrases) and sorted (for single words). */
+/* The query's vocabulary: each distinct stem once; concepts refer to stems by index. */
+static int vocab_id(str_vec *vocab, const char *stem, size_t n, bool add)
+{
+    for (size_t i = 0; i < vocab->n; i++)
+        if (strlen(vocab->v[i]) == n && !memcmp(vocab->v[i], stem, n))
+            return (int)i;
+    if (!add)
+        return -1;
+    VEC_PUSH(*vocab, xstrndup(stem, n));
+    return (int)vocab->n - 1;
+}
+
+static void build_vocab(search_query *q)
+{
+    for (size_t i = 0; i < q->concepts.n; i++) {
+        search_concept *c = &q->concepts.v[i];
+        for (size_t k = 0; k < c->stems.n; k++)
+            VEC_PUSH(c->ids, vocab_id(&q->vocab, c->stems.v[k], strlen(c->stems.v[k]), true));
+    }
+    for (size_t k = 0; k < q->subject.n; k++)
+        VEC_PUSH(q->subject_ids, vocab_id(&q->vocab, q->subject.v[k], strlen(q->subject.v[k]), true));
+    for (size_t k = 0; k < q->copulas.n; k++)
+        VEC_PUSH(q->copula_ids, vocab_id(&q->vocab, q->copulas.v[k], strlen(q->copulas.v[k]), true));
+}
+
+/* A passage's tokens that belong to the query's vocabulary, with their positions (for phrases). */
+typedef struct { int pos, id; } token_hit;
 typedef struct {
-    str_vec seq, sorted;
+    const search_query *q;
+    VEC(token_hit) hits;
+    bool *present;
+    int pos;
 } token_set;
 
-static int cmp_str(const void *a, const void *b)
+static void on_passage_token(const char *tok, int len, void *arg)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    token_set *t = arg;
+    int id = vocab_id((str_vec *)&t->q->vocab, tok, (size_t)len, false);
+    if (id >= 0) {
+        token_hit h = {t->pos, id};
+        VEC_PUSH(t->hits, h);
+        t->present[id] = true;
+    }
+    t->pos++;
 }
 
-static void token_set_build(store *s, const char *text, token_set *t)
+/* Whether ids[0..n) occur at consecutive positions, followed (when then is not NULL) by one of then's ids. */
+static bool phrase_at(const token_set *t, const int *ids, size_t n, const int *then, size_t nthen)
 {
-    store_tokenize(s, text, collect_token, &t->seq, NULL);
-    t->sorted.v = xmalloc((t->seq.n ? t->seq.n : 1) * sizeof(char *));
-    memcpy(t->sorted.v, t->seq.v, t->seq.n * sizeof(char *));
-    t->sorted.n = t->sorted.cap = t->seq.n;
-    qsort(t->sorted.v, t->sorted.n, sizeof(char *), cmp_str);
-}
-
-static void token_set_free(token_set *t)
-{
-    str_vec_free(&t->seq);
-    free(t->sorted.v);
-}
-
-static bool set_has(const token_set *t, const char *stem)
-{
-    return bsearch(&stem, t->sorted.v, t->sorted.n, sizeof(char *), cmp_str) != NULL;
-}
-
-/* Whether the stems occur consecutively (a phrase), optionally followed by one of the stems in `then`. */
-static bool phrase_at(const token_set *t, const str_vec *stems, const str_vec *then)
-{
-    if (stems->n == 0)
-        return false;
-    for (size_t i = 0; i + stems->n <= t->seq.n; i++) {
+    for (size_t i = 0; n && i + n <= t->hits.n; i++) {
         size_t k = 0;
-        while (k < stems->n && !strcmp(t->seq.v[i + k], stems->v[k]))
+        while (k < n && t->hits.v[i + k].id == ids[k] && t->hits.v[i + k].pos == t->hits.v[i].pos + (int)k)
             k++;
-        if (k < stems->n)
+        if (k < n)
             continue;
         if (!then)
             return true;
-        for (size_t j = 0; i + k < t->seq.n && j < then->n; j++)
-            if (!strcmp(t->seq.v[i + k], then->v[j]))
-                return true;
+        if (i + n < t->hits.n && t->hits.v[i + n].pos == t->hits.v[i].pos + (int)n)
+            for (size_t j = 0; j < nthen; j++)
+                if (t->hits.v[i + n].id == then[j])
+                    return true;
     }
     return false;
 }
 
 static bool concept_in(const search_concept *c, const token_set *t)
 {
-    if (c->stems.n == 1)
-        return set_has(t, c->stems.v[0]);
-    return phrase_at(t, &c->stems, NULL);
+    if (c->ids.n == 1)
+        return t->present[c->ids.v[0]];
+    return phrase_at(t, c->ids.v, c->ids.n, NULL, 0);
 }
 
 double search_coverage(store *s, const search_query *q, const char *text)
 {
-    token_set t = {0};
-    token_set_build(s, text, &t);
+    token_set t = {.q = q};
+    t.present = xcalloc(q->vocab.n ? q->vocab.n : 1, sizeof *t.present);
+    store_tokenize(s, text, on_passage_token, &t, NULL);
     double got = 0;
     for (int g = 0; g < q->ngroups; g++) {
         double w = 0;
@@ -325,9 +381,10 @@ double search_coverage(store *s, const search_query *q, const char *text)
             got += w;
     }
     /* A definition question ("what is X") is answered where X is followed by "is", "are", "means"... */
-    if (q->subject.n && phrase_at(&t, &q->subject, &q->copulas))
+    if (q->subject_ids.n && phrase_at(&t, q->subject_ids.v, q->subject_ids.n, q->copula_ids.v, q->copula_ids.n))
         got += q->total_weight * DEFINITION_BONUS;
-    token_set_free(&t);
+    free(t.hits.v);
+    free(t.present);
     return q->total_weight > 0 ? got / q->total_weight : 0;
 }
 
@@ -358,19 +415,26 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
         free(pages.v);
         return -1;
     }
+    /* Stage one: the passage's BM25 and its page's BM25 (the page supplies context a small passage lacks, as in
+     * passage-document score interpolation), each relative to the best. Stage two, for the best of those only:
+     * plus the covered share of the question, which needs the passage tokenised. */
     double top = cand.n ? cand.v[0].score : 1;
     for (size_t i = 0; i < cand.n; i++) {
         store_hit *h = &cand.v[i];
-        char *both = xasprintf("%s\n%s", h->section ? h->section : "", h->text);
-        double cov = search_coverage(s, q, both);
-        free(both);
-        /* The passage's BM25 and its page's BM25 (the page supplies context a small passage lacks, as in
-         * passage-document score interpolation), each relative to the best, plus the covered share of the question. */
-        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, h) + W_COVERAGE * cov;
+        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, h);
     }
     free(pages.v);
     if (cand.n)
         qsort(cand.v, cand.n, sizeof *cand.v, cmp_hit);
+    size_t rerank = cand.n < RERANK ? cand.n : RERANK;
+    for (size_t i = 0; i < rerank; i++) {
+        store_hit *h = &cand.v[i];
+        char *both = xasprintf("%s\n%s", h->section ? h->section : "", h->text);
+        h->score += W_COVERAGE * search_coverage(s, q, both);
+        free(both);
+    }
+    if (rerank)
+        qsort(cand.v, rerank, sizeof *cand.v, cmp_hit);
     for (size_t i = 0; i < cand.n; i++) {
         if ((int)out->n < k)
             VEC_PUSH(*out, cand.v[i]);
@@ -386,10 +450,14 @@ void search_query_free(search_query *q)
     for (size_t i = 0; i < q->concepts.n; i++) {
         free(q->concepts.v[i].word);
         str_vec_free(&q->concepts.v[i].stems);
+        free(q->concepts.v[i].ids.v);
     }
     free(q->concepts.v);
     str_vec_free(&q->subject);
     str_vec_free(&q->copulas);
+    str_vec_free(&q->vocab);
+    free(q->subject_ids.v);
+    free(q->copula_ids.v);
     free(q->text);
     free(q->match);
     memset(q, 0, sizeof *q);

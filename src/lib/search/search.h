@@ -21,7 +21,9 @@
 typedef struct search_concept {
     char *word;            /* as typed, or the acronym/expansion it was expanded from */
     str_vec stems;         /* one stem for a word; several for an expansion phrase (all must be present) */
+    VEC(int) ids;          /* the stems' indexes in the query's vocabulary */
     double idf;
+    double df_ratio;       /* share of chunks holding it (the rarest of a phrase's words) */
     bool expansion;        /* added by acronym expansion, not typed */
     int group;             /* concepts of one group (a word and its expansions) are satisfied by any member */
 } search_concept;
@@ -30,10 +32,13 @@ typedef struct search_query {
     char *text;
     VEC(search_concept) concepts;
     int ngroups;
+    long long library_chunks; /* chunks in the library when the query was prepared */
     double total_weight;   /* sum over groups of the group's idf */
     char *match;           /* the FTS5 MATCH expression */
     str_vec subject;       /* "what is X": the stems of X, else empty */
     str_vec copulas;       /* stems of "is", "are", "means"...: what follows X in its definition */
+    str_vec vocab;         /* every distinct stem above; a passage is matched against these alone */
+    VEC(int) subject_ids, copula_ids;
 } search_query;
 
 /* Checks the question (empty, too long, control characters, invalid UTF-8) and builds the query. */

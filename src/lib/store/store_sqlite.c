@@ -13,6 +13,10 @@
 
 #include "core/json.h"
 
+/* The search path's statements, prepared once per handle (preparing costs as much as running them). */
+enum { STMT_FTS, STMT_FTS_PAGES, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
+       STMT_COUNT };
+
 struct store {
     sqlite3 *db;
     pthread_mutex_t lock;
@@ -20,6 +24,7 @@ struct store {
     Fts5Tokenizer *tok;
     long long total_chunks;
     int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
+    sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
 };
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. */
@@ -55,6 +60,12 @@ static const char *migrations[] = {
     "CREATE INDEX terms_expansion ON terms(lower(expansion));"
     "CREATE TABLE quarantine (path TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);",
 };
+
+/* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
+static int fts_fail(store *s, fa_err *e, const char *match)
+{
+    return fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->db));
+}
 
 static int db_fail(store *s, fa_err *e, const char *what)
 {
@@ -141,10 +152,30 @@ store *store_open(const char *db_path, fa_err *e)
     return s;
 }
 
+/* A cached statement, reset and ready for new bindings; NULL (with the error in e) when it cannot be prepared.
+ * Callers hold s->lock while they use it. */
+static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+{
+    sqlite3_stmt *st = s->cache[slot];
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fa_fail(e, "database error: %s", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    s->cache[slot] = st;
+    return st;
+}
+
 void store_close(store *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(s->cache[i]);
     if (s->tok)
         s->tokenizer.xDelete(s->tok);
     sqlite3_close(s->db);
@@ -458,8 +489,11 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
         " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
         "       AND rank MATCH 'bm25(1.0, 1.0)' ORDER BY rank LIMIT ?2) f"
         " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, "searching");
+    pthread_mutex_lock(&s->lock);
+    if (!(st = cached(s, STMT_FTS, sql, e))) {
+        pthread_mutex_unlock(&s->lock);
+        return -1;
+    }
     bind_str(st, 1, match);
     sqlite3_bind_int(st, 2, limit);
     int rc;
@@ -481,8 +515,10 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
         h.score = sqlite3_column_double(st, 13);
         VEC_PUSH(*out, h);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "searching");
+    sqlite3_reset(st);
+    rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
@@ -490,8 +526,11 @@ int store_fts_pages(store *s, const char *match, int limit, store_page_scores *o
     sqlite3_stmt *st;
     const char *sql = "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
                       " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, "searching pages");
+    pthread_mutex_lock(&s->lock);
+    if (!(st = cached(s, STMT_FTS_PAGES, sql, e))) {
+        pthread_mutex_unlock(&s->lock);
+        return -1;
+    }
     bind_str(st, 1, match);
     sqlite3_bind_int(st, 2, limit);
     int rc;
@@ -499,61 +538,66 @@ int store_fts_pages(store *s, const char *match, int limit, store_page_scores *o
         store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
         VEC_PUSH(*out, p);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "searching pages");
+    sqlite3_reset(st);
+    rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
-static int collect_strings(store *s, const char *sql, const char *arg, str_vec *out, fa_err *e)
+static int collect_strings(store *s, int slot, const char *sql, const char *arg, str_vec *out, fa_err *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, "reading terms");
-    bind_str(st, 1, arg);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        VEC_PUSH(*out, col_str(st, 0));
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading terms");
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = cached(s, slot, sql, e);
+    int rc = SQLITE_ERROR;
+    if (st) {
+        bind_str(st, 1, arg);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            VEC_PUSH(*out, col_str(st, 0));
+        sqlite3_reset(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : st ? db_fail(s, e, "reading terms") : -1;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
 {
     /* Glossary entries first; several documents agreeing make one expansion. */
-    return collect_strings(s, "SELECT lower(expansion) FROM terms WHERE term = ?1 GROUP BY lower(expansion)"
+    return collect_strings(s, STMT_EXPANSIONS, "SELECT lower(expansion) FROM terms WHERE term = ?1 GROUP BY lower(expansion)"
                               " ORDER BY max(glossary) DESC, count(*) DESC LIMIT 3", term, out, e);
 }
 
 int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
 {
-    return collect_strings(s, "SELECT DISTINCT term FROM terms WHERE lower(expansion) = lower(?1) LIMIT 3", phrase,
+    return collect_strings(s, STMT_PHRASE_TERMS, "SELECT DISTINCT term FROM terms WHERE lower(expansion) = lower(?1) LIMIT 3", phrase,
                            out, e);
+}
+
+static long long single_int(store *s, int slot, const char *sql, const char *arg, long long def)
+{
+    sqlite3_stmt *st = cached(s, slot, sql, NULL);
+    long long v = def;
+    if (!st)
+        return def;
+    bind_str(st, 1, arg);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return v;
 }
 
 int store_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
 {
-    sqlite3_stmt *st;
-    int version = -2;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            version = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    if (version != s->data_version) {
-        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM chunks", -1, &st, NULL) != SQLITE_OK)
-            return db_fail(s, e, "counting chunks");
-        if (sqlite3_step(st) == SQLITE_ROW)
-            s->total_chunks = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+    pthread_mutex_lock(&s->lock);
+    /* The chunk count is recounted only when some connection has written since (PRAGMA data_version). */
+    int version = (int)single_int(s, STMT_DATA_VERSION, "PRAGMA data_version", NULL, -2);
+    if (version != s->data_version || version == -2) {
+        s->total_chunks = single_int(s, STMT_COUNT_CHUNKS, "SELECT count(*) FROM chunks", NULL, 0);
         s->data_version = version;
     }
     *total = s->total_chunks;
-    *df = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT doc FROM chunks_vocab WHERE term = ?1", -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, "reading term statistics");
-    bind_str(st, 1, token);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *df = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    *df = single_int(s, STMT_DF, "SELECT doc FROM chunks_vocab WHERE term = ?1", token, 0);
+    pthread_mutex_unlock(&s->lock);
     return 0;
 }
 
