@@ -94,12 +94,15 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
     double best_cov = 0;
     for (size_t i = 0; i < hits.n; i++) {
         char *both = xasprintf("%s\n%s", hits.v[i].section ? hits.v[i].section : "", hits.v[i].text);
-        double c = search_coverage(s, &q, both);
+        double c;
+        search_coverage(s, &q, both, &c);
         free(both);
         if (c > best_cov)
             best_cov = c;
     }
-    out->found = hits.n > 0 && best_cov >= FOUND_COVERAGE;
+    /* A question about a designation the library never mentions ("M119A3") is not answered by passages that
+     * share its other words. */
+    out->found = hits.n > 0 && best_cov >= FOUND_COVERAGE && q.unknown_names == 0;
     if (!out->found) {
         out->text = xstrdup("The library does not appear to answer this question: no passage covers enough of it. "
                             "Try other words, or add the publication that covers it with `fagpt ingest`.");
@@ -113,7 +116,7 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
     for (size_t i = 0; i < sents.n; i++) {
         char *t = xstrndup(sents.v[i].start, sents.v[i].len);
         /* Coverage of the question, with a small preference for higher-ranked passages and earlier sentences. */
-        sents.v[i].score = search_coverage(s, &q, t) + 0.1 * hits.v[sents.v[i].hit].score - 0.02 * (double)i / 10;
+        sents.v[i].score = search_coverage(s, &q, t, NULL) + 0.1 * hits.v[sents.v[i].hit].score - 0.02 * (double)i / 10;
         free(t);
     }
     strbuf b = {0};

@@ -97,6 +97,18 @@ static bool has_control_chars(const char *s)
     return false;
 }
 
+/* A designation or proper name: a digit, or two capitals ("M119A3", "105mm", "HIMARS", "ACFT"). */
+static bool name_shape(const char *w)
+{
+    int upper = 0;
+    for (const char *p = w; *p; p++) {
+        if (isdigit((unsigned char)*p))
+            return true;
+        upper += isupper((unsigned char)*p) != 0;
+    }
+    return upper >= 2;
+}
+
 static bool acronym_shape(const char *w)
 {
     int upper = 0, n = 0;
@@ -133,6 +145,7 @@ static void add_bigrams(store *s, search_query *q, const str_vec *words)
         size_t before = q->concepts.n;
         if (add_concept(s, q, ph, false, q->ngroups) == 0) {
             q->concepts.v[before].idf *= 0.5 / 1.5; /* add_concept raised phrases by 1.5 */
+            q->concepts.v[before].bigram = true;
             q->ngroups++;
         }
         free(ph);
@@ -234,6 +247,8 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
         if (add_concept(s, q, w, false, group) != 0)
             continue;
         q->ngroups++;
+        if (q->concepts.v[q->concepts.n - 1].df_ratio == 0 && name_shape(w))
+            q->unknown_names++;
         /* An acronym brings its expansions; a lower-case word is tried as an acronym too ("fscm"). */
         str_vec exp = {0};
         store_term_expansions(s, w, &exp, NULL);
@@ -359,27 +374,35 @@ static bool concept_in(const search_concept *c, const token_set *t)
     return phrase_at(t, c->ids.v, c->ids.n, NULL, 0);
 }
 
-double search_coverage(store *s, const search_query *q, const char *text)
+double search_coverage(store *s, const search_query *q, const char *text, double *words)
 {
+    double words_got = 0, words_total = 0;
     token_set t = {.q = q};
     t.present = xcalloc(q->vocab.n ? q->vocab.n : 1, sizeof *t.present);
     store_tokenize(s, text, on_passage_token, &t, NULL);
     double got = 0;
     for (int g = 0; g < q->ngroups; g++) {
         double w = 0;
-        bool present = false;
+        bool present = false, bigram = false;
         for (size_t k = 0; k < q->concepts.n; k++) {
             const search_concept *c = &q->concepts.v[k];
             if (c->group != g)
                 continue;
             if (!c->expansion)
                 w = c->idf;
+            bigram = bigram || c->bigram;
             if (!present && concept_in(c, &t))
                 present = true;
         }
         if (present)
             got += w;
+        if (!bigram) {
+            words_total += w;
+            words_got += present ? w : 0;
+        }
     }
+    if (words)
+        *words = words_total > 0 ? words_got / words_total : 0;
     /* A definition question ("what is X") is answered where X is followed by "is", "are", "means"... */
     if (q->subject_ids.n && phrase_at(&t, q->subject_ids.v, q->subject_ids.n, q->copula_ids.v, q->copula_ids.n))
         got += q->total_weight * DEFINITION_BONUS;
@@ -430,7 +453,7 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
     for (size_t i = 0; i < rerank; i++) {
         store_hit *h = &cand.v[i];
         char *both = xasprintf("%s\n%s", h->section ? h->section : "", h->text);
-        h->score += W_COVERAGE * search_coverage(s, q, both);
+        h->score += W_COVERAGE * search_coverage(s, q, both, NULL);
         free(both);
     }
     if (rerank)

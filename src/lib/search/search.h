@@ -25,6 +25,7 @@ typedef struct search_concept {
     double idf;
     double df_ratio;       /* share of chunks holding it (the rarest of a phrase's words) */
     bool expansion;        /* added by acronym expansion, not typed */
+    bool bigram;           /* two adjacent typed words, a ranking bonus only */
     int group;             /* concepts of one group (a word and its expansions) are satisfied by any member */
 } search_concept;
 
@@ -33,6 +34,7 @@ typedef struct search_query {
     VEC(search_concept) concepts;
     int ngroups;
     long long library_chunks; /* chunks in the library when the query was prepared */
+    int unknown_names;     /* typed names (with digits or capitals: "M119A3", "HIMARS") found nowhere in the library */
     double total_weight;   /* sum over groups of the group's idf */
     char *match;           /* the FTS5 MATCH expression */
     str_vec subject;       /* "what is X": the stems of X, else empty */
@@ -44,8 +46,9 @@ typedef struct search_query {
 /* Checks the question (empty, too long, control characters, invalid UTF-8) and builds the query. */
 int search_prepare(store *s, const char *text, search_query *q, fa_err *e);
 int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e);
-/* Share (0..1) of the query's weight present in text, as used for ranking. */
-double search_coverage(store *s, const search_query *q, const char *text);
+/* Share (0..1) of the query's weight present in text, as used for ranking; when words is not NULL, also the
+ * share of the question's words alone (no bigram or definition bonus), which decides whether a passage answers. */
+double search_coverage(store *s, const search_query *q, const char *text, double *words);
 void search_query_free(search_query *q);
 
 #endif
