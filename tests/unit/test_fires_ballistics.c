@@ -328,7 +328,7 @@ static void trajectories(void)
 
     /* table row: the correction factors have the physical signs */
     fires_table_row row;
-    CHECK(fires_table_row_at(&t, 10000, minq, maxq, 0, &row, &e) == 0);
+    CHECK(fires_table_row_at(&t, 10000, minq, maxq, rmax, qmax, 0, &row, &e) == 0);
     CHECK(row.dr_mv > 0 && row.dr_rho < 0 && row.dr_head < 0 && row.dr_tail > 0 && row.dd_cross > 0);
     CHECK(isnan(row.dr_square));
     printf("# figure 10 km row: QE %.1f, dR/dV %.1f m, rho+1%% %.1f m, T+1%% %.1f m, head %.1f, tail %.1f, cross "

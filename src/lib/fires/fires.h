@@ -230,6 +230,7 @@ typedef struct fires_shot {
     double lat_deg;             /* latitude of the gun (Coriolis) */
     const fires_met *met;       /* NULL: ICAO standard atmosphere, no wind */
     double wind_e, wind_n;      /* an extra constant wind (m/s, toward), FIRES_MODEL_FULL only */
+    bool no_coriolis;           /* FIRES_MODEL_FULL without earth rotation (standard firing-table conditions) */
     double rho_factor;          /* multiplies air density (1 = as is; correction factors) */
     double temp_factor;         /* multiplies temperature for the speed of sound (1 = as is) */
     double tol;                 /* integrator relative tolerance (default 1e-9) */
@@ -275,9 +276,14 @@ typedef struct fires_table_row {
     double dr_square;           /* range change for +1 square of projectile weight (NAN when unknown) */
 } fires_table_row;
 
-/* One row; square_kg <= 0 when the projectile has no weight-square data. */
-int fires_table_row_at(const fires_shot *tmpl, double range_m, double min_qe, double max_qe, double square_kg,
-                       fires_table_row *row, fa_err *e);
+/* fires_solve_qe with the maximum range and its QE already known (from fires_max_range), for many ranges. */
+int fires_solve_qe_known(const fires_shot *tmpl, double range_m, fires_angle angle, double min_qe, double max_qe,
+                         double rmax, double qmax, double *qe, fires_traj *r, fa_err *e);
+
+/* One row (low angle), given the charge's maximum range and its QE from fires_max_range; square_kg <= 0 when the
+ * projectile has no weight-square data. */
+int fires_table_row_at(const fires_shot *tmpl, double range_m, double min_qe, double max_qe, double rmax,
+                       double qmax, double square_kg, fires_table_row *row, fa_err *e);
 
 /* Fits the form factor so the model's ranges match observed (QE, range) pairs; rms residual in m. */
 int fires_fit_form_factor(const fires_shot *tmpl, const double *qe_rad, const double *range_m, size_t n,

@@ -126,6 +126,14 @@ int fires_solve_qe(const fires_shot *tmpl, double range_m, fires_angle angle, do
     double rmax, qmax;
     if (fires_max_range(tmpl, min_qe, max_qe, &rmax, &qmax, e) != 0)
         return -1;
+    return fires_solve_qe_known(tmpl, range_m, angle, min_qe, max_qe, rmax, qmax, qe, r, e);
+}
+
+int fires_solve_qe_known(const fires_shot *tmpl, double range_m, fires_angle angle, double min_qe, double max_qe,
+                         double rmax, double qmax, double *qe, fires_traj *r, fa_err *e)
+{
+    if (!isfinite(range_m) || range_m <= 0)
+        return fa_fail(e, "range: %g m must be a positive number", range_m);
     if (range_m > rmax)
         return fa_fail(e, "target out of range: %.0f m is beyond the maximum range %.0f m (QE %.0f mils) for "
                           "this charge and projectile", range_m, rmax, fires_rad_to_mils(qmax));
@@ -169,13 +177,13 @@ static int perturbed(const fires_shot *s, double *range, double *drift_mils, fa_
     return 0;
 }
 
-int fires_table_row_at(const fires_shot *tmpl, double range_m, double min_qe, double max_qe, double square_kg,
-                       fires_table_row *row, fa_err *e)
+int fires_table_row_at(const fires_shot *tmpl, double range_m, double min_qe, double max_qe, double rmax,
+                       double qmax, double square_kg, fires_table_row *row, fa_err *e)
 {
     memset(row, 0, sizeof *row);
     double qe;
     fires_traj r;
-    if (fires_solve_qe(tmpl, range_m, FIRES_LOW_ANGLE, min_qe, max_qe, &qe, &r, e) != 0)
+    if (fires_solve_qe_known(tmpl, range_m, FIRES_LOW_ANGLE, min_qe, max_qe, rmax, qmax, &qe, &r, e) != 0)
         return -1;
     row->range_m = range_m;
     row->qe_mils = fires_rad_to_mils(qe);

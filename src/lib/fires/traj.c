@@ -272,7 +272,7 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
     ctx c = {.s = s};
     c.drag = s->model != FIRES_MODEL_VACUUM;
     c.round = s->model == FIRES_MODEL_FULL;
-    c.coriolis = s->model == FIRES_MODEL_FULL;
+    c.coriolis = s->model == FIRES_MODEL_FULL && !s->no_coriolis;
     c.rg = FIRES_EARTH_R + s->gun_alt_m;
     double az = fires_deg_to_rad(s->az_deg), lat = fires_deg_to_rad(s->lat_deg);
     c.saz = sin(az);
