@@ -231,6 +231,9 @@ typedef struct fires_shot {
     const fires_met *met;       /* NULL: ICAO standard atmosphere, no wind */
     double wind_e, wind_n;      /* an extra constant wind (m/s, toward), FIRES_MODEL_FULL only */
     bool no_coriolis;           /* FIRES_MODEL_FULL without earth rotation (standard firing-table conditions) */
+    bool flat_earth;            /* FIRES_MODEL_FULL on a flat earth with constant g (small-arms cross-checks) */
+    const double *at_range;     /* ascending downranges (m): record a point as the round passes each one, and keep */
+    size_t n_at_range;          /* integrating past impact until the last is passed (or the round falls 2 km) */
     double rho_factor;          /* multiplies air density (1 = as is; correction factors) */
     double temp_factor;         /* multiplies temperature for the speed of sound (1 = as is) */
     double tol;                 /* integrator relative tolerance (default 1e-9) */
@@ -245,6 +248,7 @@ typedef struct fires_traj {
     double drift_m, drift_mils; /* right of the line of fire (wind, Coriolis) */
     double apex_range_m;
     bool impact;                /* false when the round never came back down to the target altitude */
+    size_t n_at_range;          /* how many of shot.at_range were reached; their points lead fires_traj.points */
     int steps, rejected;
     VEC(fires_point) points;
 } fires_traj;

@@ -72,6 +72,11 @@ int fires_shot_check(const fires_shot *s, fa_err *e)
         return fa_fail(e, "azimuth of fire: not a finite number");
     if (!isfinite(s->wind_e) || !isfinite(s->wind_n))
         return fa_fail(e, "wind: not a finite number");
+    for (size_t i = 0; i < s->n_at_range; i++)
+        if (!isfinite(s->at_range[i]) || s->at_range[i] < 0 || (i && s->at_range[i] <= s->at_range[i - 1]))
+            return fa_fail(e, "ranges for points: must be finite, non-negative and ascending");
+    if (s->point_dt > 0 && s->n_at_range)
+        return fa_fail(e, "points: give a time spacing or ranges, not both");
     if (!(s->tol > 0 && s->tol < 1e-2))
         return fa_fail(e, "tolerance: %g must be in (0, 0.01)", s->tol);
     if (s->model != FIRES_MODEL_VACUUM) {
@@ -91,6 +96,7 @@ typedef struct ctx {
     double rg;                  /* radius of the gun from the earth's centre (round earth) */
     double om[3];               /* earth rotation in the frame of fire */
     double saz, caz;
+    double want_range;          /* for ev_range */
 } ctx;
 
 static double height_msl(const ctx *c, const double *y)
@@ -239,6 +245,7 @@ static double locate(const ctx *c, const double *y0, const double *k1, double h,
 static double ev_vertical(const ctx *c, const double *y) { return vertical_speed(c, y); }
 static double ev_target(const ctx *c, const double *y) { return height_msl(c, y) - c->s->target_alt_m; }
 
+
 static void downrange(const ctx *c, const double *y, double *range, double *cross, double *height_above_gun)
 {
     if (!c->round) {
@@ -251,6 +258,14 @@ static void downrange(const ctx *c, const double *y, double *range, double *cros
     *range = FIRES_EARTH_R * atan2(y[0], yy);
     *cross = FIRES_EARTH_R * atan2(y[2], hypot(y[0], yy));
     *height_above_gun = sqrt(y[0] * y[0] + yy * yy + y[2] * y[2]) - c->rg;
+}
+
+/* Downrange distance minus the next wanted one (the wanted value travels in the context). */
+static double ev_range(const ctx *c, const double *y)
+{
+    double range, cross, h;
+    downrange(c, y, &range, &cross, &h);
+    return range - c->want_range;
 }
 
 static void push_point(fires_traj *r, const ctx *c, double t, const double *y)
@@ -271,7 +286,7 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
         return -1;
     ctx c = {.s = s};
     c.drag = s->model != FIRES_MODEL_VACUUM;
-    c.round = s->model == FIRES_MODEL_FULL;
+    c.round = s->model == FIRES_MODEL_FULL && !s->flat_earth;
     c.coriolis = s->model == FIRES_MODEL_FULL && !s->no_coriolis;
     c.rg = FIRES_EARTH_R + s->gun_alt_m;
     double az = fires_deg_to_rad(s->az_deg), lat = fires_deg_to_rad(s->lat_deg);
@@ -293,6 +308,11 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
     if (next_pt == 0) {
         push_point(r, &c, 0, y);
         next_pt = s->point_dt;
+    }
+    size_t next_x = 0;
+    while (next_x < s->n_at_range && s->at_range[next_x] <= 0) {
+        push_point(r, &c, 0, y);
+        next_x++;
     }
     double dummy;
     downrange(&c, y, &dummy, &dummy, &r->max_ord_m);
@@ -323,6 +343,19 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             push_point(r, &c, next_pt, yp);
             next_pt += s->point_dt;
         }
+        while (next_x < s->n_at_range) {
+            double ra, rb, cr, hh;
+            downrange(&c, y, &ra, &cr, &hh);
+            downrange(&c, y1, &rb, &cr, &hh);
+            if (rb < s->at_range[next_x])
+                break;
+            double yp[6];
+            c.want_range = s->at_range[next_x];
+            double tau = locate(&c, y, k1, h, ra - c.want_range, rb - c.want_range, ev_range, yp);
+            push_point(r, &c, t + tau, yp);
+            next_x++;
+        }
+        r->n_at_range = next_x;
         if (!apex_done && vertical_speed(&c, y1) <= 0) {
             double ya[6], ra, za, ha;
             locate(&c, y, k1, h, vertical_speed(&c, y), vertical_speed(&c, y1), ev_vertical, ya);
@@ -332,7 +365,7 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             apex_done = true;
         }
         double g0 = ev_target(&c, y), g1 = ev_target(&c, y1);
-        if (apex_done && g0 >= 0 && g1 < 0) {
+        if (apex_done && !r->impact && g0 >= 0 && g1 < 0) {
             double yi[6], cross, hh;
             double tau = locate(&c, y, k1, h, g0, g1, ev_target, yi);
             r->tof_s = t + tau;
@@ -346,7 +379,8 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             r->impact = true;
             if (s->point_dt > 0)
                 push_point(r, &c, r->tof_s, yi);
-            return 0;
+            if (next_x >= s->n_at_range)
+                return 0;
         }
         memcpy(y, y1, sizeof y);
         memcpy(k1, k7, sizeof k1);
@@ -355,7 +389,6 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             break;
         h *= fmin(5.0, fmax(0.2, 0.9 * pow(fmax(en, 1e-10), -0.2)));
     }
-    /* never came down to the target altitude: report the apex so the caller can say why */
-    r->impact = false;
+    /* ended without impact (or past it, collecting ranges): the apex tells the caller why */
     return 0;
 }
