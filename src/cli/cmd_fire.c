@@ -30,8 +30,9 @@ static const char usage[] =
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
     "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum.\n"
     "Drift is the point-mass lateral deviation (wind, Coriolis); spin drift (yaw of repose) is not modelled.\n"
-    "Data: --data DIR (or FAGPT_DATA) holds fires/catalog.json and fires/drag/; $FAGPT_HOME/fires/drag is searched\n"
-    "too. Output is " FIRES_LABEL ".\n";
+    "Data: --data DIR (or FAGPT_DATA) holds fires/catalog.json and fires/drag/; $FAGPT_HOME/fires/drag and the\n"
+    "folders in FAGPT_DRAG_PATH (colon-separated) are searched for drag tables too; add your own there (CSV with a\n"
+    "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n";
 
 enum {
     O_MV = 1000, O_QE, O_MASS, O_DIA, O_DRAG, O_FF, O_BC, O_MODEL, O_TALT, O_GALT, O_LAT, O_AZ, O_MET, O_POINTS,
@@ -66,9 +67,11 @@ static const char *data_dir(const opts *o, char *buf, size_t n)
     return "data";
 }
 
+#define MAX_DRAG_DIRS 10
 typedef struct setup {
     char datab[PATH_MAX], drag1[PATH_MAX + 16], drag2[PATH_MAX + 16];
-    const char *dirs[3];
+    char *dragpath;             /* copy of FAGPT_DRAG_PATH, cut at the colons */
+    const char *dirs[MAX_DRAG_DIRS + 1];
     fires_catalog cat;
     bool have_cat;
     fires_projectile proj;
@@ -80,6 +83,7 @@ typedef struct setup {
 
 static void setup_free(setup *s)
 {
+    free(s->dragpath);
     fires_projectile_free(&s->proj);
     if (s->have_cat)
         fires_catalog_free(&s->cat);
@@ -95,6 +99,13 @@ static int load_catalog(cli_ctx *c, const opts *o, setup *s)
     if (home && *home) {
         snprintf(s->drag2, sizeof s->drag2, "%s/fires/drag", home);
         s->dirs[nd++] = s->drag2;
+    }
+    const char *dp = getenv("FAGPT_DRAG_PATH");
+    if (dp && *dp) {
+        s->dragpath = xstrdup(dp);
+        char *save = NULL;
+        for (char *t = strtok_r(s->dragpath, ":", &save); t && nd < MAX_DRAG_DIRS; t = strtok_r(NULL, ":", &save))
+            s->dirs[nd++] = t;
     }
     s->dirs[nd] = NULL;
     char path[PATH_MAX + 32];
