@@ -309,6 +309,21 @@ static void trajectories(void)
     CHECK(b.tof_s > a.tof_s && b.max_ord_m > a.max_ord_m);
     printf("# figure 14 km: low QE %.1f mils (tof %.1f s), high QE %.1f mils (tof %.1f s)\n", fires_rad_to_mils(lo),
            a.tof_s, fires_rad_to_mils(hi), b.tof_s);
+    /* the quick walk-and-bracket path and the path through the maximum range agree, low and high angle */
+    int agree = 0;
+    for (double R = 2000; R <= 17000; R += 2500)
+        for (int ang = 0; ang < 2; ang++) {
+            double q1, q2;
+            fires_traj x1, x2;
+            int ok1 = fires_solve_qe(&t, R, (fires_angle)ang, minq, maxq, &q1, &x1, &e) == 0;
+            int ok2 = fires_solve_qe_known(&t, R, (fires_angle)ang, minq, maxq, rmax, qmax, &q2, &x2, &e) == 0;
+            agree += ok1 == ok2 && (!ok1 || fabs(fires_rad_to_mils(q1 - q2)) < 0.01);
+            if (ok1)
+                fires_traj_free(&x1);
+            if (ok2)
+                fires_traj_free(&x2);
+        }
+    CHECK(agree == 14);
     /* target 300 m above the gun needs more elevation */
     fires_shot up = t;
     up.target_alt_m = 300;

@@ -118,11 +118,65 @@ static int bracket_solve(const fires_shot *tmpl, double want, double a, double f
     return fa_fail(e, "QE search did not converge for %.0f m", want);
 }
 
+/* The usual case without the maximum-range search: walk from the vacuum elevation (low angle) or from the
+ * weapon's maximum elevation (high angle) toward the solution until the range brackets it, then solve in the
+ * bracket. Returns 1 when the walk cannot bracket (out of range, or near the maximum): the caller then takes the
+ * full path, which also explains failures. */
+static int walk_solve(const fires_shot *tmpl, double range_m, fires_angle angle, double min_qe, double max_qe,
+                      double *qe, fires_traj *r, fa_err *e)
+{
+    const double step = fires_mils_to_rad(100);
+    double q, f;
+    if (angle == FIRES_LOW_ANGLE) {
+        double s2 = FIRES_G0 * range_m / (tmpl->mv * tmpl->mv); /* vacuum: sin 2q = g R / v^2 */
+        if (s2 >= 1)
+            return 1;
+        q = fmax(min_qe, 0.5 * asin(s2));
+        if (range_at(tmpl, q, &f, NULL, e) != 0)
+            return -1;
+        if (f >= range_m) { /* already past it (target below the gun): bracket from the minimum elevation */
+            double f0;
+            if (q == min_qe || range_at(tmpl, min_qe, &f0, NULL, e) != 0 || f0 >= range_m)
+                return 1;
+            return bracket_solve(tmpl, range_m, min_qe, f0, q, f, qe, r, e) == 0 ? 0 : 1;
+        }
+    } else {
+        q = max_qe;
+        if (range_at(tmpl, q, &f, NULL, e) != 0)
+            return -1;
+        if (f >= range_m)
+            return 1;
+    }
+    for (int i = 0; i < 40; i++) {
+        double qn = angle == FIRES_LOW_ANGLE ? fmin(q + step, max_qe) : fmax(q - step, min_qe), fn;
+        if (qn == q || range_at(tmpl, qn, &fn, NULL, e) != 0)
+            return 1;
+        if (fn >= range_m)
+            return bracket_solve(tmpl, range_m, q, f, qn, fn, qe, r, e) == 0 ? 0 : 1;
+        if (fn <= f)
+            return 1; /* walked over the maximum without reaching the range */
+        q = qn;
+        f = fn;
+    }
+    return 1;
+}
+
 int fires_solve_qe(const fires_shot *tmpl, double range_m, fires_angle angle, double min_qe, double max_qe,
                    double *qe, fires_traj *r, fa_err *e)
 {
     if (!isfinite(range_m) || range_m <= 0)
         return fa_fail(e, "range: %g m must be a positive number", range_m);
+    if (!(min_qe < max_qe))
+        return fa_fail(e, "elevation limits: minimum %.1f mils is not below maximum %.1f mils",
+                       fires_rad_to_mils(min_qe), fires_rad_to_mils(max_qe));
+    int w = walk_solve(tmpl, range_m, angle, min_qe, max_qe, qe, r, e);
+    if (w < 0)
+        return -1;
+    if (w == 0) {
+        if (fabs(r->range_m - range_m) <= 1.0)
+            return 0;
+        fires_traj_free(r);
+    }
     double rmax, qmax;
     if (fires_max_range(tmpl, min_qe, max_qe, &rmax, &qmax, e) != 0)
         return -1;
