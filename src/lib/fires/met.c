@@ -1,7 +1,9 @@
 /* met.c - the computer met message (METCM, STANAG 4082; TC 3-09.81, meteorology chapter): parsing with the line
  * and field of every error, and the air and wind it gives at a height for the trajectory integrator. Wind is
  * constant within a zone, as the message reports zone means; virtual temperature is interpolated linearly and
- * pressure log-linearly between zone mid-heights; above the last reported zone the ICAO profile continues from it. */
+ * pressure log-linearly between zone mid-heights; above the last reported zone the ICAO profile continues from it.
+ * The integrator projects the wind on the true azimuth of fire; the message's grid reference differs from true by
+ * the grid convergence (a few degrees at most), which is neglected for wind. */
 #include "fires/fires.h"
 
 #include <ctype.h>
