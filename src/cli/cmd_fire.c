@@ -280,9 +280,10 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
         sb_addf(&b,
                 ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
                 "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"drift_m\": %.3f, \"coriolis\": %s, "
-                "\"drift_model\": \"point mass: wind and Coriolis only, no spin drift\", \"steps\": %d",
+                "\"drift_model\": \"point mass: wind and Coriolis only, no spin drift\", \"apex_range_m\": %.1f, "
+                "\"steps\": %d, \"rejected_steps\": %d",
                 r.range_m, r.tof_s, r.max_ord_m, aof, r.impact_v, r.drift_mils, r.drift_m,
-                model == FIRES_MODEL_FULL && o->have_lat ? "true" : "false", r.steps);
+                model == FIRES_MODEL_FULL && o->have_lat ? "true" : "false", r.apex_range_m, r.steps, r.rejected);
         if (o->points) {
             sb_add(&b, ", \"points\": [");
             for (size_t i = 0; i < r.points.n; i++) {

@@ -41,6 +41,16 @@ static void pos_json(strbuf *b, const fires_pos *p, double alt, bool with_alt)
     json_str(b, mg);
     sb_add(b, ", \"mgrs_spaced\": ");
     json_str(b, mgs);
+    static const char *const prec_name[] = {"10km", "1km", "100m", "10m", "1m"};
+    sb_add(b, ", \"mgrs_by_precision\": {");
+    for (int d = 1; d <= 5; d++) {
+        char m[64];
+        if (fires_pos_mgrs(p, d, false, m, sizeof m, &e) != 0)
+            m[0] = 0;
+        sb_addf(b, "%s\"%s\": ", d > 1 ? ", " : "", prec_name[d - 1]);
+        json_str(b, m);
+    }
+    sb_add(b, "}");
     sb_addf(b, ", \"utm\": {\"zone\": %d, \"hemisphere\": \"%c\", \"easting\": %.3f, \"northing\": %.3f, \"text\": ",
             p->zone, p->northp ? 'N' : 'S', p->easting, p->northing);
     json_str(b, utm);
@@ -66,6 +76,13 @@ static void pos_text(const fires_pos *p)
     fires_pos_utm_str(p, utm, sizeof utm);
     fires_pos_dms_str(p, dms, sizeof dms);
     printf("MGRS         %s  (%s)\n", mg, mgs);
+    printf("             ");
+    for (int d = 4; d >= 1; d--) {
+        char m[64];
+        if (fires_pos_mgrs(p, d, false, m, sizeof m, &e) == 0)
+            printf("%s%s", m, d > 1 ? "  " : "");
+    }
+    printf("  (10 m .. 10 km)\n");
     printf("%-12s %s\n", p->zone ? "UTM" : "UPS", utm);
     printf("Lat/lon      %.6f %.6f\n", p->lat, p->lon);
     printf("DMS          %s\n", dms);
