@@ -79,6 +79,11 @@ static void atmosphere(void)
     CHECK(fires_icao(1000, &a, &e) == 0);
     CHECK_NEAR(a.p_pa / 100, 899, 1);
     CHECK_NEAR(a.sound, 336.4, 0.1);
+    /* speed of sound by temperature (A7): 59 F, 10 F, 99 F in ft/s (tol 1), -20 C in m/s (tol 0.1) */
+    CHECK_NEAR(fires_sound_speed((59 - 32) * 5.0 / 9 + 273.15) / 0.3048, 1116.15, 1);
+    CHECK_NEAR(fires_sound_speed((10 - 32) * 5.0 / 9 + 273.15) / 0.3048, 1062.11, 1);
+    CHECK_NEAR(fires_sound_speed((99 - 32) * 5.0 / 9 + 273.15) / 0.3048, 1158.39, 1);
+    CHECK_NEAR(fires_sound_speed(273.15 - 20), 318.94, 0.1);
     /* py-ballisticcalc's density ratio at 1000 m is 0.9078658; ICAO Doc 7488 gives 0.90748 (1.1117 kg/m^3) */
     CHECK_NEAR(a.rho / 1.225, 0.90748, 1e-4);
     printf("# figure density ratio at 1000 m: ICAO %.7f, py-ballisticcalc 0.9078658 (their own convention)\n",

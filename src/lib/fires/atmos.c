@@ -41,6 +41,11 @@ int fires_icao(double alt_m, fires_air *out, fa_err *e)
     out->t_k = t;
     out->p_pa = layer_pressure(i, p, dh);
     out->rho = out->p_pa / (R_AIR * t);
-    out->sound = sqrt(GAMMA_AIR * R_AIR * t);
+    out->sound = fires_sound_speed(t);
     return 0;
+}
+
+double fires_sound_speed(double t_k)
+{
+    return sqrt(GAMMA_AIR * R_AIR * t_k);
 }

@@ -102,6 +102,8 @@ typedef struct fires_air {
 } fires_air;
 
 int fires_icao(double alt_m, fires_air *out, fa_err *e);
+/* Speed of sound in dry air at a temperature (K), sqrt(gamma R T) with the Doc 7488 constants. */
+double fires_sound_speed(double t_k);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Met (met.c): the computer met message, METCM (STANAG 4082; TC 3-09.81 met chapter). Accepted layout:

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #define R_AIR 287.05287
-#define GAMMA_AIR 1.4
 
 /* Zone tops in m above the MDP for lines 01..26 (line 00 is the surface). */
 static const double zone_top[FIRES_MET_ZONES] = {0,     200,   500,   1000,  1500,  2000,  2500,  3000,  3500,
@@ -196,5 +195,5 @@ void fires_met_at(const fires_met *m, double alt_msl, fires_air *air, double *wi
     air->t_k = tv;
     air->p_pa = exp(lp);
     air->rho = air->p_pa / (R_AIR * tv);
-    air->sound = sqrt(GAMMA_AIR * R_AIR * tv);
+    air->sound = fires_sound_speed(tv);
 }
