@@ -72,6 +72,26 @@ $B fire solve --json --gun $G --target $T --weapon M777A2 --projectile M107 --ch
 $B fire solve --json --gun $G --target $T --weapon M777A2 --projectile M107 --charge 7W --angle high >"$tmp/hi.json"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a['qe_mils'] < 800 < b['qe_mils'] and b['tof_s'] > a['tof_s'] else 1)" "$tmp/lo.json" "$tmp/hi.json" \
     && ok "low and high angle both found for one charge" || nok "low and high angle both found for one charge"
+ch=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["charge"])' "$tmp/s2.json")
+rng=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["geodesic_range_m"])' "$tmp/s2.json")
+lower=$(python3 -c '
+import json,sys
+w=[x for x in json.load(open(sys.argv[1]))["weapons"] if x["name"]=="M777A2"][0]
+cs=sorted(w["charges"], key=lambda c: c["mv_mps"]); names=[c["name"] for c in cs]
+i=names.index(sys.argv[2]); print(names[i-1] if i else "")' <($B fire list --json) "$ch")
+if [ -n "$lower" ]; then
+    $B fire table --json --weapon M777A2 --projectile M107 --charge "$lower" --from 100 --to 100 >"$tmp/lower.json"
+    check "solve picks the lowest charge with 5 % margin ($ch; $lower falls short)" 'j["max_range_m"] * 0.95 < '"$rng" "$tmp/lower.json"
+else
+    ok "solve picks the lowest charge ($ch is the lowest)"
+fi
+az=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["azimuth_mils"])' "$tmp/s2.json")
+$B fire solve --json --gun $G --target $T --weapon M777A2 --projectile M107 --aof "$az" >"$tmp/d.json"
+check "deflection = 3200 + AOF - azimuth to fire (drift aimed off)" 'abs(j["deflection_mils"] - (3200 + j["drift_mils"])) < 0.11' "$tmp/d.json"
+$B fire table --json --weapon M777A2 --projectile M107 --charge 5W --from 9000 --to 9000 --step 100 >"$tmp/row.json"
+$B fire solve --json --gun "18N 300000 4300000" --target "18N 300000 4309000" --weapon M777A2 --projectile M107 --charge 5W --lat 0 --model full >"$tmp/sx.json"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['rows'][0]; b=json.load(open(sys.argv[2])); sys.exit(0 if abs(a['qe_mils']-b['qe_mils']) < 1.5 else 1)" "$tmp/row.json" "$tmp/sx.json" \
+    && ok "table QE and solve QE agree at 9 km (solve adds Coriolis and the grid-to-ground range)" || nok "table QE and solve QE agree at 9 km"
 fails "solve: target beyond every charge says out of range with the limit" "out of range.*reaches" \
     $B fire solve --gun $G --target 18SUJ6000015000 --weapon M777A2 --projectile M107
 fails "solve: too close for high angle with the minimum" "below the minimum high-angle range" \
