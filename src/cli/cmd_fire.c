@@ -42,7 +42,7 @@ enum {
 
 typedef struct opts {
     double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, tol;
-    bool have_talt, have_lat, have_az, have_aof, points, csv;
+    bool have_talt, have_lat, have_aof, points, csv;
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
 
@@ -393,7 +393,7 @@ static int cmd_solve(cli_ctx *c, const opts *o)
         memcpy(list, s.weapon->charge, sizeof(fires_charge) * (size_t)nlist);
         qsort(list, (size_t)nlist, sizeof *list, cmp_charge);
     }
-    double qe = 0, max_range = 0, lo_all = INFINITY, hi_all = 0;
+    double qe = 0, max_range = 0, hi_all = 0;
     fires_traj r;
     int chosen = -1;
     strbuf why = {0};
@@ -422,8 +422,6 @@ static int cmd_solve(cli_ctx *c, const opts *o)
         max_range = rmax;
     }
     if (chosen < 0) {
-        if (!isfinite(lo_all))
-            lo_all = 0;
         cli_error(c, "target out of range: %.0f m; the longest charge reaches %.0f m (%s angle, %s)%s%s", range, hi_all,
                   angle == FIRES_LOW_ANGLE ? "low" : "high", s.weapon ? s.weapon->name : "given MV",
                   why.len ? "; " : "", why.len ? why.s : "");
@@ -831,7 +829,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_TALT: o.talt = v; o.have_talt = true; break;
         case O_GALT: o.galt = v; break;
         case O_LAT: o.lat = v; o.have_lat = true; break;
-        case O_AZ: o.az = v; o.have_az = true; break;
+        case O_AZ: o.az = v; break;
         case O_PDT: o.pdt = v; break;
         case O_AOF: o.aof = v; o.have_aof = true; break;
         case O_FROM: o.from = v; break;

@@ -292,6 +292,14 @@ static void trajectories(void)
     CHECK(rp.points.n == (size_t)floor(rp.tof_s) + 2);
     CHECK_NEAR(rp.points.v[rp.points.n - 1].x, rp.range_m, 1e-9);
     fires_traj_free(&rp);
+    s.point_dt = 0.7; /* a spacing that does not divide the time of flight: nothing after impact, in order */
+    CHECK(fires_trajectory(&s, &rp, &e) == 0);
+    bool ordered = true;
+    for (size_t i = 1; i < rp.points.n; i++)
+        ordered &= rp.points.v[i].t > rp.points.v[i - 1].t && rp.points.v[i].t <= rp.tof_s;
+    CHECK(ordered && rp.points.n == (size_t)floor(rp.tof_s / 0.7) + 2);
+    CHECK_NEAR(rp.points.v[rp.points.n - 1].t, rp.tof_s, 1e-12);
+    fires_traj_free(&rp);
     s.point_dt = 0;
 
     /* low and high angle both found for 10 km with the 684 m/s charge; each within 1 m in the model */

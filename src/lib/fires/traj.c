@@ -336,10 +336,16 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             continue;
         }
         r->steps++;
-        /* events inside the accepted step, in time order: recorded points, apex, impact */
-        while (t + h >= next_pt) {
-            double yp[6];
-            dp_step(&c, y, k1, next_pt - t, yp, err, k7);
+        /* events inside the accepted step: impact first (time points stop there), then the recorded points,
+         * the apex, and the impact itself */
+        bool apex_here = !apex_done && vertical_speed(&c, y1) <= 0;
+        double g0 = ev_target(&c, y), g1 = ev_target(&c, y1), yi[6], tau_i = h;
+        bool impact_here = (apex_done || apex_here) && !r->impact && g0 >= 0 && g1 < 0;
+        if (impact_here)
+            tau_i = locate(&c, y, k1, h, g0, g1, ev_target, yi);
+        while (next_pt <= t + tau_i) {
+            double yp[6], ep[6], kp[6];
+            dp_step(&c, y, k1, next_pt - t, yp, ep, kp);
             push_point(r, &c, next_pt, yp);
             next_pt += s->point_dt;
         }
@@ -356,7 +362,7 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             next_x++;
         }
         r->n_at_range = next_x;
-        if (!apex_done && vertical_speed(&c, y1) <= 0) {
+        if (apex_here) {
             double ya[6], ra, za, ha;
             locate(&c, y, k1, h, vertical_speed(&c, y), vertical_speed(&c, y1), ev_vertical, ya);
             downrange(&c, ya, &ra, &za, &ha);
@@ -364,11 +370,9 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             r->apex_range_m = ra;
             apex_done = true;
         }
-        double g0 = ev_target(&c, y), g1 = ev_target(&c, y1);
-        if (apex_done && !r->impact && g0 >= 0 && g1 < 0) {
-            double yi[6], cross, hh;
-            double tau = locate(&c, y, k1, h, g0, g1, ev_target, yi);
-            r->tof_s = t + tau;
+        if (impact_here) {
+            double cross, hh;
+            r->tof_s = t + tau_i;
             downrange(&c, yi, &r->range_m, &cross, &hh);
             r->drift_m = cross;
             r->drift_mils = fires_rad_to_mils(atan2(cross, r->range_m));
@@ -377,7 +381,7 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             r->impact_v = sp;
             r->angle_of_fall_rad = atan2(-vv, sqrt(fmax(sp * sp - vv * vv, 0)));
             r->impact = true;
-            if (s->point_dt > 0)
+            if (s->point_dt > 0 && r->points.n && r->points.v[r->points.n - 1].t < r->tof_s)
                 push_point(r, &c, r->tof_s, yi);
             if (next_x >= s->n_at_range)
                 return 0;
