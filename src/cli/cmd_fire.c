@@ -15,7 +15,8 @@
 
 static const char usage[] =
     "usage: fagpt fire trajectory --mv M/S --qe MILS [projectile] [--model full|flat|vacuum] [--target-alt M]\n"
-    "                  [--gun-alt M] [--lat DEG] [--az MILS] [--met FILE] [--points [--point-dt S]] [--json]\n"
+    "                  [--gun-alt M] [--lat DEG] [--az MILS] [--met FILE] [--points [--point-dt S | --point-dx M]]\n"
+    "                  [--json]\n"
     "       fagpt fire solve --gun POS [--gun-alt M] --target POS [--target-alt M]\n"
     "                  (--weapon W --projectile P [--charge C] | projectile and --mv M/S)\n"
     "                  [--angle low|high] [--met FILE] [--aof MILS] [--lat DEG] [--model full|flat] [--json]\n"
@@ -37,11 +38,11 @@ static const char usage[] =
 enum {
     O_MV = 1000, O_QE, O_MASS, O_DIA, O_DRAG, O_FF, O_BC, O_MODEL, O_TALT, O_GALT, O_LAT, O_AZ, O_MET, O_POINTS,
     O_PDT, O_GUN, O_TARGET, O_WEAPON, O_PROJ, O_CHARGE, O_ANGLE, O_AOF, O_FROM, O_TO, O_STEP, O_CSV, O_OBS, O_DATA,
-    O_TOL, O_CATALOG
+    O_TOL, O_CATALOG, O_PDX
 };
 
 typedef struct opts {
-    double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, tol;
+    double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
     bool have_talt, have_lat, have_aof, points, csv;
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
@@ -248,10 +249,14 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     sh.no_coriolis = model == FIRES_MODEL_FULL && !o->have_lat;
     if (!isnan(o->tol))
         sh.tol = o->tol;
-    if (o->points)
+    if (o->points && isnan(o->pdx))
         sh.point_dt = isnan(o->pdt) ? 1.0 : o->pdt;
-    if (o->points && !(sh.point_dt > 0 && sh.point_dt <= 100)) {
+    if (o->points && isnan(o->pdx) && !(sh.point_dt > 0 && sh.point_dt <= 100)) {
         cli_error(c, "--point-dt: %g s must be in (0, 100]", sh.point_dt);
+        goto out;
+    }
+    if (!isnan(o->pdx) && !isnan(o->pdt)) {
+        cli_error(c, "give --point-dt or --point-dx, not both");
         goto out;
     }
     fires_traj r;
@@ -259,6 +264,26 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     if (fires_trajectory(&sh, &r, &e) != 0) {
         cli_error(c, "%s", e.msg);
         goto out;
+    }
+    if (!isnan(o->pdx) && r.impact) { /* points every pdx metres downrange, and at impact: a second pass */
+        if (!(o->pdx >= 1) || r.range_m / o->pdx > 10000) {
+            fires_traj_free(&r);
+            cli_error(c, "--point-dx: %g m must be at least 1 m and give at most 10000 points", o->pdx);
+            goto out;
+        }
+        VEC(double) xs = {0};
+        for (double x = 0; x < r.range_m - 1e-6; x += o->pdx)
+            VEC_PUSH(xs, x);
+        VEC_PUSH(xs, r.range_m);
+        fires_traj_free(&r);
+        sh.at_range = xs.v;
+        sh.n_at_range = xs.n;
+        int rr = fires_trajectory(&sh, &r, &e);
+        free(xs.v);
+        if (rr != 0) {
+            cli_error(c, "%s", e.msg);
+            goto out;
+        }
     }
     if (!r.impact) {
         cli_error(c, "the round does not come back down to %.0f m (apex %.0f m above the gun at %.0f m); lower "
@@ -786,7 +811,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"target-alt", required_argument, 0, O_TALT}, {"gun-alt", required_argument, 0, O_GALT},
         {"lat", required_argument, 0, O_LAT},         {"az", required_argument, 0, O_AZ},
         {"met", required_argument, 0, O_MET},         {"points", no_argument, 0, O_POINTS},
-        {"point-dt", required_argument, 0, O_PDT},    {"gun", required_argument, 0, O_GUN},
+        {"point-dt", required_argument, 0, O_PDT},    {"point-dx", required_argument, 0, O_PDX},    {"gun", required_argument, 0, O_GUN},
         {"target", required_argument, 0, O_TARGET},   {"weapon", required_argument, 0, O_WEAPON},
         {"projectile", required_argument, 0, O_PROJ}, {"charge", required_argument, 0, O_CHARGE},
         {"angle", required_argument, 0, O_ANGLE},     {"aof", required_argument, 0, O_AOF},
@@ -796,7 +821,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"tol", required_argument, 0, O_TOL},         {"catalog", required_argument, 0, O_CATALOG},
         CLI_COMMON_LONGOPTS,                          {0, 0, 0, 0}};
     opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .bc = NAN, .from = NAN, .to = NAN,
-              .step = NAN, .pdt = NAN, .tol = NAN};
+              .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN};
     int opt;
     while ((opt = getopt_long(argc, argv, "hJH:", lo, NULL)) != -1) {
         int r = cli_common_opt(c, opt, optarg, usage);
@@ -815,7 +840,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         double v = 0;
         fa_err e;
         bool numeric = opt == O_MV || opt == O_QE || opt == O_MASS || opt == O_DIA || opt == O_FF || opt == O_BC ||
-                       opt == O_TALT || opt == O_GALT || opt == O_LAT || opt == O_AZ || opt == O_PDT ||
+                       opt == O_TALT || opt == O_GALT || opt == O_LAT || opt == O_AZ || opt == O_PDT || opt == O_PDX ||
                        opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL;
         if (numeric && fires_parse_num(optarg, field, &v, &e) != 0)
             return cli_error(c, "%s", e.msg);
@@ -831,6 +856,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_LAT: o.lat = v; o.have_lat = true; break;
         case O_AZ: o.az = v; break;
         case O_PDT: o.pdt = v; break;
+        case O_PDX: o.pdx = v; o.points = true; break;
         case O_AOF: o.aof = v; o.have_aof = true; break;
         case O_FROM: o.from = v; break;
         case O_TO: o.to = v; break;

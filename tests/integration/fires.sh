@@ -54,6 +54,9 @@ $B fire trajectory --json --projectile M107 --mv 684 --qe 800 --lat 35 --az 1000
 check "trajectory JSON has the summary fields and the label" \
     'all(k in j for k in ("range_m","tof_s","max_ordinate_m","angle_of_fall_mils","impact_velocity_mps","drift_mils")) and j["label"] == "'"$label"'"' "$tmp/t.json"
 check "trajectory --points ends at impact" 'abs(j["points"][-1]["x"] - j["range_m"]) < 0.01 and j["points"][0]["t"] == 0' "$tmp/t.json"
+$B fire trajectory --json --projectile M107 --mv 684 --qe 800 --point-dx 1000 >"$tmp/px.json"
+check "trajectory --point-dx: a point every 1000 m and one at impact" \
+    'all(abs(p["x"] - 1000*i) < 0.01 for i,p in enumerate(j["points"][:-1])) and abs(j["points"][-1]["x"] - j["range_m"]) < 0.01 and abs(j["points"][-1]["y"]) < 0.01' "$tmp/px.json"
 check "M107 charge 8W at 800 mils: 17-19 km, below the vacuum range" '17000 < j["range_m"] < 19000 and j["range_m"] < 684**2/9.80665' "$tmp/t.json"
 $B fire trajectory --json --model flat --mass 10 --diameter 0.1 --drag-table G7 --mv 800 --qe 50 >"$tmp/f.json"
 check "flat model with a G7 table named from FAGPT_DRAG_PATH" 'j["model"] == "flat" and j["drift_mils"] == 0 and j["range_m"] > 3000' "$tmp/f.json"
