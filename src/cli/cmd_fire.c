@@ -31,6 +31,8 @@ static const char usage[] =
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
     "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum.\n"
     "Drift is the point-mass lateral deviation (wind, Coriolis); spin drift (yaw of repose) is not modelled.\n"
+    "solve: without --charge, the lowest charge (by muzzle velocity) whose maximum range exceeds the target range\n"
+    "by 5 %; deflection (with --aof) = 3200 + AOF - azimuth to fire; site = QE less the QE to the gun's altitude.\n"
     "Data: --data DIR (or FAGPT_DATA) holds fires/catalog.json and fires/drag/; $FAGPT_HOME/fires/drag and the\n"
     "folders in FAGPT_DRAG_PATH (colon-separated) are searched for drag tables too; add your own there (CSV with a\n"
     "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n";
