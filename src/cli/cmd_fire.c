@@ -23,7 +23,7 @@ static const char usage[] =
     "       fagpt fire table --weapon W --projectile P --charge C [--from M] [--to M] [--step M]\n"
     "                  [--lat DEG --az MILS] [--csv | --json]\n"
     "       fagpt fire fit (--weapon W --projectile P --charge C | projectile and --mv) --obs QE:RANGE[,QE:RANGE...]\n"
-    "                  [--json]\n"
+    "                  [--model full|flat] [--met FILE] [--gun-alt M] [--target-alt M] [--lat DEG --az MILS] [--json]\n"
     "       fagpt fire list [--json]\n"
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
@@ -484,6 +484,15 @@ static int cmd_solve(cli_ctx *c, const opts *o)
             sb_add(&b, "null");
         sb_add(&b, ", \"projectile\": ");
         proj_json(&b, &s.proj);
+        char gm[64], tm[64];
+        if (fires_pos_mgrs(&gun, 5, false, gm, sizeof gm, &e) != 0)
+            gm[0] = 0;
+        if (fires_pos_mgrs(&tgt, 5, false, tm, sizeof tm, &e) != 0)
+            tm[0] = 0;
+        sb_add(&b, ", \"gun_mgrs\": ");
+        json_str(&b, gm);
+        sb_add(&b, ", \"target_mgrs\": ");
+        json_str(&b, tm);
         sb_add(&b, ", \"charge\": ");
         json_str(&b, chname);
         sb_addf(&b, ", \"mv_mps\": %g, \"range_m\": %.1f, \"geodesic_range_m\": %.1f, \"azimuth_mils\": %.1f, "
@@ -538,6 +547,11 @@ static int cmd_table(cli_ctx *c, const opts *o)
     const char *cname;
     int rc = EXIT_USER;
     fa_err e;
+    if (o->met || (o->model && strcmp(o->model, "full"))) {
+        cli_error(c, "fire table is computed for standard conditions with the full model; --met and --model apply "
+                     "to trajectory, solve and fit");
+        return EXIT_USER;
+    }
     if (build(c, o, &s, &mv, &cname, true))
         goto out;
     if (!s.weapon || !s.proj.drag.n) {
@@ -656,8 +670,13 @@ static int cmd_fit(cli_ctx *c, const opts *o)
     int rc = EXIT_USER;
     fa_err e;
     VEC(double) qe = {0}, rg = {0};
-    if (build(c, o, &s, &mv, &cname, true))
+    fires_model model;
+    if (model_of(c, o->model, &model) || build(c, o, &s, &mv, &cname, true))
         goto out;
+    if (model == FIRES_MODEL_VACUUM) {
+        cli_error(c, "fire fit: the vacuum model has no form factor to fit");
+        goto out;
+    }
     if (!s.proj.drag.n) {
         cli_error(c, "a projectile is required: --projectile NAME, or --mass --diameter --drag-table");
         goto out;
@@ -692,6 +711,7 @@ static int cmd_fit(cli_ctx *c, const opts *o)
     free(list);
     fires_shot sh;
     fires_shot_init(&sh, &s.proj, mv, 0);
+    sh.model = model;
     sh.gun_alt_m = o->galt;
     sh.target_alt_m = o->have_talt ? o->talt : o->galt;
     sh.lat_deg = o->lat;

@@ -127,7 +127,7 @@ typedef struct fires_met_line {
 
 typedef struct fires_met {
     int octant;
-    double lat_deg, lon_deg;
+    double lat_deg, lon_deg;    /* as sent, tenths of degrees (the octant gives hemisphere and the hundreds) */
     int day;
     double hour_utc;
     int valid_h;
