@@ -326,6 +326,12 @@ static void geometry(void)
     CHECK(fires_pos_parse("32U KA 05000 50000", &b, &e) == 0 || fires_pos_from_latlon(a.lat, a.lon + 0.2, &b, &e) == 0);
     CHECK(fires_between(&a, 0, &b, 0, &g, &e) == 0);
     CHECK(fabs(g.grid_dist_m - g.geodesic_m) / g.geodesic_m < 5e-4);
+    /* across the equator the northing is carried on in the first point's hemisphere */
+    CHECK(fires_pos_from_latlon(0.05, 33.0, &a, &e) == 0 && fires_pos_from_latlon(-0.05, 33.0, &b, &e) == 0);
+    CHECK(a.northp && !b.northp);
+    CHECK(fires_between(&a, 0, &b, 0, &g, &e) == 0);
+    CHECK(fabs(g.grid_dist_m - g.geodesic_m) / g.geodesic_m < 5e-4);
+    CHECK_NEAR(g.grid_az_mils, 3200, 1);
 }
 
 static void bad_input(void)
