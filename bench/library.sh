@@ -1,0 +1,84 @@
+#!/bin/bash
+# bench/library.sh (part of make bench): FA-GPT beside its peers on the same machine, in one run; writes
+# build/bench/library-latest.md (copy the figures into bench/RESULTS.md with the date when they change).
+#   ingest of ../shared/corpus/pdf (no OCR): fagpt (1 worker and one per core) vs pdftotext and mutool draw -F txt
+#   peak memory of ingest (max RSS)
+#   search latency p50/p95 at the corpus's size and with the corpus replicated to BENCH_CHUNKS chunks
+set -eu
+cd "$(dirname "$0")/.."
+SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
+CORPUS=$SHARED/corpus/pdf
+BENCH_CHUNKS=${BENCH_CHUNKS:-1000000}
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+out=build/bench/library-latest.md
+mkdir -p build/bench
+make -s build/libfagpt.a
+gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/search_bench.c build/libfagpt.a \
+    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 \
+    -lstdc++ -lpthread -lm -o "$W/search_bench"
+
+best_of_3() {  # command... -> best wall time in seconds
+    local best=""
+    for _ in 1 2 3; do
+        local t0 t1
+        t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
+        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
+    done
+    echo "$best"
+}
+pdfs=("$CORPUS"/*.pdf)
+pages=$(for f in "${pdfs[@]}"; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}'; done | awk '{s+=$1} END {print s}')
+t_pdftotext=$(best_of_3 bash -c 'for f in "$@"; do pdftotext -q "$f" /dev/null; done' _ "${pdfs[@]}")
+t_mutool=$(best_of_3 bash -c 'for f in "$@"; do mutool draw -q -F txt -o /dev/null "$f"; done' _ "${pdfs[@]}")
+t_fagpt1=$(best_of_3 bash -c 'rm -rf "$1"; build/fagpt --home "$1" ingest --workers 1 "$2"' _ "$W/h1" "$CORPUS")
+t_fagpt=$(best_of_3 bash -c 'rm -rf "$1"; build/fagpt --home "$1" ingest "$2"' _ "$W/h" "$CORPUS")
+rm -rf "$W/m"
+rss_kb=$(/usr/bin/time -f '%M' build/fagpt --home "$W/m" ingest "$CORPUS" 2>&1 >/dev/null | tail -1)
+search_small=$("$W/search_bench" "$W/h/library.db" 20 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
+chunks=$(sqlite3 "$W/h/library.db" 'SELECT count(*) FROM chunks')
+
+# Replicate the corpus's chunks (and pages, which search also ranks) to BENCH_CHUNKS chunks.
+cp "$W/h/library.db" "$W/big.db"
+copies=$(( (BENCH_CHUNKS + chunks - 1) / chunks - 1 ))
+t0=$(date +%s)
+sqlite3 "$W/big.db" <<SQL
+PRAGMA journal_mode=WAL;
+CREATE TEMP TABLE n(i INTEGER PRIMARY KEY);
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < $copies) INSERT INTO n SELECT i FROM c;
+INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, pages, chunks, ingested_at, size_bytes)
+  SELECT d.path || '#' || n.i, d.file_name, d.sha256 || n.i, d.publication, d.title, d.pub_date, d.pages, d.chunks,
+         d.ingested_at, d.size_bytes FROM documents d, n;
+INSERT INTO pages (doc_id, page, label, width, height, text)
+  SELECT nd.id, p.page, p.label, p.width, p.height, p.text FROM pages p JOIN documents od ON od.id = p.doc_id
+  JOIN documents nd ON nd.path LIKE od.path || '#%';
+INSERT INTO chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes)
+  SELECT nd.id, c.seq, c.section, c.heading, c.paragraph, c.page_start, c.page_end, c.text, c.boxes
+  FROM chunks c JOIN documents od ON od.id = c.doc_id JOIN documents nd ON nd.path LIKE od.path || '#%';
+INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize');
+INSERT INTO pages_fts(pages_fts) VALUES ('optimize');
+SQL
+t_build=$(( $(date +%s) - t0 ))
+big_chunks=$(sqlite3 "$W/big.db" 'SELECT count(*) FROM chunks')
+search_big=$("$W/search_bench" "$W/big.db" 2 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+{
+    echo "# make bench, $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+    echo
+    echo "Corpus: ${#pdfs[@]} PDFs, $pages pages, $chunks chunks."
+    echo
+    echo "| ingest (best of 3) | seconds | pages/s | fagpt / peer |"
+    echo "|---|---|---|---|"
+    echo "| pdftotext (poppler), one file after another | $t_pdftotext | $(awk -v p=$pages -v t=$t_pdftotext 'BEGIN{printf "%.0f", p/t}') | $(ratio $t_fagpt $t_pdftotext) (default workers), $(ratio $t_fagpt1 $t_pdftotext) (1 worker) |"
+    echo "| mutool draw -F txt | $t_mutool | $(awk -v p=$pages -v t=$t_mutool 'BEGIN{printf "%.0f", p/t}') | $(ratio $t_fagpt $t_mutool) (default workers), $(ratio $t_fagpt1 $t_mutool) (1 worker) |"
+    echo "| fagpt ingest --workers 1 (extraction, structure, chunks, SQLite + FTS5) | $t_fagpt1 | $(awk -v p=$pages -v t=$t_fagpt1 'BEGIN{printf "%.0f", p/t}') | |"
+    echo "| fagpt ingest (one worker per core) | $t_fagpt | $(awk -v p=$pages -v t=$t_fagpt 'BEGIN{printf "%.0f", p/t}') | |"
+    echo
+    echo "Peak memory of \`fagpt ingest\` of the corpus: $((rss_kb / 1024)) MB (max RSS)."
+    echo
+    echo "| search (k = 10, dev set + own questions) | latency |"
+    echo "|---|---|"
+    echo "| corpus, $chunks chunks | $search_small |"
+    echo "| replicated, $big_chunks chunks (built in ${t_build}s) | $search_big |"
+} | tee "$out"
