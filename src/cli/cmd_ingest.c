@@ -23,10 +23,12 @@ static const char retry_usage[] =
 static void show_progress(const ingest_progress *p, void *arg)
 {
     double rate = p->elapsed_s > 0 ? (double)p->pages_done / p->elapsed_s : 0;
-    double eta = p->bytes_done > 0 ? p->elapsed_s * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done : 0;
     int width = 24, filled = p->files_total ? width * p->files_done / p->files_total : width;
-    fprintf(stderr, "\r[%.*s%*s] files %d/%d  pages %lld  %.0f pages/s  ETA %.0fs   ", filled,
-            "########################", width - filled, "", p->files_done, p->files_total, p->pages_done, rate, eta);
+    char eta[32] = "ETA --";
+    if (p->bytes_done > 0) /* by bytes: the page counts of the files still to come are not known yet */
+        snprintf(eta, sizeof eta, "ETA %.0fs", p->elapsed_s * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done);
+    fprintf(stderr, "\r[%.*s%*s] files %d/%d  pages %lld  %.0f pages/s  %s   ", filled, "########################",
+            width - filled, "", p->files_done, p->files_total, p->pages_done, rate, eta);
     if (p->files_done == p->files_total)
         fputc('\n', stderr);
 }

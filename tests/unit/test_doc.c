@@ -56,7 +56,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/corpus/pdf/ADP_3-19_Fires_2019-07.pdf", shared ? shared : "../shared");
     fa_err e;
     doc_document *d;
-    CHECK(doc_extract(path, &d, &e) == 0);
+    CHECK(doc_extract(path, NULL, &d, &e) == 0);
     if (d) {
         doc_analyze(d);
         CHECK_STR(d->meta.publication, "ADP 3-19");
@@ -86,7 +86,7 @@ int main(void)
         doc_free(d);
     }
     snprintf(path, sizeof path, "%s/corpus/pdf/DA_Form_2399_Computers_Record_XFA.pdf", shared ? shared : "../shared");
-    CHECK(doc_extract(path, &d, &e) != 0 && strstr(e.msg, "XFA"));
-    CHECK(doc_extract("/nonexistent/file.pdf", &d, &e) != 0 && strstr(e.msg, "not found"));
+    CHECK(doc_extract(path, NULL, &d, &e) != 0 && strstr(e.msg, "XFA"));
+    CHECK(doc_extract("/nonexistent/file.pdf", NULL, &d, &e) != 0 && strstr(e.msg, "not found"));
     return check_done();
 }

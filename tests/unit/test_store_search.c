@@ -31,7 +31,7 @@ int main(void)
     store *s = store_open(path, &e);
     CHECK(s != NULL);
     doc_document *d;
-    CHECK(doc_extract(pdf, &d, &e) == 0);
+    CHECK(doc_extract(pdf, NULL, &d, &e) == 0);
     doc_analyze(d);
     doc_chunks ch = {0};
     doc_make_chunks(d, &ch);

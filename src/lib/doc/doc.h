@@ -12,7 +12,7 @@
  *
  * Usage:
  *     doc_document *d;
- *     if (doc_extract(path, &d, &err) != 0) -> err.msg says what is wrong with the file and what to do
+ *     if (doc_extract(path, NULL, &d, &err) != 0) -> err.msg says what is wrong with the file and what to do
  *     doc_analyze(d);
  *     doc_chunks ch = {0}; doc_make_chunks(d, &ch);
  *     ... store them ...
@@ -96,9 +96,15 @@ typedef struct doc_chunk {
 
 typedef VEC(doc_chunk) doc_chunks;
 
-/* Opens and extracts a PDF. Fails (with a one-line reason a user understands) for files that are missing,
+typedef struct doc_extract_opts {
+    int page_threads;            /* threads reading pages of this one document (<= 1: the calling thread alone) */
+    void (*on_page)(void *arg);  /* called after each page, from any of those threads */
+    void *arg;
+} doc_extract_opts;
+
+/* Opens and extracts a PDF (opts may be NULL). Fails (with a one-line reason a user understands) for files that are missing,
  * empty, not PDFs, corrupt, encrypted with a password, XFA-only forms, or without any text. */
-int doc_extract(const char *path, doc_document **out, fa_err *e);
+int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **out, fa_err *e);
 void doc_analyze(doc_document *d);
 void doc_make_chunks(const doc_document *d, doc_chunks *out);
 void doc_chunks_free(doc_chunks *c);

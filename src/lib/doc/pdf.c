@@ -5,6 +5,7 @@
 #include "doc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,7 +150,87 @@ static char *pdf_info(fz_context *ctx, fz_document *doc, const char *key)
     return s;
 }
 
-int doc_extract(const char *path, doc_document **out, fa_err *e)
+/* Page-parallel extraction: each helper thread opens the document in a context of its own and takes every
+ * n-th page; a page a helper could not read is left for the calling thread. */
+typedef struct {
+    const char *path;
+    doc_document *d;
+    const doc_extract_opts *opts;
+    int first, step;
+    bool *done;
+} page_job;
+
+static void page_done(const doc_extract_opts *opts)
+{
+    if (opts && opts->on_page)
+        opts->on_page(opts->arg);
+}
+
+static void *page_worker(void *arg)
+{
+    page_job *j = arg;
+    fz_context *ctx = fz_new_context(NULL, NULL, DOC_STORE_LIMIT);
+    if (!ctx)
+        return NULL;
+    fz_set_warning_callback(ctx, NULL, NULL);
+    fz_set_error_callback(ctx, NULL, NULL);
+    fz_document *doc = NULL;
+    fz_var(doc);
+    fz_try(ctx) {
+        fz_register_document_handlers(ctx);
+        doc = fz_open_document(ctx, j->path);
+        if (fz_needs_password(ctx, doc))
+            fz_authenticate_password(ctx, doc, "");
+        for (int i = j->first; i < j->d->npages; i += j->step) {
+            extract_page(ctx, doc, i, &j->d->pages[i]);
+            j->done[i] = true;
+            page_done(j->opts);
+        }
+    }
+    fz_catch(ctx) {
+        /* The pages not done fall back to the calling thread. */
+    }
+    fz_drop_document(ctx, doc);
+    fz_drop_context(ctx);
+    return NULL;
+}
+
+static void extract_pages(fz_context *ctx, fz_document *doc, const char *path, doc_document *d,
+                          const doc_extract_opts *opts)
+{
+    int threads = opts && opts->page_threads > 1 ? opts->page_threads : 1;
+    if (threads > 16)
+        threads = 16;
+    if (d->npages < 8 * threads)
+        threads = d->npages / 8 > 1 ? d->npages / 8 : 1;
+    bool *done = xcalloc((size_t)d->npages, sizeof *done);
+    pthread_t th[16];
+    page_job jobs[16];
+    int started = 0;
+    for (int t = 1; t < threads; t++) {
+        jobs[t] = (page_job){path, d, opts, t, threads, done};
+        if (pthread_create(&th[started + 1], NULL, page_worker, &jobs[t]) == 0)
+            started++;
+        else
+            break;
+    }
+    int step = started + 1;
+    for (int i = 0; i < d->npages; i += step) {
+        extract_page(ctx, doc, i, &d->pages[i]);
+        done[i] = true;
+        page_done(opts);
+    }
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    for (int i = 0; i < d->npages; i++)
+        if (!done[i]) {
+            extract_page(ctx, doc, i, &d->pages[i]);
+            page_done(opts);
+        }
+    free(done);
+}
+
+int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **out, fa_err *e)
 {
     *out = NULL;
     struct stat st;
@@ -196,8 +277,7 @@ int doc_extract(const char *path, doc_document **out, fa_err *e)
     }
     if (rc == 0) {
         d->pages = xcalloc((size_t)d->npages, sizeof *d->pages);
-        for (int i = 0; i < d->npages; i++)
-            extract_page(ctx, doc, i, &d->pages[i]);
+        extract_pages(ctx, doc, path, d, opts);
         size_t total = 0;
         for (int i = 0; i < d->npages; i++)
             total += d->pages[i].nlines;

@@ -77,8 +77,30 @@ typedef struct {
     double start;
     ingest_progress_fn fn;
     void *arg;
+    int workers;
+    double last_report;
     pthread_mutex_t lock;
 } pool;
+
+/* Progress after each page; the terminal is redrawn at most ten times a second. Called with p->lock held. */
+static void report_locked(pool *p, bool force)
+{
+    double now = fa_now();
+    p->progress.elapsed_s = now - p->start;
+    if (p->fn && (force || now - p->last_report >= 0.1)) {
+        p->last_report = now;
+        p->fn(&p->progress, p->arg);
+    }
+}
+
+static void on_page(void *arg)
+{
+    pool *p = arg;
+    pthread_mutex_lock(&p->lock);
+    p->progress.pages_done++;
+    report_locked(p, false);
+    pthread_mutex_unlock(&p->lock);
+}
 
 static const char *base_name(const char *path)
 {
@@ -119,7 +141,10 @@ static void ingest_one(pool *p, size_t i)
         goto done;
     }
     doc_document *d = NULL;
-    if (doc_extract(path, &d, &e) != 0) {
+    /* Spare workers read pages of a document when there are fewer documents than workers. */
+    size_t left = p->files->n - i;
+    doc_extract_opts opts = {left < (size_t)p->workers ? p->workers / (int)left : 1, on_page, p};
+    if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
         store_quarantine_add(p->s, path, r->reason, NULL);
@@ -169,11 +194,8 @@ static void *worker(void *arg)
         ingest_one(p, i);
         pthread_mutex_lock(&p->lock);
         p->progress.files_done++;
-        p->progress.pages_done += p->results[i].pages;
         p->progress.bytes_done += p->sizes[i];
-        p->progress.elapsed_s = fa_now() - p->start;
-        if (p->fn)
-            p->fn(&p->progress, p->arg);
+        report_locked(p, p->progress.files_done == p->progress.files_total);
         pthread_mutex_unlock(&p->lock);
     }
 }
@@ -194,6 +216,7 @@ int ingest_run(store *s, const str_vec *files, int workers, ingest_progress_fn f
         workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (workers < 1)
         workers = 1;
+    p.workers = workers;
     if ((size_t)workers > files->n)
         workers = files->n ? (int)files->n : 1;
     p.start = fa_now();
