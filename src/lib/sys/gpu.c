@@ -162,7 +162,7 @@ static bool check_kfd(sys_report *r)
         char *text = sys_read(pp, false);
         unsigned long long simd = 0, target = 0, vendor = 0, device = 0, per_cu = 0;
         if (!text) {
-            sys_add(r, SYS_WARN, "gpu", "gpu.kfd_unreadable", xasprintf("cannot read %s", pp),
+            sys_add(r, SYS_WARN, "gpu", "gpu.kfd_unreadable", xasprintf("cannot read %s as text", pp),
                     xstrdup("an AMD GPU behind this KFD node cannot be described"),
                     xstrdup("check that /sys is mounted and readable; run the doctor as the model server's user"));
         } else if (prop(text, "simd_count", &simd) && simd == 0) {

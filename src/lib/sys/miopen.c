@@ -538,7 +538,16 @@ void sys_check_miopen(const sys_options *o, sys_report *r)
         }
         sys_dir d = {xstrdup(role_names[role]), xstrdup(path), source};
         VEC_PUSH(r->miopen_dirs, d);
+        size_t before = r->findings.n, files = m.names.n;
+        bool bad = false;
         check_dir(&m, role, path, role == KERNEL_CACHE && !set);
+        for (size_t i = before; i < r->findings.n; i++)
+            bad |= r->findings.v[i].severity >= SYS_WARN;
+        if (!bad)
+            sys_add(r, SYS_OK, "miopen", "miopen.dir_ok",
+                    xasprintf("%s %s: writable, %zu database file(s) writable by SQLite", role_names[role], path,
+                              m.names.n - files),
+                    NULL, NULL);
         free(path);
     }
     check_locks(&m);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/json.h"
 #include "net/http.h"
@@ -142,20 +143,32 @@ static void probe_openai(const sys_options *o, sys_server *s)
     json_free(v);
 }
 
-static void report_models(sys_report *r, const sys_server *s, const char *label, bool gpu)
+/* FAGPT_MODEL and FAGPT_EMBED_MODEL must each be on some reachable server. */
+static void check_configured_models(sys_report *r)
 {
     const char *vars[] = {"FAGPT_MODEL", "FAGPT_EMBED_MODEL"};
-    for (int i = 0; i < 2; i++) {
+    const sys_server *first = NULL;
+    for (size_t k = 0; k < r->servers.n && !first; k++)
+        if (r->servers.v[k].reachable && !r->servers.v[k].error)
+            first = &r->servers.v[k];
+    for (int i = 0; i < 2 && first; i++) {
         const char *want = getenv(vars[i]);
-        if (!want || !*want || has_model(s, want))
+        bool found = !want || !*want;
+        for (size_t k = 0; k < r->servers.n && !found; k++)
+            found = r->servers.v[k].reachable && !r->servers.v[k].error && has_model(&r->servers.v[k], want);
+        if (found)
             continue;
         sys_add(r, SYS_ERROR, "server", "server.model_missing",
-                xasprintf("%s=%s is not on %s at %s", vars[i], want, label, s->url),
+                xasprintf("%s=%s is not on any reachable model server (asked %s)", vars[i], want, first->url),
                 xstrdup(i ? "documents cannot be embedded for vector search" : "answers cannot be generated"),
-                !strcmp(s->kind, "ollama") ? xasprintf("ollama pull %s", want)
-                                           : xasprintf("load %s in the server, or set %s to one of the models "
-                                                       "it lists", want, vars[i]));
+                !strcmp(first->kind, "ollama") ? xasprintf("ollama pull %s", want)
+                                               : xasprintf("load %s in the server, or set %s to one of the "
+                                                           "models it lists", want, vars[i]));
     }
+}
+
+static void report_models(sys_report *r, const sys_server *s, const char *label, bool gpu)
+{
     if (!s->models.n)
         sys_add(r, SYS_WARN, "server", "server.no_models", xasprintf("%s at %s has no models", label, s->url),
                 xstrdup("there is nothing to answer with"),
@@ -231,6 +244,10 @@ void sys_check_servers(const sys_options *o, sys_report *r)
                         ? xstrdup("set OPENAI_API_KEY to a key the server accepts")
                         : xasprintf("check that %s is the %s API (OpenAI-compatible servers end in /v1)", s->url,
                                     label));
+        } else if (!strncasecmp(s->url, "https://", 8)) {
+            sys_add(r, SYS_INFO, "server", "server.not_probed",
+                    xasprintf("%s at %s was not probed: the doctor speaks plain HTTP only", label, s->url), NULL,
+                    NULL);
         } else {
             bool needed = s->configured;
             sys_add(r, needed ? SYS_ERROR : any_up ? SYS_INFO : SYS_WARN, "server", "server.down",
@@ -244,4 +261,5 @@ void sys_check_servers(const sys_options *o, sys_report *r)
                         : xstrdup("start the server, or correct OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"));
         }
     }
+    check_configured_models(r);
 }
