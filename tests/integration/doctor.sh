@@ -7,7 +7,7 @@
 # bits); the read-only filesystem is a tmpfs mounted read-only.
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
-BIN=$ROOT/build/fagpt
+BIN=${FAGPT_DOCTOR_BIN:-$ROOT/build/fagpt}
 [ -x "$BIN" ] || { echo "not ok - build/fagpt missing (run make)"; exit 1; }
 T=$(mktemp -d /tmp/fagpt-doctor.XXXXXX)
 chmod 755 "$T"

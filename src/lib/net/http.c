@@ -37,6 +37,8 @@ int http_parse_url(const char *url, http_url *u, fa_err *e)
         memcpy(u->host, p, (size_t)(hend - p));
         rest = hend;
     }
+    if (u->host[strspn(u->host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:%")])
+        return fa_fail(e, "%s: bad character in the host", url);
     strcpy(u->port, "80");
     if (*rest == ':') {
         rest++;
