@@ -191,6 +191,13 @@ else
         'not [c for c in codes if c.startswith("miopen.") and sev[c] in ("error", "warning")] and r["miopen"][0]["path"].endswith("/home/.config/miopen") and r["miopen"][1]["path"].endswith("/home/.cache/miopen")'
     [ -e "$KDB-wal" ] || [ -e "$KDB-shm" ] && failed "the probe left -wal/-shm behind" || pass "the SQLite probe leaves no -wal/-shm behind"
 
+    doc "$T/homeslash.json" "${BASE[@]}" HOME=/ MIOPEN_CUSTOM_CACHE_DIR="$KC" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
+    expect "HOME=/ makes MIOpen use /tmp for ~, as MIOpen's ExpandUser does" 0 "$T/homeslash.json" \
+        'r["miopen"][0]["path"] == "/tmp/.config/miopen" and r["miopen"][1]["source"] == "MIOPEN_CUSTOM_CACHE_DIR"'
+    touch "$KC/other.db" && chown root:root "$KC/other.db" && chmod 600 "$KC/other.db"
+    doc "$T/foreign.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
+    expect "files not named like MIOpen's are left alone" 0 "$T/foreign.json" '"miopen.file_readonly" not in codes'
+
     mk_case rodir          # the user database folder belongs to root (a model server once ran with sudo)
     chown root:root "$UDB"
     doc "$T/rodir.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --

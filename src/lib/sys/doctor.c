@@ -17,7 +17,7 @@ static void run_checks(const sys_options *o, sys_report *r)
 
 /* Variables the model server's service should keep when they are set already and nothing replaces them. */
 static const char *const kept_vars[] = {"HSA_OVERRIDE_GFX_VERSION", "MIOPEN_USER_DB_PATH", "MIOPEN_CUSTOM_CACHE_DIR",
-                                        "MIOPEN_DEBUG_DISABLE_SQL_WAL", "TMPDIR", NULL};
+                                        "MIOPEN_DEBUG_DISABLE_SQL_WAL", NULL};
 
 static bool recommended(const sys_report *r, const char *name)
 {

@@ -274,8 +274,10 @@ static void check_sqlite_file(mctx *m, int role, const char *path)
 static void check_file(mctx *m, int role, const char *dir, const char *name)
 {
     char *p = xasprintf("%s/%s", dir, name);
-    bool sqlite = ends_with(name, ".db") || ends_with(name, ".ukdb");
-    bool text = ends_with(name, ".udb.txt") || ends_with(name, ".ufdb.txt") || ends_with(name, ".fdb.txt");
+    /* MIOpen's files are named after the target ("gfx1030_20.ukdb"); others (in the temp folder) are not ours. */
+    bool named = !strncmp(name, "gfx", 3) || !strncmp(name, "miopen", 6);
+    bool sqlite = named && (ends_with(name, ".db") || ends_with(name, ".ukdb"));
+    bool text = named && (ends_with(name, ".udb.txt") || ends_with(name, ".ufdb.txt") || ends_with(name, ".fdb.txt"));
     struct stat st;
     if ((!sqlite && !text) || stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
         free(p);
@@ -512,7 +514,7 @@ void sys_check_miopen(const sys_options *o, sys_report *r)
         char *path, *source;
         bool set = role == USER_DB ? env != NULL : env && *env;
         if (set) {
-            path = expand_user(env);
+            path = *env ? expand_user(env) : xstrdup("."); /* MIOpen then uses the current folder */
             source = xstrdup(role_vars[role]);
         } else {
             path = expand_user(role == USER_DB ? "~/.config/miopen" : "~/.cache/miopen");
@@ -543,9 +545,9 @@ void sys_check_miopen(const sys_options *o, sys_report *r)
         check_dir(&m, role, path, role == KERNEL_CACHE && !set);
         for (size_t i = before; i < r->findings.n; i++)
             bad |= r->findings.v[i].severity >= SYS_WARN;
-        if (!bad)
+        if (!bad && stat(path, &st) == 0)
             sys_add(r, SYS_OK, "miopen", "miopen.dir_ok",
-                    xasprintf("%s %s: writable, %zu database file(s) writable by SQLite", role_names[role], path,
+                    xasprintf("%s %s: writable, %zu database file(s) checked", role_names[role], path,
                               m.names.n - files),
                     NULL, NULL);
         free(path);
