@@ -233,6 +233,8 @@ static int parse_response(const char *raw, size_t n, bool eof, http_response *r,
         return fa_fail(e, "not an HTTP response");
     const char *body = hend + 4;
     size_t avail = n - (size_t)(body - raw);
+    if (status / 100 == 1) /* an interim answer (100 Continue): the real one follows */
+        return parse_response(body, avail, eof, r, e);
     char *te = header_value(raw, head_len, "Transfer-Encoding");
     char *cl = header_value(raw, head_len, "Content-Length");
     int done = 0;
@@ -254,7 +256,7 @@ static int parse_response(const char *raw, size_t n, bool eof, http_response *r,
         } else if (eof) {
             done = fa_fail(e, "the server closed the connection after %zu of %llu body bytes", avail, len);
         }
-    } else if (status == 204 || status == 304 || status / 100 == 1) {
+    } else if (status == 204 || status == 304) {
         done = 1;
     } else if (eof) {
         sb_addn(&out, body, avail);

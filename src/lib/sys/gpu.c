@@ -101,7 +101,9 @@ static void name_from_pci(sys_gpu *g, unsigned vendor, unsigned device)
 
 static int cmp_node(const void *a, const void *b)
 {
-    return atoi(*(char *const *)a) - atoi(*(char *const *)b);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int d = atoi(x) - atoi(y);
+    return d ? d : strcmp(x, y);
 }
 
 /* Names in a folder (without . and ..), sorted by their leading number; NULL when the folder is unreadable. */

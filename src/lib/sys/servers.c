@@ -97,7 +97,7 @@ static bool has_model(const sys_server *s, const char *want)
     return false;
 }
 
-static void probe_ollama(const sys_options *o, sys_server *s)
+static void probe_ollama(const sys_options *o, sys_report *r, sys_server *s)
 {
     int status;
     char *err = NULL;
@@ -121,7 +121,11 @@ static void probe_ollama(const sys_options *o, sys_server *s)
         add_models(&s->loaded, json_get(v, "models"), "name", true);
         json_free(v);
     } else {
-        s->error = err;
+        /* Older Ollama has no /api/ps: what is loaded (and whether on the GPU) is then unknown. */
+        sys_add(r, SYS_INFO, "server", "server.no_ps",
+                xasprintf("cannot tell which models are loaded or whether they use the GPU: %s", err),
+                NULL, xstrdup("upgrade Ollama (0.1.38 or later answers /api/ps)"));
+        free(err);
     }
 }
 
@@ -210,7 +214,7 @@ void sys_check_servers(const sys_options *o, sys_report *r)
 
     sys_server ol = {.kind = "ollama"};
     ol.url = ollama_url(&ol.configured);
-    probe_ollama(&oo, &ol);
+    probe_ollama(&oo, r, &ol);
     VEC_PUSH(r->servers, ol);
 
     const char *base = getenv("OPENAI_BASE_URL");
