@@ -97,7 +97,8 @@ gpu_node() {
     printf 'cpu_cores_count 0\nsimd_count %s\nmem_banks_count 1\ngfx_target_version %s\nvendor_id 4098\ndevice_id %s\nlocation_id 768\nsimd_per_cu %s\nmax_engine_clk_fcompute 2725\n' \
         "$5" "$3" "$4" "$6" >"$n/properties"
     printf 'heap_type 1\nsize_in_bytes %s\nflags 0\nwidth 192\n' "$7" >"$n/mem_banks/0/properties"
-    mkdir -p "$1/sys/bus/pci/devices/0000:0$2:00.0"
+    mkdir -p "$1/dev" "$1/sys/bus/pci/devices/0000:0$2:00.0"
+    [ -e "$1/dev/kfd" ] || install -m 666 /dev/null "$1/dev/kfd"
     printf '0x030000\n' >"$1/sys/bus/pci/devices/0000:0$2:00.0/class"
     printf '0x1002\n' >"$1/sys/bus/pci/devices/0000:0$2:00.0/vendor"
     printf '0x%04x\n' "$4" >"$1/sys/bus/pci/devices/0000:0$2:00.0/device"
@@ -170,6 +171,17 @@ expect "RX 6700 XT without override: gfx1031 found with 12 GiB, override 10.3.0 
 doc "$T/rx-ov.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
 expect "RX 6700 XT with HSA_OVERRIDE_GFX_VERSION=10.3.0 runs as gfx1030; kdb present" 0 "$T/rx-ov.json" \
     'r["ok"] and r["gpus"][0]["run_as"] == "gfx1030" and "gpu.override_needed" not in codes and "miopen.kdb_missing" not in codes and r["worst"] in ("ok", "info")'
+KFDX=$T/rx-nokfd; cp -a "$RX" "$KFDX"; chmod 600 "$KFDX/dev/kfd"
+doc "$T/rx-kfd.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$KFDX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
+if [ ${#AS[@]} -gt 0 ]; then
+    expect "/dev/kfd not openable (user not in the render group): warning with the usermod fix" 0 "$T/rx-kfd.json" \
+        '"usermod -aG render,video" in [f for f in r["findings"] if f["code"] == "gpu.kfd_denied"][0]["fix"]'
+else
+    skip "/dev/kfd permission case needs to run as nobody"
+fi
+rm -f "$KFDX/dev/kfd"
+doc "$T/rx-kfd2.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$KFDX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
+expect "/dev/kfd missing: warning to load amdgpu" 0 "$T/rx-kfd2.json" '"modprobe amdgpu" in [f for f in r["findings"] if f["code"] == "gpu.kfd_missing"][0]["fix"]'
 doc "$T/rx-bad.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=banana --
 expect "a malformed HSA_OVERRIDE_GFX_VERSION is an error" 1 "$T/rx-bad.json" 'sev["gpu.override_malformed"] == "error"'
 doc "$T/mi.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$MI" --

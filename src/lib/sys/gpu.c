@@ -1,15 +1,18 @@
 /*
  * gpu.c - finding GPUs without vendor SDK headers: NVIDIA through libcuda.so.1 and libnvidia-ml.so.1 loaded at
  * run time, AMD through the KFD topology in sysfs, anything else through a PCI scan; then the ROCm version and
- * HSA_OVERRIDE_GFX_VERSION against the gfx target that was found.
+ * HSA_OVERRIDE_GFX_VERSION against the gfx target that was found, and whether /dev/kfd can be opened.
  */
 #include "internal.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool sys_gfx_name(unsigned v, char out[16])
 {
@@ -458,6 +461,25 @@ static void check_override(sys_report *r, sys_gpu *g)
                 xstrdup("use a Vulkan build of the model server (llama.cpp) or the CPU"));
 }
 
+/* ROCm opens /dev/kfd read-write; without the render group that fails and the GPU is invisible to it. */
+static void check_kfd_device(sys_report *r)
+{
+    char *dev = sys_path("/dev/kfd");
+    int fd = open(dev, O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0) {
+        close(fd);
+    } else {
+        int err = errno;
+        sys_add(r, SYS_WARN, "gpu", err == ENOENT ? "gpu.kfd_missing" : "gpu.kfd_denied",
+                xasprintf("cannot open %s: %s", dev, strerror(err)),
+                xstrdup("ROCm model servers then see no GPU and run models on the CPU"),
+                err == ENOENT ? xstrdup("load the amdgpu kernel driver: sudo modprobe amdgpu (and check dmesg)")
+                              : xstrdup("add the model server's user to the render and video groups: sudo usermod "
+                                        "-aG render,video <user> (then log in again or restart the service)"));
+    }
+    free(dev);
+}
+
 void sys_check_gpus(sys_report *r)
 {
     bool fixture = sys_fixture(), nvidia_explained = false;
@@ -472,6 +494,8 @@ void sys_check_gpus(sys_report *r)
     for (size_t i = 0; i < r->gpus.n; i++)
         if (!strcmp(r->gpus.v[i].source, "kfd"))
             check_override(r, &r->gpus.v[i]);
+    if (amd)
+        check_kfd_device(r);
     if (amd)
         sys_add(r, r->rocm_version ? SYS_OK : SYS_INFO, "gpu", "gpu.rocm",
                 r->rocm_version ? xasprintf("ROCm %s", r->rocm_version)

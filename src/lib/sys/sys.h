@@ -8,7 +8,7 @@
  *   host     CPU, memory, free space and writability of the data folder, library versions
  *   gpu      NVIDIA through the driver library loaded at run time (libcuda.so.1, NVML when present), AMD through
  *            the KFD topology in sysfs and /opt/rocm/.info/version, a PCI scan as a fallback;
- *            HSA_OVERRIDE_GFX_VERSION against the detected gfx target
+ *            HSA_OVERRIDE_GFX_VERSION against the detected gfx target, access to /dev/kfd
  *   miopen   the user database and kernel cache folders resolved as MIOpen resolves them, their writability,
  *            read-only and network filesystems, a real SQLite write transaction on each .db/.ukdb, -wal/-shm
  *            creation, lock files and other processes holding the files, the system kernel database (.kdb)
@@ -27,7 +27,7 @@
  * redirected to a fresh per-user folder) and the environment the model server's service needs is written to
  * <home>/model-server.env; the checks then run again so the report shows the state after the fixes.
  *
- * FAGPT_SYSFS_ROOT, when set, is prefixed to every /sys and /opt path, and the driver libraries are not
+ * FAGPT_SYSFS_ROOT, when set, is prefixed to every /sys, /opt and /dev path, and the driver libraries are not
  * loaded: the fixture tree then describes the whole machine (tests use it for GPUs that are not there).
  */
 #ifndef FAGPT_SYS_H
