@@ -339,6 +339,15 @@ doc "$T/down.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST= --
 expect "no model server configured and none running on the default port is not an error" 0 "$T/down.json" \
     'r["servers"][0]["url"] == "http://127.0.0.1:11434"'
 
+mkdir -p "$T/fakebin"; cp "$(command -v sleep)" "$T/fakebin/ollama"; chmod 755 "$T/fakebin" "$T/fakebin/ollama"
+"${AS[@]}" env -i HOME=/usr/share/ollama HSA_OVERRIDE_GFX_VERSION=11.0.0 "$T/fakebin/ollama" 60 & FAKE=$!
+PIDS+=($FAKE)
+sleep 0.3
+doc "$T/procenv.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
+expect "a running model server with another environment: both differences named" 0 "$T/procenv.json" \
+    '"server.env_override_differs" in codes and "/usr/share/ollama/.config/miopen" in [f for f in r["findings"] if f["code"] == "server.env_miopen_differs"][0]["what"]'
+kill $FAKE 2>/dev/null
+
 # ---- the CLI itself --------------------------------------------------------------------------------------
 if "${AS[@]}" env -i PATH=/usr/bin:/bin "${BASE[@]}" FAGPT_SYSFS_ROOT="$MI" HSA_OVERRIDE_GFX_VERSION=10.3.0 "$BIN" doctor >"$T/human.txt" 2>&1; then rc=0; else rc=$?; fi
 if [ "$rc" = 1 ] && grep -q '^  FAIL  HSA_OVERRIDE_GFX_VERSION=10.3.0 makes' "$T/human.txt" && grep -q '^        fix: ' "$T/human.txt" && grep -q 'error(s)' "$T/human.txt"; then

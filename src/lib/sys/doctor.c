@@ -13,6 +13,7 @@ static void run_checks(const sys_options *o, sys_report *r)
     sys_check_gpus(r);
     sys_check_miopen(o, r);
     sys_check_servers(o, r);
+    sys_check_server_env(r);
 }
 
 /* Variables the model server's service should keep when they are set already and nothing replaces them. */

@@ -13,7 +13,8 @@
  *            read-only and network filesystems, a real SQLite write transaction on each .db/.ukdb, -wal/-shm
  *            creation, lock files and other processes holding the files, the system kernel database (.kdb)
  *   server   Ollama (OLLAMA_HOST, default http://127.0.0.1:11434) and OPENAI_BASE_URL: reachable, version,
- *            configured models present (FAGPT_MODEL, FAGPT_EMBED_MODEL), loaded models and how much is in VRAM
+ *            configured models present (FAGPT_MODEL, FAGPT_EMBED_MODEL), loaded models and how much is in VRAM;
+ *            the running server's own environment (/proc/PID/environ) against the one checked
  *
  * Usage:
  *
@@ -120,6 +121,9 @@ void sys_check_host(const sys_options *o, sys_report *r);
 void sys_check_gpus(sys_report *r);
 void sys_check_miopen(const sys_options *o, sys_report *r);
 void sys_check_servers(const sys_options *o, sys_report *r);
+/* Running model servers (ollama, llama-server, vllm...): their own HSA_OVERRIDE_GFX_VERSION and MIOpen folder
+ * against the ones checked here, from /proc/PID/environ. */
+void sys_check_server_env(sys_report *r);
 
 /* "gfx1031" from KFD's gfx_target_version (100301); false when v is 0 or out of range. */
 bool sys_gfx_name(unsigned v, char out[16]);
