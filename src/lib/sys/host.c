@@ -85,8 +85,9 @@ static int sqlite_probe(const char *dir, char **why)
     if (rc != SQLITE_OK)
         *why = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close(db);
-    for (const char *suffix = ""; suffix; suffix = !*suffix ? "-wal" : !strcmp(suffix, "-wal") ? "-shm" : NULL) {
-        char *p = xasprintf("%s%s", path, suffix);
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        char *p = xasprintf("%s%s", path, suffixes[i]);
         unlink(p);
         free(p);
     }

@@ -28,6 +28,12 @@ enum { USER_DB, KERNEL_CACHE };
 static const char *const role_names[] = {"user_db", "kernel_cache"};
 static const char *const role_vars[] = {"MIOPEN_USER_DB_PATH", "MIOPEN_CUSTOM_CACHE_DIR"};
 
+struct held {
+    char *path, real[4096];
+    int role, count;
+    strbuf who;
+};
+
 typedef struct mctx {
     const sys_options *o;
     sys_report *r;
@@ -36,6 +42,7 @@ typedef struct mctx {
     bool redirect[2];     /* this role needs a fresh folder */
     bool tmpdir;          /* the lock folder needs a fresh temp folder */
     VEC(char *) names;    /* database file names seen, to match lock files */
+    VEC(struct held) held; /* database files whose holders one /proc scan looks up */
 } mctx;
 
 static char *expand_user(const char *p)
@@ -119,18 +126,15 @@ static void fixed(sys_report *r, char *what)
     VEC_PUSH(r->fixes, what);
 }
 
-/* Processes other than this one that have path open: "1234 (ollama), 99 (python3)"; NULL when none. */
-static char *holders(const char *path, int *count)
+/* One pass over /proc/PID/fd: for each file in h, the other processes that have it open ("1234 (ollama)").
+ * Other users' processes are visible only to root. */
+static void scan_holders(struct held *h, size_t n)
 {
-    *count = 0;
-    char real[4096];
-    if (!realpath(path, real))
-        return NULL;
     DIR *proc = opendir("/proc");
     if (!proc)
-        return NULL;
-    strbuf b = {0};
+        return;
     pid_t self = getpid();
+    bool *hit = xcalloc(n ? n : 1, sizeof *hit);
     for (struct dirent *de; (de = readdir(proc));) {
         char *end;
         long pid = strtol(de->d_name, &end, 10);
@@ -141,28 +145,62 @@ static char *holders(const char *path, int *count)
         DIR *fds = opendir(fdp);
         if (!fds)
             continue;
-        bool holds = false;
-        for (struct dirent *f; !holds && (f = readdir(fds));) {
+        memset(hit, 0, n * sizeof *hit);
+        for (struct dirent *f; (f = readdir(fds));) {
             char lp[384], target[4096];
             snprintf(lp, sizeof lp, "%s/%s", fdp, f->d_name);
-            ssize_t n = readlink(lp, target, sizeof target - 1);
-            if (n > 0) {
-                target[n] = 0;
-                holds = !strcmp(target, real);
-            }
+            ssize_t len = readlink(lp, target, sizeof target - 1);
+            if (len <= 0)
+                continue;
+            target[len] = 0;
+            for (size_t i = 0; i < n; i++)
+                hit[i] |= !strcmp(target, h[i].real);
         }
         closedir(fds);
-        if (holds) {
-            char cp[64];
-            snprintf(cp, sizeof cp, "/proc/%ld/comm", pid);
-            char *comm = sys_read(cp, false);
-            sb_addf(&b, "%s%ld (%s)", b.len ? ", " : "", pid, comm ? fa_trim(comm) : "?");
-            free(comm);
-            (*count)++;
+        char cp[64];
+        snprintf(cp, sizeof cp, "/proc/%ld/comm", pid);
+        char *comm = NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (!hit[i])
+                continue;
+            if (!comm)
+                comm = sys_read(cp, false);
+            sb_addf(&h[i].who, "%s%ld (%s)", h[i].who.len ? ", " : "", pid, comm ? fa_trim(comm) : "?");
+            h[i].count++;
         }
+        free(comm);
     }
+    free(hit);
     closedir(proc);
-    return b.len ? sb_take(&b) : NULL;
+}
+
+static void add_held(mctx *m, int role, const char *path)
+{
+    struct held h = {.path = xstrdup(path), .role = role};
+    if (realpath(path, h.real))
+        VEC_PUSH(m->held, h);
+    else
+        free(h.path);
+}
+
+static void check_holders(mctx *m)
+{
+    scan_holders(m->held.v, m->held.n);
+    for (size_t i = 0; i < m->held.n; i++) {
+        struct held *h = &m->held.v[i];
+        if (h->count > 1)
+            sys_add(m->r, SYS_WARN, "miopen", "miopen.shared",
+                    xasprintf("%s is open in %d processes: %s", h->path, h->count, h->who.s),
+                    xstrdup("processes sharing one MIOpen database contend for its lock; with different users "
+                            "they leave files the others cannot write"),
+                    xasprintf("one cache folder per process: export %s=<own folder> for each", role_vars[h->role]));
+        else if (h->count == 1)
+            sys_add(m->r, SYS_INFO, "miopen", "miopen.held", xasprintf("%s is open in %s", h->path, h->who.s),
+                    NULL, NULL);
+        free(h->path);
+        sb_free(&h->who);
+    }
+    free(m->held.v);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -241,11 +279,13 @@ static void check_sqlite_file(mctx *m, int role, const char *path)
     char *msg;
     if (probe_sqlite(path, &rc, &msg) == 0)
         return;
-    int n;
-    char *who = holders(path, &n);
+    struct held h = {.path = (char *)path};
+    if (realpath(path, h.real))
+        scan_holders(&h, 1);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
         sys_add(m->r, SYS_WARN, "miopen", "miopen.db_busy",
-                xasprintf("%s is locked for writing by another process%s%s", path, who ? ": " : "", who ? who : ""),
+                xasprintf("%s is locked for writing by another process%s%s", path, h.count ? ": " : "",
+                          h.count ? h.who.s : ""),
                 xstrdup("MIOpen waits for the lock, and processes that share one cache slow each other down"),
                 xasprintf("give each model server process its own cache folder: export %s=<folder per process>",
                           role_vars[role]));
@@ -267,7 +307,7 @@ static void check_sqlite_file(mctx *m, int role, const char *path)
                         "stops with miopenStatusInternalError when it compiles or tunes a kernel"),
                 redirect_fix(m, role, NULL));
     }
-    free(who);
+    sb_free(&h.who);
     free(msg);
 }
 
@@ -307,19 +347,8 @@ static void check_file(mctx *m, int role, const char *dir, const char *name)
     } else if (sqlite) {
         check_sqlite_file(m, role, p);
     }
-    if (!err) {
-        int n;
-        char *who = holders(p, &n);
-        if (n > 1)
-            sys_add(m->r, SYS_WARN, "miopen", "miopen.shared",
-                    xasprintf("%s is open in %d processes: %s", p, n, who),
-                    xstrdup("processes sharing one MIOpen database contend for its lock; with different users "
-                            "they leave files the others cannot write"),
-                    xasprintf("one cache folder per process: export %s=<own folder> for each", role_vars[role]));
-        else if (n == 1)
-            sys_add(m->r, SYS_INFO, "miopen", "miopen.held", xasprintf("%s is open in %s", p, who), NULL, NULL);
-        free(who);
-    }
+    if (!err)
+        add_held(m, role, p);
     free(p);
 }
 
@@ -552,6 +581,7 @@ void sys_check_miopen(const sys_options *o, sys_report *r)
                     NULL, NULL);
         free(path);
     }
+    check_holders(&m);
     check_locks(&m);
     if (amd)
         check_kdb(&m);
