@@ -294,6 +294,17 @@ else
     doc "$T/held.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
     expect "a database open in two processes: warning naming them, one cache per process" 0 "$T/held.json" \
         'sev["miopen.shared"] == "warning" and "sleep" in [f for f in r["findings"] if f["code"] == "miopen.shared"][0]["what"]'
+
+    mk_case busy           # another process holds the kernel cache's write lock
+    mkfifo "$T/busy/sql"
+    "${AS[@]}" sqlite3 "$KDB" <"$T/busy/sql" & PIDS+=($!)
+    exec 7>"$T/busy/sql"
+    echo "BEGIN IMMEDIATE;" >&7
+    sleep 0.5
+    doc "$T/busy.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
+    expect "a database locked for writing by another process: warning naming sqlite3" 0 "$T/busy.json" \
+        '"sqlite3" in [f for f in r["findings"] if f["code"] == "miopen.db_busy"][0]["what"]'
+    exec 7>&-
 fi
 
 mk_case rofs               # the kernel cache on a read-only filesystem
