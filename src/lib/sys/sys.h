@@ -113,7 +113,18 @@ void sys_report_free(sys_report *r);
 /* The worst severity among the findings. */
 sys_severity sys_worst(const sys_report *r);
 const char *sys_severity_name(sys_severity s);
-/* The report as one JSON object (the stable --json contract). */
+/*
+ * The report as one JSON object, the stable --json contract (sizes in bytes, unknown values null):
+ *   {"ok": bool, "worst": "ok"|"info"|"warning"|"error",
+ *    "host": {"cpu", "cores", "mem_total", "mem_available", "home", "disk_free", "disk_total"},
+ *    "versions": {"fagpt", "sqlite", "mupdf", "rocm", "cuda_driver"},
+ *    "gpus": [{"vendor", "name", "source", "pci", "gfx", "run_as", "vram", "compute_units", "driver"}],
+ *    "miopen": [{"role", "path", "source"}],
+ *    "servers": [{"kind", "url", "configured", "reachable", "version", "error",
+ *                 "models": [{"name", "size"}], "loaded": [{"name", "size", "size_vram"}]}],
+ *    "findings": [{"severity", "area", "code", "what", "why", "fix"}],
+ *    "model_server_env": ["NAME=value"], "fixes_applied": ["..."], "env_file": path}
+ */
 void sys_report_json(const sys_report *r, strbuf *out);
 
 /* The parts, for tests and for other front ends. Each appends to r. */
