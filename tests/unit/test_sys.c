@@ -1,8 +1,8 @@
-/* test_sys.c - the doctor's parts: gfx target names, HSA_OVERRIDE_GFX_VERSION, KFD parsing of good and garbage
- * fixture trees, and a whole report that is valid JSON. */
+/* test_sys.c - the doctor's parts: gfx target names, HSA_OVERRIDE_GFX_VERSION, network filesystem types, KFD
+ * parsing of good and garbage fixture trees, and a whole report that is valid JSON. */
 #include "check.h"
 #include "core/json.h"
-#include "sys/sys.h"
+#include "sys/internal.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -47,6 +47,15 @@ int main(void)
     CHECK_STR(sys_gfx_override_for("gfx1103"), "11.0.0");
     CHECK(sys_gfx_override_for("gfx1030") == NULL && sys_gfx_override_for("gfx90a") == NULL &&
           sys_gfx_override_for("gfx1010") == NULL);
+
+    CHECK_STR(sys_network_fs_name(0x6969), "NFS");
+    CHECK_STR(sys_network_fs_name((long)0xFF534D42), "CIFS/SMB");
+    CHECK_STR(sys_network_fs_name((long)0xFE534D42), "CIFS/SMB");
+    CHECK(sys_network_fs_name(0x65735546) != NULL);
+    CHECK(sys_network_fs_name(0xEF53) == NULL && sys_network_fs_name(0x01021994) == NULL); /* ext4, tmpfs */
+    sys_fs fs;
+    sys_fs_probe("/tmp/no/such/folder/below", &fs);
+    CHECK(!fs.exists && !fs.readonly);
 
     char tmpl[] = "/tmp/fagpt-test-sys-XXXXXX";
     char *root = mkdtemp(tmpl);

@@ -164,7 +164,8 @@ int http_dechunk(const char *raw, size_t n, strbuf *out)
             return n - i > 64 ? -1 : 0;
         size_t digits = 0, size = 0;
         for (const char *p = raw + i; p < eol && *p != ';'; p++, digits++) {
-            int v = *p >= '0' && *p <= '9' ? *p - '0' : (*p | 32) >= 'a' && (*p | 32) <= 'f' ? (*p | 32) - 'a' + 10 : -1;
+            int lc = *p | 32;
+            int v = *p >= '0' && *p <= '9' ? *p - '0' : lc >= 'a' && lc <= 'f' ? lc - 'a' + 10 : -1;
             if (v < 0 || size > (HTTP_MAX_BODY >> 4))
                 return -1;
             size = size * 16 + (size_t)v;

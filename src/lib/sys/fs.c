@@ -29,7 +29,7 @@ char *sys_existing_ancestor(const char *path)
     return p;
 }
 
-static const char *network_name(long type)
+const char *sys_network_fs_name(long type)
 {
     switch ((unsigned long)type & 0xffffffffUL) {
     case 0x6969: return "NFS";
@@ -59,7 +59,7 @@ void sys_fs_probe(const char *path, sys_fs *fs)
         fs->readonly = (v.f_flag & ST_RDONLY) != 0;
     struct statfs f;
     if (statfs(at, &f) == 0)
-        fs->network = network_name((long)f.f_type);
+        fs->network = sys_network_fs_name((long)f.f_type);
     free(at);
 }
 

@@ -122,7 +122,8 @@ static void check_home(const sys_options *o, sys_report *r)
     char *why = NULL;
     if (fs.readonly || sys_try_create(o->home) != 0) {
         sys_add(r, SYS_ERROR, "host", "host.home_readonly",
-                xasprintf("the data folder %s is not writable%s", o->home, fs.readonly ? " (read-only filesystem)" : ""),
+                xasprintf("the data folder %s is not writable%s", o->home,
+                          fs.readonly ? " (read-only filesystem)" : ""),
                 xstrdup("documents cannot be added and the index cannot be updated"),
                 xasprintf("chown -R \"$(id -un)\" '%s' && chmod u+rwx '%s' (or use --home DIR)", o->home, o->home));
     } else if (sqlite_probe(o->home, &why) != 0) {

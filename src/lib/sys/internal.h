@@ -22,6 +22,8 @@ typedef struct sys_fs {
     const char *network;  /* "NFS", "CIFS/SMB", "FUSE (sshfs and the like)"...; NULL when local */
 } sys_fs;
 void sys_fs_probe(const char *path, sys_fs *fs);
+/* The network filesystem a statfs f_type stands for, or NULL for a local one. */
+const char *sys_network_fs_name(long f_type);
 /* The nearest existing ancestor of path (path itself when it exists); caller frees. */
 char *sys_existing_ancestor(const char *path);
 /* Creates and removes a file in dir: 0 when that works, else the errno. The real test, unlike access(). */

@@ -469,8 +469,10 @@ static void check_locks(mctx *m)
         if (!us || !ends_with(de->d_name, ".lock"))
             continue;
         bool ours = false;
-        for (size_t i = 0; i < m->names.n && !ours; i++)
-            ours = strlen(us + 1) == strlen(m->names.v[i]) + 5 && !strncmp(us + 1, m->names.v[i], strlen(m->names.v[i]));
+        for (size_t i = 0; i < m->names.n && !ours; i++) {
+            size_t nl = strlen(m->names.v[i]);
+            ours = strlen(us + 1) == nl + 5 && !strncmp(us + 1, m->names.v[i], nl);
+        }
         char *p = xasprintf("%s/%s", dir, de->d_name);
         int fd = ours ? open(p, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -2;
         if (fd >= 0)
