@@ -190,6 +190,9 @@ expect "MI210: gfx90a, 64 GiB, 104 CUs, supported as it is; missing .kdb is only
 doc "$T/mi-ov.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$MI" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
 expect "MI210 with HSA_OVERRIDE_GFX_VERSION=10.3.0: mismatch is an error" 1 "$T/mi-ov.json" \
     'sev["gpu.override_mismatch"] == "error" and "unset HSA_OVERRIDE_GFX_VERSION" in [f for f in r["findings"] if f["code"] == "gpu.override_mismatch"][0]["fix"]'
+doc "$T/mi-same.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$MI" HSA_OVERRIDE_GFX_VERSION=9.0.10 --
+expect "MI210 with an override naming its own target: informational only" 0 "$T/mi-same.json" \
+    'sev["gpu.override_redundant"] == "info" and r["gpus"][0]["run_as"] == "gfx90a"'
 doc "$T/none.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" --
 expect "no GPU: said so, exit 0, MIOpen still checked because its folders exist" 0 "$T/none.json" \
     'r["gpus"] == [] and "gpu.none" in codes and len(r["miopen"]) == 2'
@@ -218,6 +221,11 @@ else
     touch "$KC/other.db" && chown root:root "$KC/other.db" && chmod 600 "$KC/other.db"
     doc "$T/foreign.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
     expect "files not named like MIOpen's are left alone" 0 "$T/foreign.json" '"miopen.file_readonly" not in codes'
+
+    mk_case rohome         # the data folder itself belongs to root
+    chown root:root "$D"
+    doc "$T/rohome.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" --
+    expect "data folder not writable: error, since FA-GPT needs it" 1 "$T/rohome.json" 'sev["host.home_readonly"] == "error"'
 
     mk_case rodir          # the user database folder belongs to root (a model server once ran with sudo)
     chown root:root "$UDB"
