@@ -140,6 +140,7 @@ mk_case() {
     mkdir -p "$UDB" "$KC" "$D" "$TT"
     chmod 755 "$T/$1"
     printf 'ConvOclDirectFwd=1,2,3\n' >"$UDB/gfx1030_20.HIP.3_2_0_abc.udb.txt"
+    sqlite3 "$UDB/gfx1030_20.HIP.3_2_0_abc.udb" 'CREATE TABLE config (id INTEGER PRIMARY KEY, layout TEXT);' >/dev/null
     sqlite3 "$KDB" 'PRAGMA journal_mode=WAL; CREATE TABLE kern_db (id INTEGER PRIMARY KEY, kernel_name TEXT, kernel_args TEXT, kernel_blob BLOB);' >/dev/null
     nobody_owns "$H" "$D" "$TT"
     BASE=(HOME="$H" FAGPT_HOME="$D" TMPDIR="$TT" OLLAMA_HOST="127.0.0.1:$OPORT" FAGPT_MODEL=llama3.1:8b)

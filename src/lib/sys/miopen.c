@@ -2,9 +2,9 @@
  * miopen.c - the MIOpen "attempt to write a readonly database" failure, diagnosed before a model server hits it.
  *
  * MIOpen (AMD's deep-learning kernels, used by ROCm builds of PyTorch and by model servers) keeps a per-user
- * database of tuned kernel settings (*.udb.txt, *.ufdb.txt) and a SQLite cache of compiled kernels (*.ukdb),
- * and takes lock files in $TMPDIR/miopen-lockfiles before touching them. When any of these cannot be written
- * it fails with miopenStatusInternalError. The folders are resolved here as MIOpen resolves them:
+ * database of tuned kernel settings (*.udb in SQLite or *.udb.txt, and *.ufdb.txt) and a SQLite cache of
+ * compiled kernels (*.ukdb), and takes lock files in $TMPDIR/miopen-lockfiles before touching them. When any of
+ * these cannot be written it fails with miopenStatusInternalError. The folders are resolved here as MIOpen resolves them:
  *   user database  MIOPEN_USER_DB_PATH, else ~/.config/miopen/ (the temp folder when that is on a network mount)
  *   kernel cache   MIOPEN_CUSTOM_CACHE_DIR, else ~/.cache/miopen/<version>/ (likewise)
  *   "~"            $HOME, or /tmp when HOME is unset, empty or "/"
@@ -316,7 +316,8 @@ static void check_file(mctx *m, int role, const char *dir, const char *name)
     char *p = xasprintf("%s/%s", dir, name);
     /* MIOpen's files are named after the target ("gfx1030_20.ukdb"); others (in the temp folder) are not ours. */
     bool named = !strncmp(name, "gfx", 3) || !strncmp(name, "miopen", 6);
-    bool sqlite = named && (ends_with(name, ".db") || ends_with(name, ".ukdb"));
+    /* SQLite: .udb (tuning results), .ukdb (compiled kernels), .db; text: .udb.txt, .ufdb.txt, .fdb.txt */
+    bool sqlite = named && (ends_with(name, ".db") || ends_with(name, ".udb") || ends_with(name, ".ukdb"));
     bool text = named && (ends_with(name, ".udb.txt") || ends_with(name, ".ufdb.txt") || ends_with(name, ".fdb.txt"));
     struct stat st;
     if ((!sqlite && !text) || stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
