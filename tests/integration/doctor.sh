@@ -111,6 +111,7 @@ cpu_node() {
 RX=$T/rx6700xt; cpu_node "$RX"; gpu_node "$RX" 1 100301 29663 80 2 12868124672
 mkdir -p "$RX/opt/rocm/.info" "$RX/opt/rocm/share/miopen/db"; echo "6.2.4-120" >"$RX/opt/rocm/.info/version"
 touch "$RX/opt/rocm/share/miopen/db/gfx1030_20.kdb"
+mkdir -p "$RX/sys/module/amdgpu"; echo "6.8.5" >"$RX/sys/module/amdgpu/version"
 MI=$T/mi210; cpu_node "$MI"; gpu_node "$MI" 1 90010 29711 416 4 68702699520
 mkdir -p "$MI/opt/rocm/.info"; echo "6.2.4-120" >"$MI/opt/rocm/.info/version"
 NONE=$T/nogpu; mkdir -p "$NONE/sys/bus/pci/devices/0000:00:01.0"
@@ -168,7 +169,7 @@ after_fix() {
 mk_case gpu
 doc "$T/rx.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" --
 expect "RX 6700 XT without override: gfx1031 found with 12 GiB, override 10.3.0 recommended" 0 "$T/rx.json" \
-    'sev["gpu.override_needed"] == "warning" and r["gpus"][0]["gfx"] == "gfx1031" and r["gpus"][0]["vram"] == 12868124672 and r["gpus"][0]["compute_units"] == 40 and "HSA_OVERRIDE_GFX_VERSION=10.3.0" in r["model_server_env"] and r["versions"]["rocm"] == "6.2.4-120"'
+    'sev["gpu.override_needed"] == "warning" and r["gpus"][0]["gfx"] == "gfx1031" and r["gpus"][0]["vram"] == 12868124672 and r["gpus"][0]["compute_units"] == 40 and "HSA_OVERRIDE_GFX_VERSION=10.3.0" in r["model_server_env"] and r["versions"]["rocm"] == "6.2.4-120" and r["gpus"][0]["driver"] == "6.8.5"'
 doc "$T/rx-ov.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
 expect "RX 6700 XT with HSA_OVERRIDE_GFX_VERSION=10.3.0 runs as gfx1030; kdb present" 0 "$T/rx-ov.json" \
     'r["ok"] and r["gpus"][0]["run_as"] == "gfx1030" and "gpu.override_needed" not in codes and "miopen.kdb_missing" not in codes and r["worst"] in ("ok", "info")'

@@ -161,6 +161,7 @@ static bool check_kfd(sys_report *r)
     size_t n = 0;
     char **nodes = list_dir(root, &n);
     bool any = false;
+    char *driver = n ? sys_read("/sys/module/amdgpu/version", true) : NULL; /* only DKMS builds have it */
     for (size_t i = 0; i < n; i++) {
         char *node = xasprintf("%s/%s", root, nodes[i]);
         char *pp = xasprintf("%s/properties", node);
@@ -191,6 +192,7 @@ static bool check_kfd(sys_report *r)
             if (prop(text, "simd_per_cu", &per_cu) && per_cu)
                 g.compute_units = (int)(simd / per_cu);
             g.vram = kfd_vram(node);
+            snprintf(g.driver, sizeof g.driver, "%s", driver ? fa_trim(driver) : "");
             VEC_PUSH(r->gpus, g);
             any = true;
         }
@@ -198,6 +200,7 @@ static bool check_kfd(sys_report *r)
         free(pp);
         free(node);
     }
+    free(driver);
     free_list(nodes);
     free(root);
     return any;
