@@ -73,6 +73,12 @@ static json_value *get_json(const char *base, const char *path, const char *head
     return v;
 }
 
+/* A JSON number as a byte count: negative, NaN or absurd values do not wrap around. */
+static uint64_t to_u64(double v)
+{
+    return v > 0 && v < 1.8e19 ? (uint64_t)v : 0;
+}
+
 static void add_models(sys_model_list *list, const json_value *arr, const char *key, bool vram)
 {
     for (size_t i = 0; arr && arr->type == JSON_ARRAY && i < arr->n; i++) {
@@ -81,7 +87,7 @@ static void add_models(sys_model_list *list, const json_value *arr, const char *
         if (!name)
             continue;
         double size = json_get_num(m, "size", 0), sv = vram ? json_get_num(m, "size_vram", 0) : 0;
-        sys_model x = {xstrdup(name), size > 0 ? (uint64_t)size : 0, sv > 0 ? (uint64_t)sv : 0};
+        sys_model x = {xstrdup(name), to_u64(size), to_u64(sv)};
         VEC_PUSH(*list, x);
     }
 }
