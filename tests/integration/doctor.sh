@@ -87,7 +87,12 @@ chmod 644 "$STATE"
 start_server "$T/ollama.port" ollama "$STATE"
 start_server "$T/openai.port" openai sk-test
 start_server "$T/hang.port" hang
+start_server "$T/garbage.port" garbage
+EVIL=$T/evil-state.json
+echo '{"version": 7, "models": [{"name": 5, "size": -1}, {"name": "x", "size": 1e300}], "loaded": "no"}' >"$EVIL"
+start_server "$T/evil.port" ollama "$EVIL"
 OPORT=$(cat "$T/ollama.port"); APORT=$(cat "$T/openai.port"); HPORT=$(cat "$T/hang.port")
+GPORT=$(cat "$T/garbage.port"); EPORT=$(cat "$T/evil.port")
 
 # ---- fixture sysfs trees ----------------------------------------------------------------------------------
 # gpu_node TREE N GFX_TARGET_VERSION DEVICE_ID SIMD SIMD_PER_CU VRAM_BYTES
@@ -356,6 +361,12 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect "a model server that never answers: timed out in ${ms} ms, configured so an error" 1 "$T/hang.json" \
     'sev["server.down"] == "error" and "300 ms" in r["servers"][0]["error"]'
 [ "$ms" -lt 5000 ] && pass "the hanging server costs the timeout, not a hang (${ms} ms)" || failed "hanging server took ${ms} ms"
+doc "$T/garbage-srv.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST="127.0.0.1:$GPORT" --
+expect "a server that answers 200 with something that is not JSON: error, no crash" 1 "$T/garbage-srv.json" \
+    'sev["server.bad_answer"] == "error" and "JSON" in r["servers"][0]["error"]'
+doc "$T/evil-srv.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST="127.0.0.1:$EPORT" FAGPT_MODEL=x --
+expect "wrong JSON types and absurd sizes from a server: taken apart safely" 0 "$T/evil-srv.json" \
+    'r["servers"][0]["version"] is None and [m["name"] for m in r["servers"][0]["models"]] == ["x"] and r["servers"][0]["models"][0]["size"] == 0'
 doc "$T/down.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST= --
 expect "no model server configured and none running on the default port is not an error" 0 "$T/down.json" \
     'r["servers"][0]["url"] == "http://127.0.0.1:11434"'

@@ -3,9 +3,10 @@
 
 Speaks the real protocols: Ollama's /api/version, /api/tags (sent chunked, as Go's net/http does for
 streamed bodies), /api/ps; and an OpenAI-compatible /v1/models that wants "Authorization: Bearer KEY" when
-a key is given. A 'hang' server accepts connections and never answers.
+a key is given. A 'garbage' server answers 200 with a body that is not JSON; a 'hang' server accepts
+connections and never answers.
 
-usage: modelserver.py PORTFILE ollama STATEFILE | openai KEY | hang
+usage: modelserver.py PORTFILE ollama STATEFILE | openai KEY | garbage | hang
 STATEFILE is JSON {"version": "...", "models": [...], "loaded": [...]} re-read on every request.
 """
 import json
@@ -49,6 +50,12 @@ class Handler(BaseHTTPRequestHandler):
                                                   for m in st.get("models", [])]}, chunked=True)
             if self.path == "/api/ps":
                 return self.send_json({"models": st.get("loaded", [])})
+        elif mode == "garbage":
+            body = b"{not json"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
         elif mode == "openai" and self.path == "/v1/models":
             key = self.server.arg
             if key and self.headers.get("Authorization") != "Bearer " + key:

@@ -109,6 +109,7 @@ static void probe_ollama(const sys_options *o, sys_report *r, sys_server *s)
     char *err = NULL;
     json_value *v = get_json(s->url, "/api/version", NULL, o->timeout_ms, &status, &err);
     if (!v) {
+        s->reachable = status != 0; /* it answered HTTP, just not as Ollama */
         s->error = err;
         return;
     }
