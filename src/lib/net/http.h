@@ -1,0 +1,58 @@
+/*
+ * http.h - a tiny blocking HTTP/1.1 client over plain TCP sockets, for talking to local model servers
+ * (Ollama, OpenAI-compatible servers) and probing them from the doctor.
+ *
+ *   http_response r;
+ *   fa_err e;
+ *   if (http_get("http://127.0.0.1:11434/api/version", NULL, 2000, &r, &e) == 0) {
+ *       ... r.status, r.body (NUL-terminated), r.body_len ...
+ *       http_response_free(&r);
+ *   }
+ *
+ * One request per connection ("Connection: close"). The whole exchange (name lookup excepted, which is
+ * numeric-first and local for the servers we talk to) runs under one deadline: a server that accepts and then
+ * never answers costs timeout_ms, never a hang. Bodies are read by Content-Length, chunked transfer coding, or
+ * until the server closes; they are capped at HTTP_MAX_BODY bytes. Only http:// URLs; https:// is refused with
+ * a message (use a local TLS-terminating proxy or plain HTTP on localhost).
+ */
+#ifndef FAGPT_HTTP_H
+#define FAGPT_HTTP_H
+
+#include "core/core.h"
+
+#define HTTP_MAX_BODY (64u << 20)
+
+typedef struct http_url {
+    char host[256]; /* without brackets for IPv6 literals */
+    char port[8];
+    char *path;     /* starts with '/', includes any query; owned */
+} http_url;
+
+typedef struct http_response {
+    int status;          /* e.g. 200 */
+    char *body;          /* NUL-terminated, decoded from chunked coding when needed */
+    size_t body_len;
+    char *content_type;  /* NULL when absent */
+} http_response;
+
+/* Parses "http://host[:port][/path]" (default port 80, path "/"). 0 on success; free with http_url_free. */
+int http_parse_url(const char *url, http_url *u, fa_err *e);
+void http_url_free(http_url *u);
+
+/*
+ * Sends one request and reads the whole response. headers: extra header lines, each ending in "\r\n", or NULL.
+ * body may be NULL for no body. Returns 0 when a complete response arrived (any status), -1 with e filled on
+ * connection failure, timeout, or a malformed response.
+ */
+int http_request(const char *method, const char *url, const char *headers, const char *body, size_t body_len,
+                 int timeout_ms, http_response *r, fa_err *e);
+int http_get(const char *url, const char *headers, int timeout_ms, http_response *r, fa_err *e);
+void http_response_free(http_response *r);
+
+/*
+ * Decodes a chunked body from raw bytes. Returns 1 when the terminating chunk was seen (out holds the body),
+ * 0 when more bytes are needed, -1 when malformed. Exposed for tests.
+ */
+int http_dechunk(const char *raw, size_t n, strbuf *out);
+
+#endif
