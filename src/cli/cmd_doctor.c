@@ -10,7 +10,7 @@ static const char usage[] =
     "Checks what FA-GPT and its model server need: CPU, memory, the data folder, GPUs and drivers (NVIDIA through\n"
     "libcuda/NVML, AMD through KFD and ROCm), HSA_OVERRIDE_GFX_VERSION, MIOpen's user database and kernel cache\n"
     "(the \"attempt to write a readonly database\" failure), and the model servers (OLLAMA_HOST, OPENAI_BASE_URL,\n"
-    "FAGPT_MODEL, FAGPT_EMBED_MODEL). Each problem comes with why it matters and the exact fix.\n\n"
+    "FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL). Each problem comes with why it matters and the exact fix.\n\n"
     "  --fix          apply the safe fixes (create folders, make your own files writable, move MIOpen to a fresh\n"
     "                 per-user folder) and write DATA/model-server.env for the model server's service;\n"
     "                 run it as the user the model server runs as\n"

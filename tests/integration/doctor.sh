@@ -149,7 +149,7 @@ mk_case() {
     sqlite3 "$UDB/gfx1030_20.HIP.3_2_0_abc.udb" 'CREATE TABLE config (id INTEGER PRIMARY KEY, layout TEXT);' >/dev/null
     sqlite3 "$KDB" 'PRAGMA journal_mode=WAL; CREATE TABLE kern_db (id INTEGER PRIMARY KEY, kernel_name TEXT, kernel_args TEXT, kernel_blob BLOB);' >/dev/null
     nobody_owns "$H" "$D" "$TT"
-    BASE=(HOME="$H" FAGPT_HOME="$D" TMPDIR="$TT" OLLAMA_HOST="127.0.0.1:$OPORT" FAGPT_MODEL=llama3.1:8b)
+    BASE=(HOME="$H" FAGPT_HOME="$D" TMPDIR="$TT" OLLAMA_HOST="127.0.0.1:$OPORT" FAGPT_CHAT_MODEL=llama3.1:8b)
 }
 # after_fix NAME OUT: --fix must exit 0, write the env file, and a run with that environment must pass too.
 after_fix() {
@@ -346,10 +346,10 @@ EOF
 doc "$T/ollama-cpu.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$RX" HSA_OVERRIDE_GFX_VERSION=10.3.0 --
 expect "Ollama model loaded with size_vram 0 on a GPU machine: 'GPU not used' warning" 0 "$T/ollama-cpu.json" \
     'sev["server.model_on_cpu"] == "warning"'
-doc "$T/ollama-missing.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" FAGPT_MODEL=mistral:7b --
+doc "$T/ollama-missing.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" FAGPT_CHAT_MODEL=mistral:7b --
 expect "configured model not pulled: error with 'ollama pull'" 1 "$T/ollama-missing.json" \
     '[f for f in r["findings"] if f["code"] == "server.model_missing"][0]["fix"] == "ollama pull mistral:7b"'
-doc "$T/openai.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OPENAI_BASE_URL="http://127.0.0.1:$APORT/v1" OPENAI_API_KEY=sk-test FAGPT_MODEL=qwen2.5-7b-instruct --
+doc "$T/openai.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OPENAI_BASE_URL="http://127.0.0.1:$APORT/v1" OPENAI_API_KEY=sk-test FAGPT_CHAT_MODEL=qwen2.5-7b-instruct --
 expect "OpenAI-compatible server: models listed with the API key" 0 "$T/openai.json" \
     'r["servers"][1]["models"][0]["name"] == "qwen2.5-7b-instruct" and r["servers"][1]["reachable"]'
 doc "$T/openai-key.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OPENAI_BASE_URL="http://127.0.0.1:$APORT/v1" OPENAI_API_KEY=wrong --
@@ -364,7 +364,7 @@ expect "a model server that never answers: timed out in ${ms} ms, configured so 
 doc "$T/garbage-srv.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST="127.0.0.1:$GPORT" --
 expect "a server that answers 200 with something that is not JSON: error, no crash" 1 "$T/garbage-srv.json" \
     'sev["server.bad_answer"] == "error" and "JSON" in r["servers"][0]["error"]'
-doc "$T/evil-srv.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST="127.0.0.1:$EPORT" FAGPT_MODEL=x --
+doc "$T/evil-srv.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST="127.0.0.1:$EPORT" FAGPT_CHAT_MODEL=x --
 expect "wrong JSON types and absurd sizes from a server: taken apart safely" 0 "$T/evil-srv.json" \
     'r["servers"][0]["version"] is None and [m["name"] for m in r["servers"][0]["models"]] == ["x"] and r["servers"][0]["models"][0]["size"] == 0'
 doc "$T/down.json" "${BASE[@]}" FAGPT_SYSFS_ROOT="$NONE" OLLAMA_HOST= --

@@ -154,10 +154,10 @@ static void probe_openai(const sys_options *o, sys_server *s)
     json_free(v);
 }
 
-/* FAGPT_MODEL and FAGPT_EMBED_MODEL must each be on some reachable server. */
+/* FAGPT_CHAT_MODEL and FAGPT_EMBED_MODEL must each be on some reachable server. */
 static void check_configured_models(sys_report *r)
 {
-    const char *vars[] = {"FAGPT_MODEL", "FAGPT_EMBED_MODEL"};
+    const char *vars[] = {"FAGPT_CHAT_MODEL", "FAGPT_EMBED_MODEL"};
     const sys_server *first = NULL;
     for (size_t k = 0; k < r->servers.n && !first; k++)
         if (r->servers.v[k].reachable && !r->servers.v[k].error)

@@ -13,7 +13,7 @@
  *            read-only and network filesystems, a real SQLite write transaction on each .db/.ukdb, -wal/-shm
  *            creation, lock files and other processes holding the files, the system kernel database (.kdb)
  *   server   Ollama (OLLAMA_HOST, default http://127.0.0.1:11434) and OPENAI_BASE_URL: reachable, version,
- *            configured models present (FAGPT_MODEL, FAGPT_EMBED_MODEL), loaded models and how much is in VRAM;
+ *            configured models present (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL), loaded models and how much is in VRAM;
  *            the running server's own environment (/proc/PID/environ) against the one checked
  *
  * Usage:
