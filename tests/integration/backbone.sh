@@ -24,6 +24,7 @@ check "XFA form quarantined with its reason" "grep DA_Form_2399 '$T/ingest.jsonl
 for pub in "ADP 3-19" "ADP 3-0" "ADP 4-0" "ADRP 3-0" "ATP 1-0.1" "ATP 5-0.1" "FM 1" "FM 3-14" "FM 3-55"; do
     check "publication id $pub found" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"$pub\" for x in d) else 1)' < '$T/docs.json'"
 done
+check "FM 3-55 titled from its title page, not its inside-cover notice" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"FM 3-55\" and x[\"title\"]==\"Information Collection\" for x in d) else 1)' < '$T/docs.json'"
 check "ADP 3-19 dated 31 July 2019" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"ADP 3-19\" and x[\"date\"]==\"31 July 2019\" for x in d) else 1)' < '$T/docs.json'"
 
 # Printed page labels and paragraph numbers, through search --json (PDF page -> printed label).

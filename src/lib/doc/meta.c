@@ -166,28 +166,47 @@ static bool is_meta_line(const char *t)
            strcasestr(t, "approved for public release");
 }
 
+static bool boilerplate(const char *t)
+{
+    return strstr(t, "http") || strstr(t, "www.") || strcasestr(t, "available") || strcasestr(t, "publication") ||
+           strcasestr(t, "subscribe");
+}
+
 static bool title_candidate(const char *t)
 {
     size_t n = strlen(t);
-    return n > 2 && n < 100 && !is_meta_line(t) && !strstr(t, "http") && !strstr(t, "www.") &&
-           !strcasestr(t, "available") && !strcasestr(t, "publication") &&
-           strcasecmp(t, "foreword") != 0 && strcasecmp(t, "contents") != 0 && strcasecmp(t, "preface") != 0;
+    return n > 2 && n < 100 && !is_meta_line(t) && !boilerplate(t) && strcasecmp(t, "foreword") != 0 &&
+           strcasecmp(t, "contents") != 0 && strcasecmp(t, "preface") != 0;
 }
 
+/* A line is a title candidate when it and every line of its block are: the "This publication is available at
+ * ..." notice of inside covers is large type too. */
+static bool title_line(const doc_page *p, size_t i)
+{
+    if (!title_candidate(p->lines[i].text))
+        return false;
+    for (size_t k = 0; k < p->nlines; k++)
+        if (p->lines[k].block == p->lines[i].block && boilerplate(p->lines[k].text))
+            return false;
+    return true;
+}
+
+/* The largest type on the cover pages; failing that, the line after "Washington, DC, <date>" on the title page,
+ * where Army publications print the title under the number, headquarters, place and date. */
 static void cover_title(doc_document *d)
 {
     for (int pi = 0; pi < d->npages && pi < 3 && !d->meta.title; pi++) {
         const doc_page *p = &d->pages[pi];
         float best = 0;
         for (size_t i = 0; i < p->nlines; i++)
-            if (title_candidate(p->lines[i].text) && p->lines[i].size > best)
+            if (p->lines[i].size > best && title_line(p, i))
                 best = p->lines[i].size;
         if (best < d->body_size * 1.3f && best < 14)
             continue;
         strbuf b = {0};
         for (size_t i = 0; i < p->nlines; i++) {
             const doc_line *l = &p->lines[i];
-            if (l->size < best - 0.5f || !title_candidate(l->text))
+            if (l->size < best - 0.5f || !title_line(p, i))
                 continue;
             if (b.len)
                 sb_addc(&b, ' ');
@@ -195,10 +214,17 @@ static void cover_title(doc_document *d)
             if (b.len > 160)
                 break;
         }
-        if (b.len) {
+        if (b.len)
             d->meta.title = title_case(b.s);
-        }
         sb_free(&b);
+    }
+    for (int pi = 0; pi < d->npages && pi < 4 && !d->meta.title; pi++) {
+        const doc_page *p = &d->pages[pi];
+        for (size_t i = 0; i + 1 < p->nlines; i++)
+            if (strstr(p->lines[i].text, "Washington, DC") && title_candidate(p->lines[i + 1].text)) {
+                d->meta.title = title_case(p->lines[i + 1].text);
+                break;
+            }
     }
 }
 
