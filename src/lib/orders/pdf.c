@@ -1,0 +1,103 @@
+/*
+ * pdf.c - an HTML page to a PDF with MuPDF's story API (fz_story: HTML and CSS laid out into page rectangles),
+ * US Letter with one-inch margins, the classification banner at the top and bottom of every page. MuPDF
+ * exceptions are caught here and become an fa_err; MuPDF's own warnings are silenced (the library never prints).
+ */
+#include "orders_int.h"
+
+#include <mupdf/fitz.h>
+#include <string.h>
+
+static void quiet(void *user, const char *message) { (void)user; (void)message; }
+
+static void draw_banner(fz_context *ctx, fz_device *dev, const char *banner, fz_rect where)
+{
+    strbuf h = {0};
+    sb_add(&h, "<p style=\"text-align:center;font-weight:bold;margin:0\">");
+    for (const char *s = banner; *s; s++) {
+        if (*s == '&') sb_add(&h, "&amp;");
+        else if (*s == '<') sb_add(&h, "&lt;");
+        else sb_addc(&h, *s);
+    }
+    sb_add(&h, "</p>");
+    fz_buffer *buf = NULL;
+    fz_story *story = NULL;
+    fz_var(buf);
+    fz_var(story);
+    fz_try(ctx) {
+        buf = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)h.s, h.len);
+        story = fz_new_story(ctx, buf, "", 10, NULL);
+        fz_rect filled;
+        fz_place_story(ctx, story, where, &filled);
+        fz_draw_story(ctx, story, dev, fz_identity);
+    }
+    fz_always(ctx) {
+        fz_drop_story(ctx, story);
+        fz_drop_buffer(ctx, buf);
+        sb_free(&h);
+    }
+    fz_catch(ctx) {
+        fz_rethrow(ctx);
+    }
+}
+
+int orders_html_to_pdf(const char *html, const char *banner, strbuf *out, fa_err *e)
+{
+    fz_context *ctx = fz_new_context(NULL, NULL, FZ_STORE_DEFAULT);
+    if (!ctx)
+        return fa_fail(e, "PDF: cannot start MuPDF");
+    fz_set_warning_callback(ctx, quiet, NULL);
+    fz_set_error_callback(ctx, quiet, NULL);
+    fz_buffer *res = NULL, *buf = NULL;
+    fz_output *o = NULL;
+    fz_document_writer *w = NULL;
+    fz_story *story = NULL;
+    int rc = 0;
+    fz_var(res);
+    fz_var(buf);
+    fz_var(o);
+    fz_var(w);
+    fz_var(story);
+    fz_try(ctx) {
+        const fz_rect page = {0, 0, 612, 792}, body = {72, 72, 540, 720};
+        const fz_rect top = {72, 30, 540, 60}, bottom = {72, 740, 540, 770};
+        res = fz_new_buffer(ctx, 16384);
+        o = fz_new_output_with_buffer(ctx, res);
+        w = fz_new_pdf_writer_with_output(ctx, o, "");
+        o = NULL; /* the writer owns it now */
+        buf = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)html, strlen(html));
+        story = fz_new_story(ctx, buf, banner ? "p.banner { display: none }" : "", 11, NULL);
+        int more = 1;
+        for (int n = 0; more; n++) {
+            if (n == 1000)
+                fz_throw(ctx, FZ_ERROR_GENERIC, "the document does not fit in 1000 pages");
+            fz_device *dev = fz_begin_page(ctx, w, page);
+            fz_rect filled;
+            more = fz_place_story(ctx, story, body, &filled);
+            fz_draw_story(ctx, story, dev, fz_identity);
+            if (banner) {
+                draw_banner(ctx, dev, banner, top);
+                draw_banner(ctx, dev, banner, bottom);
+            }
+            fz_end_page(ctx, w);
+        }
+        fz_close_document_writer(ctx, w);
+    }
+    fz_always(ctx) {
+        fz_drop_story(ctx, story);
+        fz_drop_buffer(ctx, buf);
+        fz_drop_document_writer(ctx, w);
+        fz_drop_output(ctx, o);
+    }
+    fz_catch(ctx) {
+        rc = fa_fail(e, "PDF: %s", fz_caught_message(ctx));
+    }
+    if (rc == 0) {
+        unsigned char *data;
+        size_t n = fz_buffer_storage(ctx, res, &data);
+        sb_addn(out, (const char *)data, n);
+    }
+    fz_drop_buffer(ctx, res);
+    fz_drop_context(ctx);
+    return rc;
+}
