@@ -115,7 +115,8 @@ static void xml_text(strbuf *o, const char *s)
     }
 }
 
-static void runs_xml(strbuf *o, const char *md, bool force_bold)
+/* small: table cells, set in 9 point. */
+static void runs_xml(strbuf *o, const char *md, bool force_bold, bool small)
 {
     md_runs runs = {0};
     md_inline(md, &runs);
@@ -126,8 +127,9 @@ static void runs_xml(strbuf *o, const char *md, bool force_bold)
             continue;
         }
         sb_add(o, "<w:r>");
-        if (r->bold || r->italic || force_bold)
-            sb_addf(o, "<w:rPr>%s%s</w:rPr>", r->bold || force_bold ? "<w:b/>" : "", r->italic ? "<w:i/>" : "");
+        if (r->bold || r->italic || force_bold || small)
+            sb_addf(o, "<w:rPr>%s%s%s</w:rPr>", r->bold || force_bold ? "<w:b/>" : "", r->italic ? "<w:i/>" : "",
+                    small ? "<w:sz w:val=\"18\"/>" : "");
         sb_add(o, "<w:t xml:space=\"preserve\">");
         xml_text(o, r->text);
         sb_add(o, "</w:t></w:r>");
@@ -149,9 +151,9 @@ static void plain_text(strbuf *o, const char *md)
              "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 
-static void table_xml(strbuf *o, const md_block *b)
+static void table_xml(strbuf *o, const md_block *b, bool landscape)
 {
-    const int width = 9360; /* 6.5 inches in twentieths of a point */
+    const int width = landscape ? 12960 : 9360; /* text width in twentieths of a point */
     int col = b->cols ? width / (int)b->cols : width;
     sb_add(o, "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr>"
               "<w:tblGrid>");
@@ -162,7 +164,7 @@ static void table_xml(strbuf *o, const md_block *b)
         sb_add(o, r == 0 ? "<w:tr><w:trPr><w:tblHeader/></w:trPr>" : "<w:tr>");
         for (size_t c = 0; c < b->cols; c++) {
             sb_addf(o, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/></w:tcPr><w:p>", col);
-            runs_xml(o, b->cells[r * b->cols + c], r == 0);
+            runs_xml(o, b->cells[r * b->cols + c], r == 0, true);
             sb_add(o, "</w:p></w:tc>");
         }
         sb_add(o, "</w:tr>");
@@ -170,7 +172,7 @@ static void table_xml(strbuf *o, const md_block *b)
     sb_add(o, "</w:tbl>");
 }
 
-static char *document_xml(const char *md, const char *banner)
+static char *document_xml(const char *md, const char *banner, bool landscape)
 {
     md_blocks bs = {0};
     md_parse(md, &bs);
@@ -181,12 +183,12 @@ static char *document_xml(const char *md, const char *banner)
         switch (b->kind) {
         case MD_HEADING:
             sb_addf(&o, "<w:p><w:pPr><w:pStyle w:val=\"Heading%d\"/></w:pPr>", b->level);
-            runs_xml(&o, b->text, false);
+            runs_xml(&o, b->text, false, false);
             sb_add(&o, "</w:p>");
             break;
         case MD_PARA:
             sb_add(&o, "<w:p>");
-            runs_xml(&o, b->text, false);
+            runs_xml(&o, b->text, false, false);
             sb_add(&o, "</w:p>");
             break;
         case MD_CENTER: {
@@ -197,14 +199,14 @@ static char *document_xml(const char *md, const char *banner)
             if (is_banner)
                 break;
             sb_add(&o, "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>");
-            runs_xml(&o, b->text, true);
+            runs_xml(&o, b->text, true, false);
             sb_add(&o, "</w:p>");
             break;
         }
         case MD_ITEM:
             sb_addf(&o, "<w:p><w:pPr><w:ind w:left=\"%d\" w:hanging=\"240\"/></w:pPr>"
                         "<w:r><w:t xml:space=\"preserve\">\xe2\x80\xa2 </w:t></w:r>", 360 * (b->level + 1));
-            runs_xml(&o, b->text, false);
+            runs_xml(&o, b->text, false, false);
             sb_add(&o, "</w:p>");
             break;
         case MD_RULE:
@@ -212,7 +214,7 @@ static char *document_xml(const char *md, const char *banner)
                        "</w:pBdr></w:pPr></w:p>");
             break;
         case MD_TABLE:
-            table_xml(&o, b);
+            table_xml(&o, b, landscape);
             sb_add(&o, "<w:p/>");
             break;
         }
@@ -221,8 +223,9 @@ static char *document_xml(const char *md, const char *banner)
     if (banner)
         sb_add(&o, "<w:headerReference w:type=\"default\" r:id=\"rId2\"/>"
                    "<w:footerReference w:type=\"default\" r:id=\"rId3\"/>");
-    sb_add(&o, "<w:pgSz w:w=\"12240\" w:h=\"15840\"/>"
-               "<w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"720\" "
+    sb_add(&o, landscape ? "<w:pgSz w:w=\"15840\" w:h=\"12240\" w:orient=\"landscape\"/>"
+                         : "<w:pgSz w:w=\"12240\" w:h=\"15840\"/>");
+    sb_add(&o, "<w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"720\" "
                "w:footer=\"720\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>");
     md_blocks_free(&bs);
     return sb_take(&o);
@@ -268,7 +271,7 @@ static const char styles_xml[] =
 #define CT "application/vnd.openxmlformats-officedocument.wordprocessingml."
 #define REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
-int orders_md_to_docx(const char *md, const char *banner, strbuf *out, fa_err *e)
+int orders_md_to_docx(const char *md, const char *banner, bool landscape, strbuf *out, fa_err *e)
 {
     strbuf types = {0}, rels = {0};
     sb_add(&types, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
@@ -286,7 +289,7 @@ int orders_md_to_docx(const char *md, const char *banner, strbuf *out, fa_err *e
     }
     sb_add(&types, "</Types>");
     sb_add(&rels, "</Relationships>");
-    char *doc = document_xml(md, banner);
+    char *doc = document_xml(md, banner, landscape);
     char *hdr = banner ? banner_xml("hdr", banner) : NULL, *ftr = banner ? banner_xml("ftr", banner) : NULL;
     zipw z = {0};
     int rc = zip_add(&z, "[Content_Types].xml", types.s, e);

@@ -286,3 +286,17 @@ void orders_md_to_html(const char *md, strbuf *out)
         sb_add(out, "</ul>\n");
     md_blocks_free(&bs);
 }
+
+/* More columns than fit across a portrait page in a readable size. */
+enum { WIDE_COLUMNS = 7 };
+
+bool orders_md_wide(const char *md)
+{
+    md_blocks bs = {0};
+    md_parse(md, &bs);
+    bool wide = false;
+    for (size_t i = 0; i < bs.n; i++)
+        wide = wide || (bs.v[i].kind == MD_TABLE && bs.v[i].cols > WIDE_COLUMNS);
+    md_blocks_free(&bs);
+    return wide;
+}

@@ -93,12 +93,14 @@ int orders_template_render(const char *tmpl, const json_value *ctx, orders_escap
 /* Backslash-escapes the characters Markdown would read as markup. */
 void orders_md_escape(strbuf *out, const char *s);
 
-/* Markdown (the subset in docs/orders.md) to an HTML fragment, an HTML page to a PDF (US Letter), Markdown to a
- * DOCX file, all in memory. banner, when not NULL, is the classification repeated at the top and bottom of every
- * page; the banner lines of the body are then left out. */
+/* Markdown (the subset in docs/orders.md) to an HTML fragment, an HTML page to a PDF, Markdown to a DOCX file,
+ * all in memory. Pages are US Letter, turned to landscape when landscape is set (orders_md_wide() says when a
+ * table needs it). banner, when not NULL, is the classification repeated at the top and bottom of every page;
+ * the banner lines of the body are then left out. */
 void orders_md_to_html(const char *md, strbuf *out);
-int orders_html_to_pdf(const char *html, const char *banner, strbuf *out, fa_err *e);
-int orders_md_to_docx(const char *md, const char *banner, strbuf *out, fa_err *e);
+bool orders_md_wide(const char *md);
+int orders_html_to_pdf(const char *html, const char *banner, bool landscape, strbuf *out, fa_err *e);
+int orders_md_to_docx(const char *md, const char *banner, bool landscape, strbuf *out, fa_err *e);
 
 /* Call-for-fire text ("H24 THIS IS H66 ADJUST FIRE OVER / GRID 18SUJ 2339 0739 OVER / ...") to a cff document
  * (the same schema orders_render("cff") takes). On failure e quotes the element that could not be read. */

@@ -1,6 +1,6 @@
 /*
  * pdf.c - an HTML page to a PDF with MuPDF's story API (fz_story: HTML and CSS laid out into page rectangles),
- * US Letter with one-inch margins, the classification banner at the top and bottom of every page. MuPDF
+ * US Letter (portrait, or landscape for wide tables) with one-inch margins, the classification banner at the top and bottom of every page. MuPDF
  * exceptions are caught here and become an fa_err; MuPDF's own warnings are silenced (the library never prints).
  */
 #include "orders_int.h"
@@ -41,7 +41,7 @@ static void draw_banner(fz_context *ctx, fz_device *dev, const char *banner, fz_
     }
 }
 
-int orders_html_to_pdf(const char *html, const char *banner, strbuf *out, fa_err *e)
+int orders_html_to_pdf(const char *html, const char *banner, bool landscape, strbuf *out, fa_err *e)
 {
     fz_context *ctx = fz_new_context(NULL, NULL, FZ_STORE_DEFAULT);
     if (!ctx)
@@ -59,14 +59,24 @@ int orders_html_to_pdf(const char *html, const char *banner, strbuf *out, fa_err
     fz_var(w);
     fz_var(story);
     fz_try(ctx) {
-        const fz_rect page = {0, 0, 612, 792}, body = {72, 72, 540, 720};
-        const fz_rect top = {72, 30, 540, 60}, bottom = {72, 740, 540, 770};
+        /* US Letter in points, one-inch margins, banners in the top and bottom margins. */
+        float pw = landscape ? 792 : 612, ph = landscape ? 612 : 792;
+        const fz_rect page = {0, 0, pw, ph}, body = {72, 72, pw - 72, ph - 72};
+        const fz_rect top = {72, 30, pw - 72, 60}, bottom = {72, ph - 52, pw - 72, ph - 22};
         res = fz_new_buffer(ctx, 16384);
         o = fz_new_output_with_buffer(ctx, res);
         w = fz_new_pdf_writer_with_output(ctx, o, "");
         o = NULL; /* the writer owns it now */
         buf = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)html, strlen(html));
-        story = fz_new_story(ctx, buf, banner ? "p.banner { display: none }" : "", 11, NULL);
+        /* MuPDF 1.21 sizes each table cell to its own content, so cell borders would not line up: tables are
+         * ruled above and below instead. */
+        strbuf css = {0};
+        sb_add(&css, "th, td { border: 0; background-color: transparent } "
+                     "table { border-top: 1px solid black; border-bottom: 1px solid black } ");
+        if (banner)
+            sb_add(&css, "p.banner { display: none }");
+        story = fz_new_story(ctx, buf, css.s, 11, NULL);
+        sb_free(&css);
         int more = 1;
         for (int n = 0; more; n++) {
             if (n == 1000)

@@ -144,11 +144,11 @@ int orders_render(const char *type, const json_value *doc, orders_format f, cons
         if (rc == 0 && f == ORDERS_HTML)
             sb_addn(out, page.s, page.len);
         else if (rc == 0)
-            rc = orders_html_to_pdf(page.s, json_get_str(view, "classification", NULL), out, e);
+            rc = orders_html_to_pdf(page.s, json_get_str(view, "classification", NULL), orders_md_wide(md.s), out, e);
         sb_free(&body);
         sb_free(&page);
     } else if (rc == 0) {
-        rc = orders_md_to_docx(md.s, json_get_str(view, "classification", NULL), out, e);
+        rc = orders_md_to_docx(md.s, json_get_str(view, "classification", NULL), orders_md_wide(md.s), out, e);
     }
     sb_free(&md);
     json_free(view);
