@@ -124,7 +124,7 @@ static const char *type_name(const json_value *v)
 
 /* Normalises an MGRS grid: optional zone (1-2 digits and a latitude band), optional 100 km square, then an
  * even number (4-10) of digits, contiguous or as easting and northing. */
-static int norm_grid(const char *s, strbuf *out)
+int orders_grid_norm(const char *s, strbuf *out)
 {
     char c[64];
     size_t n = 0;
@@ -233,7 +233,7 @@ static json_value *check_value(vctx *x, const ofield *f, const json_value *v, co
                 }
             } else if (f->type == F_GRID) {
                 strbuf g = {0};
-                if (norm_grid(t, &g) != 0)
+                if (orders_grid_norm(t, &g) != 0)
                     orders_issue_add(is, path, "'%s' is not an MGRS grid (expected e.g. 18SUJ 2339 0739: "
                                      "zone, 100 km square, 4 to 10 digits)", t);
                 else
