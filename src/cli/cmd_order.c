@@ -18,6 +18,7 @@ static const char usage_main[] =
     "Orders and fire-support products in doctrinal formats.\n\n"
     "commands:\n"
     "  types                        list the product types\n"
+    "  schema TYPE                  print the fields of TYPE's input (a Markdown table, as in docs/orders.md)\n"
     "  new TYPE [-o FILE]           write a filled-in example input to start from\n"
     "  validate TYPE INPUT          check an input file; every problem is named by its field path\n"
     "  render TYPE INPUT [--format md|txt|html|pdf|docx] [-o OUT]\n"
@@ -46,6 +47,10 @@ static const char usage_render[] =
     "      --templates DIR  use templates from DIR where it has them (default: $FAGPT_DATA/templates, then the\n"
     "                       templates built into fagpt from data/templates)\n"
     "      --json           report what was written as JSON\n";
+
+static const char usage_schema[] =
+    "usage: fagpt order schema TYPE\n\nPrints the fields of TYPE's input as a Markdown table: path, type, required, "
+    "allowed values.\n";
 
 static const char usage_types[] = "usage: fagpt order types [--json]\n\nLists the product types and their doctrine.\n";
 
@@ -168,6 +173,23 @@ static int do_types(cli_ctx *c, int argc, char **argv)
     }
     if (c->json)
         sb_add(&b, "]}\n");
+    fputs(b.s, stdout);
+    sb_free(&b);
+    return EXIT_OK;
+}
+
+static int do_schema(cli_ctx *c, int argc, char **argv)
+{
+    order_opts o = {0};
+    int r = parse(c, argc, argv, usage_schema, &o);
+    if (r)
+        return r < 0 ? EXIT_OK : EXIT_USER;
+    if (o.nargs != 1)
+        return cli_usage_error(usage_schema, "expected one TYPE");
+    if (check_type(c, o.args[0]))
+        return EXIT_USER;
+    strbuf b = {0};
+    orders_schema_markdown(o.args[0], &b);
     fputs(b.s, stdout);
     sb_free(&b);
     return EXIT_OK;
@@ -316,6 +338,7 @@ int cmd_order(cli_ctx *c, int argc, char **argv)
     }
     const char *sub = argv[1];
     if (!strcmp(sub, "types")) return do_types(c, argc - 1, argv + 1);
+    if (!strcmp(sub, "schema")) return do_schema(c, argc - 1, argv + 1);
     if (!strcmp(sub, "new")) return do_new(c, argc - 1, argv + 1);
     if (!strcmp(sub, "validate")) return do_validate(c, argc - 1, argv + 1);
     if (!strcmp(sub, "render")) return do_render(c, argc - 1, argv + 1);

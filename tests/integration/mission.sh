@@ -12,7 +12,7 @@ cff="H24 THIS IS H66 ADJUST FIRE OVER / GRID 18SUJ 2339 0739 OVER / INFANTRY PLA
 printf 'H24 THIS IS H66, ADJUST FIRE, OVER\nGRID 18SUJ 2339 0739, OVER\nINFANTRY PLATOON IN THE OPEN, OVER\n' >want.txt
 check "mission parse reads the call for fire back" cmp -s back.txt want.txt
 "$bin" --json mission parse "$cff" >cff.json
-check "mission parse --json is a valid cff document" "$bin" order validate cff cff.json
+check "mission parse --json is a valid cff document" bash -c "'$bin' order validate cff cff.json >/dev/null"
 check "the parsed call renders as a product" bash -c "'$bin' order render cff cff.json -f md | grep -q 'GRID 18SUJ 2339 0739, OVER'"
 printf '%s\n' "H24 THIS IS H66, FIRE FOR EFFECT, POLAR, OVER" "DIRECTION 4520, DISTANCE 2300, OVER" \
     "TWO BMP IN THE OPEN, VT IN EFFECT, WHEN READY, OVER" >polar.txt
@@ -26,7 +26,7 @@ check "a bad grid is quoted" grep -q "could not read 'GRID 18SUJ 2339 07390'" er
 check "--json error names the missing transmission" grep -q 'missing: target location' err.json
 
 for k in "RIGHT 50 ADD 200" "DROP 100" "REPEAT" "ADD 50 FIRE FOR EFFECT" "END OF MISSION, 2 BMP DESTROYED"; do
-    check "correction '$k' is read" "$bin" mission correct "$k"
+    check "correction '$k' is read" bash -c "'$bin' mission correct '$k' >/dev/null"
 done
 check "correction read back" bash -c "[ \"\$('$bin' mission correct left 30 add 200 over)\" = 'LEFT 30, ADD 200, OVER' ]"
 check "correction --json" bash -c "'$bin' --json mission correct RIGHT 50 DROP 100 | grep -q '\"lateral_m\": 50, \"range_m\": -100'"

@@ -56,6 +56,10 @@ json_value *orders_parse_input(const char *text, size_t len, fa_err *e);
 /* Validates doc as product type; appends every problem found to is and returns their count (-1: unknown type). */
 int orders_validate(const char *type, const json_value *doc, orders_issues *is);
 
+/* The schema of a product as a Markdown table (field path, type, required, notes), as docs/orders.md shows it;
+ * -1 for an unknown type. */
+int orders_schema_markdown(const char *type, strbuf *out);
+
 /* The filled-in example of a product (JSON text, embedded from data/examples/), or NULL for an unknown type. */
 const char *orders_example(const char *type);
 

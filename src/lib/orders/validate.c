@@ -410,3 +410,40 @@ json_value *orders_parse_input(const char *text, size_t len, fa_err *e)
     }
     return NULL;
 }
+
+static void describe(const ofield *fields, const char *path, strbuf *out)
+{
+    static const char *const names[] = {"string", "integer", "number", "boolean", "date-time (DTG)",
+                                        "time zone", "one of", "MGRS grid", "target number", "object",
+                                        "list of objects", "list of strings"};
+    for (const ofield *f = fields; f->name; f++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", f->name);
+        sb_addf(out, "| `%s` | %s | %s | ", p, names[f->type], f->required ? "yes" : "no");
+        if (f->type == F_ENUM)
+            for (size_t k = 0; f->choices[k]; k++)
+                sb_addf(out, "%s`%s`", k ? ", " : "", f->choices[k]);
+        else if (f->min < f->max)
+            sb_addf(out, "%g to %g", f->min, f->max);
+        else if (f->required && (f->type == F_LIST || f->type == F_STRLIST))
+            sb_add(out, "at least one");
+        sb_add(out, " |\n");
+        if (f->type == F_OBJ)
+            describe(f->sub, p, out);
+        if (f->type == F_LIST) {
+            char pl[260];
+            snprintf(pl, sizeof pl, "%s[]", p);
+            describe(f->sub, pl, out);
+        }
+    }
+}
+
+int orders_schema_markdown(const char *type, strbuf *out)
+{
+    const oproduct *p = orders_product(type);
+    if (!p)
+        return -1;
+    sb_add(out, "| Field | Type | Required | Values |\n|---|---|---|---|\n");
+    describe(p->fields, "", out);
+    return 0;
+}
