@@ -141,3 +141,10 @@ echo '{{#broken}}' >data/templates/cff.txt
 FAGPT_DATA=$tmp/data "$bin" order render cff cff.json -f txt 2>err.txt; rc=$?
 check "a broken template is reported by name" \
     bash -c "[ $rc -eq 1 ] && grep -q 'cff.txt: template: section {{#broken}} is never closed' err.txt"
+
+# docs/orders.md shows each schema exactly as `fagpt order schema` prints it.
+for t in $types; do
+    "$bin" order schema "$t" >schema.md
+    check "docs/orders.md has the current $t schema" python3 -c 'import sys
+sys.exit(open(sys.argv[2]).read() not in open(sys.argv[1]).read())' "$root/docs/orders.md" schema.md
+done
