@@ -2,7 +2,7 @@
 # mission.sh - `fagpt mission`: a call for fire read and read back, handed to `fagpt order render cff` as JSON,
 # corrections through END OF MISSION, and malformed traffic answered with the element that could not be read.
 cd "$(dirname "$0")/../.." || exit 1
-bin=$(pwd)/build/fagpt
+bin=${FAGPT_BIN:-$(pwd)/build/fagpt}   # FAGPT_BIN=build/asan/fagpt runs these under the sanitizers
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 check() { local what=$1; shift; if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi; }

@@ -4,7 +4,7 @@
 # template overrides. `tests/integration/orders.sh --update` rewrites the golden files after a deliberate change.
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
-bin=$root/build/fagpt
+bin=${FAGPT_BIN:-$root/build/fagpt}   # FAGPT_BIN=build/asan/fagpt runs these under the sanitizers
 golden=$root/tests/golden/orders
 update=0; [ "${1:-}" = "--update" ] && update=1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
