@@ -12,7 +12,7 @@ ok()   { echo "ok - $*"; }
 bad()  { echo "not ok - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 # Volatile parts: the program version; ligatures the PDF text layer may carry.
-normalise() { sed -e 's/FA-GPT [0-9][0-9.]*/FA-GPT VERSION/g' -e 's/ﬁ/fi/g; s/ﬂ/fl/g; s/ﬀ/ff/g; s/ﬃ/ffi/g; s/ﬄ/ffl/g'; }
+normalise() { sed -E -e 's/FA-GPT [0-9]+(\.[0-9]+)*/FA-GPT VERSION/g' -e 's/ﬁ/fi/g; s/ﬂ/fl/g; s/ﬀ/ff/g; s/ﬃ/ffi/g; s/ﬄ/ffl/g'; }
 compare() {   # name file: compares the normalised file with its golden copy
     local name=$1 file=$2
     normalise <"$file" >"$tmp/norm"
