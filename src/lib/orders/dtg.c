@@ -1,7 +1,7 @@
 /*
  * dtg.c - date-time groups: DDHHMMZMONYY (e.g. 011430RDEC26) in the time zone an order declares.
  *
- * FM 6-0 (Commander and Staff Organization and Operations) and FM 5-0 Appendix D give the DTG as day, hour,
+ * FM 6-0 (Commander and Staff Organization and Operations) and FM 5-0 give the DTG as day, hour,
  * minute, time zone letter, month, year. The zone letters are the military time zones: A-I are UTC+1..+9,
  * K-M UTC+10..+12, N-Y UTC-1..-12, Z is UTC. J (local time) has no fixed offset, so an order cannot declare it.
  */

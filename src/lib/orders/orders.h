@@ -3,14 +3,14 @@
  * exporters (Markdown, plain text, HTML, PDF, DOCX), and the call-for-fire text parser.
  *
  * Products (type names as the CLI spells them) and the doctrine each follows:
- *   opord        operation order, five-paragraph format (FM 5-0, Appendix D; FM 6-0)
- *   warno        warning order (FM 5-0, Appendix D)
- *   frago        fragmentary order: changes only, referring to the base order (FM 5-0, Appendix D)
+ *   opord        operation order, five-paragraph format (FM 5-0; FM 6-0)
+ *   warno        warning order (FM 5-0)
+ *   frago        fragmentary order: changes only, referring to the base order (FM 5-0)
  *   cff          call for fire in three transmissions (ATP 3-09.30)
  *   fire-order   FDC fire order (TC 3-09.81)
  *   mto          message to observer (ATP 3-09.30)
  *   target-list  target list worksheet (ATP 3-09.30; DA Form 4655 layout)
- *   fsplan       fire support plan / Annex D (Fires) (FM 3-09; FM 5-0, Appendix D)
+ *   fsplan       fire support plan / Annex D (Fires) (FM 3-09; FM 5-0)
  *
  * Use:
  *   json_value *doc = orders_parse_input(text, len, &e);          JSON text of the product's schema

@@ -17,7 +17,7 @@
 #define RANGE(n, t, req, lo, hi) {n, t, req, NULL, NULL, lo, hi}
 #define END {NULL, F_STR, false, NULL, NULL, 0, 0}
 
-/* Heading of a staff order (FM 5-0, Appendix D: copy, issuing headquarters, place of issue, DTG of signature,
+/* Heading of a staff order (FM 5-0: copy, issuing headquarters, place of issue, DTG of signature,
  * message reference number, references, time zone used throughout the order). */
 #define HEADING(copy_req, refs_req) \
     REQ("classification", F_STR), {"copy", F_STR, copy_req, NULL, NULL, 0, 0}, REQ("issuing_hq", F_STR), \
@@ -30,7 +30,7 @@ static const ofield signature[] = {REQ("name", F_STR), REQ("rank", F_STR), REQ("
 static const ofield official[] = {REQ("name", F_STR), REQ("position", F_STR), END};
 static const ofield terrain_weather[] = {OPT("terrain", F_STR), OPT("weather", F_STR), END};
 
-/* ---- OPORD (FM 5-0, Appendix D, operation order format; FM 6-0) ---- */
+/* ---- OPORD (FM 5-0, operation order format; FM 6-0) ---- */
 static const ofield opord_situation[] = {
     OPT("area_of_interest", F_STR), OBJ("area_of_operations", false, terrain_weather), REQ("enemy", F_STR),
     REQ("friendly", F_STR), OPT("interagency", F_STR), OPT("civil_considerations", F_STR),
@@ -48,7 +48,7 @@ static const ofield opord_fields[] = {
     OBJ("command_signal", true, opord_command), OPT("acknowledge", F_BOOL), OBJ("commander", true, signature),
     OBJ("official", false, official), OPT("annexes", F_STRLIST), OPT("distribution", F_STR), END};
 
-/* ---- WARNO (FM 5-0, Appendix D, warning order format) ---- */
+/* ---- WARNO (FM 5-0, warning order format) ---- */
 static const ofield warno_situation[] = {OPT("area_of_interest", F_STR), OPT("area_of_operations", F_STR),
                                          REQ("enemy", F_STR), REQ("friendly", F_STR),
                                          OPT("attachments_detachments", F_STR), END};
@@ -62,7 +62,7 @@ static const ofield warno_fields[] = {
     OPT("command_signal", F_STR), OPT("acknowledge", F_BOOL), OBJ("commander", true, signature),
     OBJ("official", false, official), END};
 
-/* ---- FRAGO (FM 5-0, Appendix D: the paragraphs of the base order, only what changes) ---- */
+/* ---- FRAGO (FM 5-0: the paragraphs of the base order, only what changes) ---- */
 static const ofield frago_execution[] = {
     OPT("commanders_intent", F_STR), OPT("concept_of_operations", F_STR), OPT("scheme_of_fires", F_STR),
     LIST("tasks", false, unit_tasks), OPT("coordinating_instructions", F_STRLIST), END};
@@ -110,7 +110,7 @@ static const ofield target_list_fields[] = {
     REQ("classification", F_STR), REQ("originator", F_STR), REQ("dtg", F_DTG), REQ("time_zone", F_ZONE),
     OPT("sheet", F_STR), OPT("operation", F_STR), LIST("targets", true, target), END};
 
-/* ---- Fire support plan / Annex D (Fires) (FM 3-09, fire support planning; FM 5-0, Appendix D) ---- */
+/* ---- Fire support plan / Annex D (Fires) (FM 3-09, fire support planning; FM 5-0) ---- */
 static const char *const measure_types[] = {"FSCL", "CFL", "BCL", "RFL", "NFA", "RFA", "FFA", "ACA", "ZOF",
                                             "boundary", "phase line", NULL};
 static const ofield fs_task[] = {REQ("task", F_STR), REQ("purpose", F_STR), REQ("method", F_STR),
@@ -249,14 +249,14 @@ static void derive_mto(json_value *v)
 }
 
 static const oproduct products[] = {
-    {"opord", "OPERATION ORDER", "operation order, five paragraphs (FM 5-0 App. D, FM 6-0)",
-     "FM 5-0, Planning and Orders Production, Appendix D (operation order format); FM 6-0, Commander and Staff "
-     "Organization and Operations",
+    {"opord", "OPERATION ORDER", "operation order, five paragraphs (FM 5-0, FM 6-0)",
+     "FM 5-0, Planning and Orders Production (appendix on the Army operation order format); FM 6-0, "
+     "Commander and Staff Organization and Operations",
      opord_fields, NULL, derive_ack},
-    {"warno", "WARNING ORDER", "warning order (FM 5-0 App. D)",
-     "FM 5-0, Planning and Orders Production, Appendix D (warning order format)", warno_fields, NULL, derive_ack},
-    {"frago", "FRAGMENTARY ORDER", "fragmentary order, changes to a base order (FM 5-0 App. D)",
-     "FM 5-0, Planning and Orders Production, Appendix D (fragmentary order format)", frago_fields, check_frago,
+    {"warno", "WARNING ORDER", "warning order (FM 5-0)",
+     "FM 5-0, Planning and Orders Production (warning order format)", warno_fields, NULL, derive_ack},
+    {"frago", "FRAGMENTARY ORDER", "fragmentary order, changes to a base order (FM 5-0)",
+     "FM 5-0, Planning and Orders Production (fragmentary order format)", frago_fields, check_frago,
      derive_ack},
     {"cff", "CALL FOR FIRE", "call for fire in three transmissions (ATP 3-09.30)",
      "ATP 3-09.30, Observed Fires (call for fire)", cff_fields, check_cff, derive_cff},
@@ -267,9 +267,8 @@ static const oproduct products[] = {
     {"target-list", "TARGET LIST WORKSHEET", "target list worksheet (ATP 3-09.30, DA Form 4655 columns)",
      "ATP 3-09.30, Observed Fires (target list); DA Form 4655, Target List Worksheet", target_list_fields,
      check_target_list, NULL},
-    {"fsplan", "FIRE SUPPORT PLAN", "fire support plan / Annex D (Fires) (FM 3-09, FM 5-0 App. D)",
-     "FM 3-09, Fire Support and Field Artillery Operations (fire support planning); FM 5-0, Appendix D (annex "
-     "format)",
+    {"fsplan", "FIRE SUPPORT PLAN", "fire support plan / Annex D (Fires) (FM 3-09, FM 5-0)",
+     "FM 3-09, Fire Support and Field Artillery Operations (fire support planning); FM 5-0 (annex format)",
      fsplan_fields, check_fsplan, derive_ack},
 };
 
