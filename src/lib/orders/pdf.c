@@ -13,7 +13,7 @@ static void quiet(void *user, const char *message) { (void)user; (void)message; 
 static void draw_banner(fz_context *ctx, fz_device *dev, const char *banner, fz_rect where)
 {
     strbuf h = {0};
-    sb_add(&h, "<p style=\"text-align:center;font-weight:bold;margin:0\">");
+    sb_add(&h, "<p style=\"text-align:center;font-weight:bold;font-family:sans-serif;margin:0\">");
     for (const char *s = banner; *s; s++) {
         if (*s == '&') sb_add(&h, "&amp;");
         else if (*s == '<') sb_add(&h, "&lt;");
@@ -65,7 +65,7 @@ int orders_html_to_pdf(const char *html, const char *banner, bool landscape, str
         const fz_rect top = {72, 30, pw - 72, 60}, bottom = {72, ph - 52, pw - 72, ph - 22};
         res = fz_new_buffer(ctx, 16384);
         o = fz_new_output_with_buffer(ctx, res);
-        w = fz_new_pdf_writer_with_output(ctx, o, "");
+        w = fz_new_pdf_writer_with_output(ctx, o, "compress,compress-fonts,garbage");
         o = NULL; /* the writer owns it now */
         buf = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)html, strlen(html));
         /* MuPDF 1.21 sizes each table cell to its own content, so cell borders would not line up: tables are
