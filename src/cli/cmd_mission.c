@@ -86,27 +86,6 @@ static char *read_text(cli_ctx *c, int argc, char **argv, const char *usage, int
     return sb_take(&b);
 }
 
-/* The cff document as JSON, keys in schema order. */
-static void doc_json(strbuf *b, const json_value *v)
-{
-    switch (v->type) {
-    case JSON_STRING: json_str(b, v->str); break;
-    case JSON_NUMBER: sb_addf(b, "%lld", (long long)v->num); break;
-    case JSON_BOOL: sb_add(b, v->b ? "true" : "false"); break;
-    case JSON_OBJECT:
-        sb_add(b, "{");
-        for (size_t i = 0; i < v->n; i++) {
-            sb_add(b, i ? ", " : "");
-            json_str(b, v->keys[i]);
-            sb_add(b, ": ");
-            doc_json(b, v->items[i]);
-        }
-        sb_add(b, "}");
-        break;
-    default: sb_add(b, "null"); break;
-    }
-}
-
 static int do_parse(cli_ctx *c, int argc, char **argv)
 {
     int rc;
@@ -120,8 +99,7 @@ static int do_parse(cli_ctx *c, int argc, char **argv)
         return cli_error(c, "call for fire: %s", e.msg);
     strbuf out = {0};
     if (c->json) {
-        doc_json(&out, doc);
-        sb_add(&out, "\n");
+        orders_json_write(&out, doc);
         rc = 0;
     } else {
         rc = orders_render("cff", doc, ORDERS_TXT, NULL, &out, &e);

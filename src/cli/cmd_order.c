@@ -20,6 +20,7 @@ static const char usage_main[] =
     "  types                        list the product types\n"
     "  schema TYPE                  print the fields of TYPE's input (a Markdown table, as in docs/orders.md)\n"
     "  new TYPE [-o FILE]           write a filled-in example input to start from\n"
+    "  new TYPE --interactive -o FILE  ask for each field in turn and write the input\n"
     "  validate TYPE INPUT          check an input file; every problem is named by its field path\n"
     "  render TYPE INPUT [--format md|txt|html|pdf|docx] [-o OUT]\n"
     "                               render a product (format defaults to OUT's extension, else md)\n\n"
@@ -27,8 +28,10 @@ static const char usage_main[] =
     "Run `fagpt order COMMAND --help` for a command's options; `fagpt order types` for the TYPEs.\n";
 
 static const char usage_new[] =
-    "usage: fagpt order new TYPE [-o FILE] [--force] [--json]\n\n"
+    "usage: fagpt order new TYPE [-o FILE] [--interactive] [--force] [--json]\n\n"
     "Writes a complete example input of product TYPE (to standard output, or FILE) to edit and render.\n"
+    "  -i, --interactive   ask for each field instead (prompts on standard error, answers from standard input;\n"
+    "                      Enter leaves an optional field out); a wrong answer is asked again with the reason\n"
     "  -o, --output FILE   write to FILE (refuses to replace an existing file without --force)\n"
     "      --force         replace FILE if it exists\n"
     "      --json          report what was written as JSON\n";
@@ -56,14 +59,37 @@ static const char usage_types[] = "usage: fagpt order types [--json]\n\nLists th
 
 enum { OPT_FORCE = 1000, OPT_TEMPLATES };
 
+/* Asks on standard error, reads one line of standard input. */
+static int ask_terminal(void *ud, const char *prompt, strbuf *answer)
+{
+    (void)ud;
+    fputs(prompt, stderr);
+    fflush(stderr);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        fputc('\n', stderr);
+        return -1;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    if (!isatty(0))
+        fprintf(stderr, "%s\n", line); /* answers from a file: keep the transcript readable */
+    sb_add(answer, line);
+    free(line);
+    return 0;
+}
+
 static const struct option longopts[] = {
     {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, 'f'},
-    {"force", no_argument, 0, OPT_FORCE}, {"templates", required_argument, 0, OPT_TEMPLATES},
+    {"force", no_argument, 0, OPT_FORCE}, {"interactive", no_argument, 0, 'i'}, {"templates", required_argument, 0, OPT_TEMPLATES},
     CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
 
 typedef struct {
     const char *output, *format, *templates;
-    bool force;
+    bool force, interactive;
     int nargs;
     char **args;
 } order_opts;
@@ -74,7 +100,7 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *usage, order_opt
     optind = 1;
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "o:f:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:f:ih", longopts, NULL)) != -1) {
         int r = cli_common_opt(c, opt, optarg, usage);
         if (r < 0)
             return -1;
@@ -84,6 +110,7 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *usage, order_opt
         case 'o': o->output = optarg; break;
         case 'f': o->format = optarg; break;
         case OPT_FORCE: o->force = true; break;
+        case 'i': o->interactive = true; break;
         case OPT_TEMPLATES: o->templates = optarg; break;
         default:
             return cli_usage_error(usage, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -205,12 +232,41 @@ static int do_new(cli_ctx *c, int argc, char **argv)
         return cli_usage_error(usage_new, "expected one TYPE");
     if (check_type(c, o.args[0]))
         return EXIT_USER;
-    const char *ex = orders_example(o.args[0]);
     bool to_stdout = !o.output || !strcmp(o.output, "-");
     if (c->json && to_stdout)
         return cli_error(c, "--json needs -o FILE (the example itself is JSON)");
-    if (write_out(c, o.output, ex, strlen(ex), o.force))
+    if (!o.force && !to_stdout && access(o.output, F_OK) == 0)
+        return cli_error(c, "%s exists; use --force to replace it", o.output);
+    strbuf text = {0};
+    orders_issues is = {0};
+    if (o.interactive) {
+        fa_err e;
+        fprintf(stderr, "New %s (%s). Answer each field; Enter leaves an optional one out.\n", o.args[0],
+                orders_type_summary(o.args[0]));
+        json_value *doc = orders_interview(o.args[0], ask_terminal, NULL, &e);
+        if (!doc)
+            return cli_error(c, "%s; nothing written", e.msg);
+        orders_json_write(&text, doc);
+        orders_validate(o.args[0], doc, &is);
+        json_free(doc);
+    } else {
+        sb_add(&text, orders_example(o.args[0]));
+    }
+    int wrc = write_out(c, o.output, text.s, text.len, o.force);
+    sb_free(&text);
+    if (wrc) {
+        orders_issues_free(&is);
         return EXIT_USER;
+    }
+    /* Rules across fields (a polar mission needs a distance...) are checked once the whole input is there. */
+    for (size_t i = 0; i < is.n; i++)
+        fprintf(stderr, "%s: %s: %s\n", to_stdout ? "input" : o.output, is.v[i].path, is.v[i].msg);
+    int rc = is.n ? EXIT_USER : EXIT_OK;
+    if (is.n)
+        fprintf(stderr, "%zu problem%s to fix in the file before rendering\n", is.n, is.n == 1 ? "" : "s");
+    orders_issues_free(&is);
+    if (rc)
+        return rc;
     if (c->json) {
         strbuf b = {0};
         sb_add(&b, "{\"type\": ");
@@ -221,8 +277,8 @@ static int do_new(cli_ctx *c, int argc, char **argv)
         fputs(b.s, stdout);
         sb_free(&b);
     } else if (!to_stdout) {
-        fprintf(stderr, "wrote %s example to %s; edit it, then: fagpt order render %s %s --format pdf -o %s.pdf\n",
-                o.args[0], o.output, o.args[0], o.output, o.args[0]);
+        fprintf(stderr, "wrote %s %s to %s; edit it, then: fagpt order render %s %s --format pdf -o %s.pdf\n",
+                o.args[0], o.interactive ? "input" : "example", o.output, o.args[0], o.output, o.args[0]);
     }
     return EXIT_OK;
 }

@@ -148,3 +148,17 @@ for t in $types; do
     check "docs/orders.md has the current $t schema" python3 -c 'import sys
 sys.exit(open(sys.argv[2]).read() not in open(sys.argv[1]).read())' "$root/docs/orders.md" schema.md
 done
+
+# Interactive input: answers from standard input, a wrong one asked again, the file valid and renderable.
+printf '%s\n' H24 H66 "adjust fires" "adjust fire" grid "18SUJ 2339 0739" "" "" "" "" "" "" \
+    "infantry platoon in the open" "" "" "" >answers.txt
+"$bin" order new cff --interactive -o asked.json <answers.txt 2>transcript.txt; rc=$?
+check "order new --interactive writes a valid input" bash -c "[ $rc -eq 0 ] && '$bin' order validate cff asked.json >/dev/null"
+check "a wrong answer is asked again with the reason" grep -q "! mission_type: 'adjust fires' is not one of" transcript.txt
+check "the asked-for input renders" bash -c "'$bin' order render cff asked.json -f txt | grep -q 'INFANTRY PLATOON IN THE OPEN, OVER'"
+printf 'H24\n' | "$bin" order new cff --interactive -o cut.json 2>err.txt; rc=$?
+check "answers that run out: exit 1, nothing written" bash -c "[ $rc -eq 1 ] && [ ! -e cut.json ] && grep -q 'answers ended at observer' err.txt"
+printf '%s\n' H24 H66 "adjust fire" polar "" "" 4520 "" "" "" "" tank "" "" "" >polar.txt
+"$bin" order new cff --interactive -o polar.json <polar.txt 2>err.txt; rc=$?
+check "a rule across fields still broken is reported after writing" \
+    bash -c "[ $rc -eq 1 ] && [ -e polar.json ] && grep -q 'location.distance: required when location.method is polar' err.txt"

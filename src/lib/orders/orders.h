@@ -60,6 +60,15 @@ int orders_validate(const char *type, const json_value *doc, orders_issues *is);
  * -1 for an unknown type. */
 int orders_schema_markdown(const char *type, strbuf *out);
 
+/* Interactive input: asks for every field of TYPE in schema order through ask (prompt in, one line of answer
+ * out without its newline; return -1 when there are no more answers), checking each answer as it comes and
+ * asking again with the reason when it is wrong. Cross-field rules are left to orders_validate afterwards.
+ * NULL with e filled when the answers ran out. */
+typedef int (*orders_ask_fn)(void *ud, const char *prompt, strbuf *answer);
+json_value *orders_interview(const char *type, orders_ask_fn ask, void *ud, fa_err *e);
+/* Writes v as indented JSON, keys in their order, and a newline. */
+void orders_json_write(strbuf *out, const json_value *v);
+
 /* The filled-in example of a product (JSON text, embedded from data/examples/), or NULL for an unknown type. */
 const char *orders_example(const char *type);
 

@@ -45,6 +45,13 @@ const oproduct *orders_product(const char *type);
 void orders_issue_add(orders_issues *is, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Appends the normalised spelling of an MGRS grid ("18SUJ 2339 0739"); -1 when s is not one. */
 int orders_grid_norm(const char *s, strbuf *out);
+/* Checks one value against field f (its zone: the document's time_zone letter, 0 if none); returns the normalised
+ * copy, or NULL after appending the problem at path. */
+typedef struct {
+    orders_issues *is;
+    char zone;
+} vctx;
+json_value *orders_check_value(vctx *x, const ofield *f, const json_value *v, const char *path);
 /* Validates doc against p's schema; returns the normalised copy (free with json_free) and appends problems. */
 json_value *orders_check_doc(const oproduct *p, const json_value *doc, orders_issues *is);
 

@@ -21,7 +21,7 @@
  * message reference number, references, time zone used throughout the order). */
 #define HEADING(copy_req, refs_req) \
     REQ("classification", F_STR), {"copy", F_STR, copy_req, NULL, NULL, 0, 0}, REQ("issuing_hq", F_STR), \
-    REQ("place", F_STR), REQ("dtg", F_DTG), REQ("time_zone", F_ZONE), REQ("number", F_STR), \
+    REQ("place", F_STR), REQ("time_zone", F_ZONE), REQ("dtg", F_DTG), REQ("number", F_STR), \
     OPT("operation_name", F_STR), {"references", F_STRLIST, refs_req, NULL, NULL, 0, 0}
 
 static const ofield task_org[] = {REQ("unit", F_STR), OPT("relationship", F_STR), OPT("elements", F_STRLIST), END};
@@ -107,7 +107,7 @@ static const ofield target[] = {
     RANGE("length", F_INT, false, 1, 10000), RANGE("width", F_INT, false, 1, 10000),
     RANGE("radius", F_INT, false, 1, 10000), OPT("source", F_STR), OPT("remarks", F_STR), END};
 static const ofield target_list_fields[] = {
-    REQ("classification", F_STR), REQ("originator", F_STR), REQ("dtg", F_DTG), REQ("time_zone", F_ZONE),
+    REQ("classification", F_STR), REQ("originator", F_STR), REQ("time_zone", F_ZONE), REQ("dtg", F_DTG),
     OPT("sheet", F_STR), OPT("operation", F_STR), LIST("targets", true, target), END};
 
 /* ---- Fire support plan / Annex D (Fires) (FM 3-09, fire support planning; FM 5-0) ---- */
@@ -121,7 +121,7 @@ static const ofield measure[] = {ENUM("type", true, measure_types), REQ("name", 
                                  OPT("effective", F_DTG), OPT("remarks", F_STR), END};
 static const ofield fsplan_fields[] = {
     REQ("classification", F_STR), OPT("copy", F_STR), REQ("issuing_hq", F_STR), REQ("place", F_STR),
-    REQ("dtg", F_DTG), REQ("time_zone", F_ZONE), REQ("base_order", F_STR), OPT("references", F_STRLIST),
+    REQ("time_zone", F_ZONE), REQ("dtg", F_DTG), REQ("base_order", F_STR), OPT("references", F_STRLIST),
     OPT("situation", F_STR), REQ("mission", F_STR), REQ("concept_of_fires", F_STR),
     LIST("fire_support_tasks", true, fs_task), LIST("targets", true, target), LIST("schedule_of_fires", false, schedule),
     LIST("coordination_measures", false, measure), OPT("acknowledge", F_BOOL), OBJ("commander", true, signature),

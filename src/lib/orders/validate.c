@@ -173,11 +173,6 @@ int orders_grid_norm(const char *s, strbuf *out)
     return 0;
 }
 
-typedef struct {
-    orders_issues *is;
-    char zone;
-} vctx;
-
 static json_value *check_obj(vctx *x, const ofield *fields, const json_value *in, const char *path);
 
 static void child_path(char *buf, size_t n, const char *path, const char *key)
@@ -185,7 +180,7 @@ static void child_path(char *buf, size_t n, const char *path, const char *key)
     snprintf(buf, n, "%s%s%s", path, *path ? "." : "", key);
 }
 
-static json_value *check_value(vctx *x, const ofield *f, const json_value *v, const char *path)
+json_value *orders_check_value(vctx *x, const ofield *f, const json_value *v, const char *path)
 {
     orders_issues *is = x->is;
     fa_err e;
@@ -293,7 +288,7 @@ static json_value *check_value(vctx *x, const ofield *f, const json_value *v, co
         for (size_t i = 0; i < v->n; i++) {
             char p[512];
             snprintf(p, sizeof p, "%s[%zu]", path, i);
-            json_value *c = check_value(x, &elem, v->items[i], p);
+            json_value *c = orders_check_value(x, &elem, v->items[i], p);
             if (c)
                 jv_push(arr, c);
         }
@@ -315,7 +310,7 @@ static json_value *check_obj(vctx *x, const ofield *fields, const json_value *in
                 orders_issue_add(x->is, p, "required");
             continue;
         }
-        json_value *c = check_value(x, f, v, p);
+        json_value *c = orders_check_value(x, f, v, p);
         if (c)
             jv_set(out, f->name, c);
     }
