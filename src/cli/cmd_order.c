@@ -24,7 +24,7 @@ static const char usage_main[] =
     "  validate TYPE INPUT          check an input file; every problem is named by its field path\n"
     "  render TYPE INPUT [--format md|txt|html|pdf|docx] [-o OUT]\n"
     "                               render a product (format defaults to OUT's extension, else md)\n\n"
-    "INPUT is a JSON file (schemas in docs/orders.md); '-' reads standard input.\n"
+    "INPUT is a JSON or YAML file (schemas in docs/orders.md); '-' reads standard input.\n"
     "Run `fagpt order COMMAND --help` for a command's options; `fagpt order types` for the TYPEs.\n";
 
 static const char usage_new[] =

@@ -162,3 +162,11 @@ printf '%s\n' H24 H66 "adjust fire" polar "" "" 4520 "" "" "" "" tank "" "" "" >
 "$bin" order new cff --interactive -o polar.json <polar.txt 2>err.txt; rc=$?
 check "a rule across fields still broken is reported after writing" \
     bash -c "[ $rc -eq 1 ] && [ -e polar.json ] && grep -q 'location.distance: required when location.method is polar' err.txt"
+
+# YAML input: the example in docs/orders.md renders; a YAML error names its line.
+sed -n '/^```yaml$/,/^```$/p' "$root/docs/orders.md" | sed '1d;$d' >doc.yaml
+check "the YAML example of docs/orders.md renders" \
+    bash -c "'$bin' order render cff doc.yaml -f txt | grep -q 'DIRECTION 5210, LEFT 380, ADD 400, OVER'"
+printf 'fdc: H24\nobserver: H66\n\tmission_type: adjust fire\n' >tab.yaml
+"$bin" order validate cff tab.yaml 2>err.txt; rc=$?
+check "a YAML error names the line" bash -c "[ $rc -eq 1 ] && grep -q 'YAML line 3: a tab in the indentation' err.txt"

@@ -250,7 +250,9 @@ static void test_render_refuses(void)
     CHECK(orders_format_parse("text", &f) == 0 && f == ORDERS_TXT);
     CHECK(orders_format_parse("rtf", &f) != 0);
     CHECK(orders_parse_input("", 0, &e) == NULL && strstr(e.msg, "empty"));
-    CHECK(orders_parse_input("a: b\n", 5, &e) == NULL && strstr(e.msg, "YAML"));
+    json_value *y = orders_parse_input("a: b\n", 5, &e);
+    CHECK(y && !strcmp(json_get_str(y, "a", ""), "b"));
+    json_free(y);
     CHECK(orders_parse_input("{\n\"a\": }", 8, &e) == NULL && strstr(e.msg, "line 2, column 6"));
 }
 

@@ -13,7 +13,7 @@
  *   fsplan       fire support plan / Annex D (Fires) (FM 3-09; FM 5-0)
  *
  * Use:
- *   json_value *doc = orders_parse_input(text, len, &e);          JSON text of the product's schema
+ *   json_value *doc = orders_parse_input(text, len, &e);          JSON or YAML text of the product's schema
  *   orders_issues is = {0};
  *   if (orders_validate("opord", doc, &is) > 0) { print is.v[i].path, is.v[i].msg; }
  *   strbuf out = {0};
@@ -50,7 +50,8 @@ typedef struct orders_issues {
 } orders_issues;
 void orders_issues_free(orders_issues *is);
 
-/* Parses an input document (JSON; YAML-looking text gets an error saying to use JSON), naming line and column. */
+/* Parses an input document: JSON when it starts with '{', else the YAML subset of docs/orders.md; errors name
+ * the line (and column for JSON). */
 json_value *orders_parse_input(const char *text, size_t len, fa_err *e);
 
 /* Validates doc as product type; appends every problem found to is and returns their count (-1: unknown type). */

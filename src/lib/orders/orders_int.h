@@ -55,6 +55,9 @@ json_value *orders_check_value(vctx *x, const ofield *f, const json_value *v, co
 /* Validates doc against p's schema; returns the normalised copy (free with json_free) and appends problems. */
 json_value *orders_check_doc(const oproduct *p, const json_value *doc, orders_issues *is);
 
+/* The YAML subset of yaml.c, read into a JSON tree; NULL with the line in e. */
+json_value *orders_yaml_parse(const char *text, size_t len, fa_err *e);
+
 /* ---- JSON trees ---- */
 json_value *jv_str(const char *s);
 json_value *jv_num(double d);

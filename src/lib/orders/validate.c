@@ -377,10 +377,12 @@ json_value *orders_parse_input(const char *text, size_t len, fa_err *e)
         fa_fail(e, "the input is empty (start from `fagpt order new TYPE`)");
         return NULL;
     }
-    if (text[i] != '{') {
-        fa_fail(e, "the input is not a JSON object (it should start with '{'; YAML is not read, convert it to JSON)");
+    if (text[i] == '[') {
+        fa_fail(e, "the input is not a JSON object (it should start with '{')");
         return NULL;
     }
+    if (text[i] != '{')
+        return orders_yaml_parse(text, len, e);
     fa_err pe;
     json_value *v = json_parse(text, len, &pe);
     if (v)
