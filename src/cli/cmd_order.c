@@ -52,8 +52,8 @@ static const char usage_render[] =
     "      --json           report what was written as JSON\n";
 
 static const char usage_schema[] =
-    "usage: fagpt order schema TYPE\n\nPrints the fields of TYPE's input as a Markdown table: path, type, required, "
-    "allowed values.\n";
+    "usage: fagpt order schema TYPE [--json]\n\nPrints the fields of TYPE's input as a Markdown table: path, type, "
+    "required, allowed values.\n      --json   the same as JSON: {\"type\", \"doctrine\", \"fields\": [...]}\n";
 
 static const char usage_types[] = "usage: fagpt order types [--json]\n\nLists the product types and their doctrine.\n";
 
@@ -216,7 +216,10 @@ static int do_schema(cli_ctx *c, int argc, char **argv)
     if (check_type(c, o.args[0]))
         return EXIT_USER;
     strbuf b = {0};
-    orders_schema_markdown(o.args[0], &b);
+    if (c->json)
+        orders_schema_json(o.args[0], &b);
+    else
+        orders_schema_markdown(o.args[0], &b);
     fputs(b.s, stdout);
     sb_free(&b);
     return EXIT_OK;

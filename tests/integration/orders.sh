@@ -170,3 +170,4 @@ check "the YAML example of docs/orders.md renders" \
 printf 'fdc: H24\nobserver: H66\n\tmission_type: adjust fire\n' >tab.yaml
 "$bin" order validate cff tab.yaml 2>err.txt; rc=$?
 check "a YAML error names the line" bash -c "[ $rc -eq 1 ] && grep -q 'YAML line 3: a tab in the indentation' err.txt"
+check "order schema --json lists the fields" bash -c "'$bin' --json order schema cff | python3 -c 'import json,sys; d = json.load(sys.stdin); assert any(f[\"path\"] == \"location.grid\" and f[\"type\"] == \"MGRS grid\" for f in d[\"fields\"])'"

@@ -60,6 +60,8 @@ int orders_validate(const char *type, const json_value *doc, orders_issues *is);
 /* The schema of a product as a Markdown table (field path, type, required, notes), as docs/orders.md shows it;
  * -1 for an unknown type. */
 int orders_schema_markdown(const char *type, strbuf *out);
+/* The same as JSON: {"type", "doctrine", "fields": [{"path", "type", "required", "choices"?, "min"?, "max"?}]}. */
+int orders_schema_json(const char *type, strbuf *out);
 
 /* Interactive input: asks for every field of TYPE in schema order through ask (prompt in, one line of answer
  * out without its newline; return -1 when there are no more answers), checking each answer as it comes and

@@ -408,15 +408,64 @@ json_value *orders_parse_input(const char *text, size_t len, fa_err *e)
     return NULL;
 }
 
-static void describe(const ofield *fields, const char *path, strbuf *out)
+static const char *const kind_names[] = {"string", "integer", "number", "boolean", "date-time (DTG)",
+                                         "time zone", "one of", "MGRS grid", "target number", "object",
+                                         "list of objects", "list of strings"};
+
+static void describe_json(const ofield *fields, const char *path, strbuf *out)
 {
-    static const char *const names[] = {"string", "integer", "number", "boolean", "date-time (DTG)",
-                                        "time zone", "one of", "MGRS grid", "target number", "object",
-                                        "list of objects", "list of strings"};
     for (const ofield *f = fields; f->name; f++) {
         char p[256];
         snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", f->name);
-        sb_addf(out, "| `%s` | %s | %s | ", p, names[f->type], f->required ? "yes" : "no");
+        if (out->s && out->len && out->s[out->len - 1] != '[')
+            sb_add(out, ", ");
+        sb_add(out, "{\"path\": ");
+        json_str(out, p);
+        sb_add(out, ", \"type\": ");
+        json_str(out, kind_names[f->type]);
+        sb_addf(out, ", \"required\": %s", f->required ? "true" : "false");
+        if (f->type == F_ENUM) {
+            sb_add(out, ", \"choices\": [");
+            for (size_t k = 0; f->choices[k]; k++) {
+                sb_add(out, k ? ", " : "");
+                json_str(out, f->choices[k]);
+            }
+            sb_add(out, "]");
+        }
+        if (f->min < f->max)
+            sb_addf(out, ", \"min\": %g, \"max\": %g", f->min, f->max);
+        sb_add(out, "}");
+        if (f->type == F_OBJ)
+            describe_json(f->sub, p, out);
+        if (f->type == F_LIST) {
+            char pl[260];
+            snprintf(pl, sizeof pl, "%s[]", p);
+            describe_json(f->sub, pl, out);
+        }
+    }
+}
+
+int orders_schema_json(const char *type, strbuf *out)
+{
+    const oproduct *p = orders_product(type);
+    if (!p)
+        return -1;
+    sb_add(out, "{\"type\": ");
+    json_str(out, type);
+    sb_add(out, ", \"doctrine\": ");
+    json_str(out, p->doctrine);
+    sb_add(out, ", \"fields\": [");
+    describe_json(p->fields, "", out);
+    sb_add(out, "]}\n");
+    return 0;
+}
+
+static void describe(const ofield *fields, const char *path, strbuf *out)
+{
+    for (const ofield *f = fields; f->name; f++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", f->name);
+        sb_addf(out, "| `%s` | %s | %s | ", p, kind_names[f->type], f->required ? "yes" : "no");
         if (f->type == F_ENUM)
             for (size_t k = 0; f->choices[k]; k++)
                 sb_addf(out, "%s`%s`", k ? ", " : "", f->choices[k]);
