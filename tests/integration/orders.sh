@@ -40,6 +40,10 @@ for t in $types; do
     if "$bin" order render "$t" "$t.json" -o "$t.docx"; then
         check "$t: docx is a sound zip with word/document.xml" python3 -c 'import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1]); sys.exit(z.testzip() is not None or "word/document.xml" not in z.namelist())' "$t.docx"
+        # the document part, one element a line, as golden text
+        python3 -c 'import re, sys, zipfile
+x = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
+print(re.sub(r"(<w:p>|<w:p |<w:tbl>|<w:tr>)", r"\n\1", x))' "$t.docx" >"$t.docx.xml" && compare "$t.docx.xml" "$t.docx.xml"
     else bad "$t: render docx"; fi
 done
 
