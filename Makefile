@@ -54,6 +54,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libfagpt.a | $(DEPS
 
 unit: $(TESTS)
 
+# src/lib/orders/embed.c builds data/templates and data/examples into the binary (.incbin): rebuild it when they change.
+$(BUILD)/src/lib/orders/embed.o: $(wildcard data/templates/* data/examples/*)
+
 asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all unit
 
