@@ -55,6 +55,7 @@ INSERT INTO pages (doc_id, page, label, width, height, text)
 INSERT INTO chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes)
   SELECT nd.id, c.seq, c.section, c.heading, c.paragraph, c.page_start, c.page_end, c.text, c.boxes
   FROM chunks c JOIN documents od ON od.id = c.doc_id JOIN documents nd ON nd.path LIKE od.path || '#%';
+UPDATE term_stats SET df = df * ($copies + 1);
 INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize');
 INSERT INTO pages_fts(pages_fts) VALUES ('optimize');
 SQL

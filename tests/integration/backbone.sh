@@ -94,6 +94,8 @@ check "changed file replaces its old version" "grep -q '\"replaced\"' '$T/repl.j
 check "rm by publication id" "[ $rc -eq 0 ] && ! '$BIN' --home '$H2' docs --json | grep -q 'ADP 3-0\"'"
 "$BIN" --home "$H2" rm "no-such-doc" 2> "$T/err"; rc=$?
 check "rm of an unknown document: exit 1 and says so" "[ $rc -eq 1 ] && grep -q 'no document' '$T/err'"
+stats_off=$(sqlite3 "$H2/library.db" "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, chunks_fts, row); SELECT (SELECT count(*) FROM v LEFT JOIN term_stats t ON t.term = v.term WHERE t.df IS NOT v.doc) + (SELECT count(*) FROM term_stats t LEFT JOIN v ON v.term = t.term WHERE v.doc IS NULL)")
+check "term statistics agree with the full-text index after replace and rm" "[ '$stats_off' = 0 ]"
 check "database integrity" "[ \"\$(sqlite3 '$H2/library.db' 'PRAGMA integrity_check')\" = ok ]"
 
 # Retrieval figures (reported, and held to the naive peer's level so a regression is caught).

@@ -36,4 +36,6 @@ summary "$T/h" > "$T/after.txt"
 if cmp -s "$T/ref.txt" "$T/after.txt"; then ok "rerun gives the same library as an uninterrupted ingest"; else no "library differs after crashes"; diff "$T/ref.txt" "$T/after.txt" | head; fi
 fts=$(sqlite3 "$T/h/library.db" "INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1); SELECT 'ok'" 2>&1)
 if [ "$fts" = ok ]; then ok "full-text index consistent with the chunks"; else no "full-text index: $fts"; fi
+off=$(sqlite3 "$T/h/library.db" "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, chunks_fts, row); SELECT (SELECT count(*) FROM v LEFT JOIN term_stats t ON t.term = v.term WHERE t.df IS NOT v.doc) + (SELECT count(*) FROM term_stats t LEFT JOIN v ON v.term = t.term WHERE v.doc IS NULL)")
+if [ "$off" = 0 ]; then ok "term statistics agree with the full-text index"; else no "term statistics: $off terms off"; fi
 exit 0

@@ -53,7 +53,7 @@ static const char *migrations[] = {
     "  INSERT INTO chunks_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END;"
     "CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN"
     "  INSERT INTO chunks_fts(chunks_fts, rowid, heading, text) VALUES ('delete', old.id, old.heading, old.text); END;"
-    "CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, row);"
+    "CREATE TABLE term_stats (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE terms (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  term TEXT NOT NULL, expansion TEXT NOT NULL, page INTEGER, glossary INTEGER NOT NULL);"
     "CREATE INDEX terms_term ON terms(term);"
@@ -275,17 +275,145 @@ static char *boxes_json(const doc_chunk *c)
     return sb_take(&b);
 }
 
+typedef struct {
+    void (*fn)(const char *, int, void *);
+    void *arg;
+} token_cb;
+
+static int on_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    token_cb *cb = ctx;
+    if (n > 0)
+        cb->fn(tok, n, cb->arg);
+    return SQLITE_OK;
+}
+
+static int run_with_id(store *s, const char *sql, long long id, fa_err *e, const char *what)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, what);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, what);
+}
+
+/* Document frequencies (chunks holding each stemmed term), kept in term_stats so that a term's idf is one
+ * B-tree lookup; FTS5's own vocabulary table would walk the term's whole doclist. A small open-addressing map
+ * counts one document's chunks per term; `seen` marks the terms already counted for the current chunk. */
+typedef struct {
+    char **keys;
+    int *count, *seen;
+    size_t cap, n;
+    int chunk;
+} term_counts;
+
+static size_t hash_str(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+static void counts_grow(term_counts *t)
+{
+    term_counts old = *t;
+    t->cap = old.cap ? old.cap * 2 : 1024;
+    t->keys = xcalloc(t->cap, sizeof *t->keys);
+    t->count = xcalloc(t->cap, sizeof *t->count);
+    t->seen = xcalloc(t->cap, sizeof *t->seen);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.keys[i]) {
+            size_t j = hash_str(old.keys[i], strlen(old.keys[i])) & (t->cap - 1);
+            while (t->keys[j])
+                j = (j + 1) & (t->cap - 1);
+            t->keys[j] = old.keys[i];
+            t->count[j] = old.count[i];
+            t->seen[j] = old.seen[i];
+        }
+    free(old.keys);
+    free(old.count);
+    free(old.seen);
+}
+
+static void count_token(const char *tok, int len, void *arg)
+{
+    term_counts *t = arg;
+    if (2 * (t->n + 1) > t->cap)
+        counts_grow(t);
+    size_t j = hash_str(tok, (size_t)len) & (t->cap - 1);
+    while (t->keys[j] && (strlen(t->keys[j]) != (size_t)len || memcmp(t->keys[j], tok, (size_t)len) != 0))
+        j = (j + 1) & (t->cap - 1);
+    if (!t->keys[j]) {
+        t->keys[j] = xstrndup(tok, (size_t)len);
+        t->n++;
+        t->seen[j] = -1;
+    }
+    if (t->seen[j] != t->chunk) {
+        t->seen[j] = t->chunk;
+        t->count[j]++;
+    }
+}
+
+/* Adds (sign +1) or removes (-1) the document's chunks from term_stats. Called inside the document's
+ * transaction, after its chunks are written or before they are deleted. */
+static int adjust_term_stats(store *s, long long doc_id, int sign, fa_err *e)
+{
+    sqlite3_stmt *st;
+    term_counts t = {0};
+    counts_grow(&t);
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(heading, '') || ' ' || text FROM chunks WHERE doc_id = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "counting terms");
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        s->tokenizer.xTokenize(s->tok, &(token_cb){count_token, &t}, FTS5_TOKENIZE_DOCUMENT, text ? text : "",
+                               text ? (int)strlen(text) : 0, on_token);
+        t.chunk++;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE &&
+        sqlite3_prepare_v2(s->db, "INSERT INTO term_stats (term, df) VALUES (?1, ?2) ON CONFLICT (term) "
+                                  "DO UPDATE SET df = df + excluded.df", -1, &st, NULL) == SQLITE_OK) {
+        for (size_t i = 0; i < t.cap && rc == SQLITE_DONE; i++) {
+            if (!t.keys[i])
+                continue;
+            sqlite3_bind_text(st, 1, t.keys[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, sign * t.count[i]);
+            rc = sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+    }
+    for (size_t i = 0; i < t.cap; i++)
+        free(t.keys[i]);
+    free(t.keys);
+    free(t.count);
+    free(t.seen);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "counting terms");
+    if (sign < 0)
+        return exec(s, "DELETE FROM term_stats WHERE df <= 0", e);
+    return 0;
+}
+
 static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql_del = "DELETE FROM documents WHERE path = ?1";
-    if (sqlite3_prepare_v2(s->db, sql_del, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM documents WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "replacing the old version");
     bind_str(st, 1, rec->path);
-    int rc = sqlite3_step(st);
+    long long old_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(s, e, "replacing the old version");
+    if (old_id && (adjust_term_stats(s, old_id, -1, e) != 0 ||
+                   run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", old_id, e, "replacing the old version") != 0 ||
+                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0))
+        return -1;
+    int rc;
 
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution,"
@@ -357,6 +485,8 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding chunks");
+    if (adjust_term_stats(s, rec->id, +1, e) != 0)
+        return -1;
 
     if (sqlite3_prepare_v2(s->db, "INSERT INTO terms (doc_id, term, expansion, page, glossary) VALUES (?1,?2,?3,?4,?5)",
                            -1, &st, NULL) != SQLITE_OK)
@@ -398,24 +528,15 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
     return rc;
 }
 
-static int run_with_id(store *s, const char *sql, long long id, fa_err *e, const char *what)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, what);
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(s, e, what);
-}
-
 int store_delete_document(store *s, long long id, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "BEGIN IMMEDIATE", e);
     if (rc == 0) {
-        /* Chunks first, row by row, so that the trigger removes each from the full-text index. */
-        rc = run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", id, e, "removing chunks");
+        /* Term counts, then chunks row by row, so that the trigger removes each from the full-text index. */
+        rc = adjust_term_stats(s, id, -1, e);
+        if (rc == 0)
+            rc = run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", id, e, "removing chunks");
         if (rc == 0)
             rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
@@ -596,22 +717,9 @@ int store_token_df(store *s, const char *token, long long *df, long long *total,
         s->data_version = version;
     }
     *total = s->total_chunks;
-    *df = single_int(s, STMT_DF, "SELECT doc FROM chunks_vocab WHERE term = ?1", token, 0);
+    *df = single_int(s, STMT_DF, "SELECT df FROM term_stats WHERE term = ?1", token, 0);
     pthread_mutex_unlock(&s->lock);
     return 0;
-}
-
-typedef struct {
-    void (*fn)(const char *, int, void *);
-    void *arg;
-} token_cb;
-
-static int on_token(void *ctx, int flags, const char *tok, int n, int start, int end)
-{
-    token_cb *cb = ctx;
-    if (n > 0)
-        cb->fn(tok, n, cb->arg);
-    return SQLITE_OK;
 }
 
 int store_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
