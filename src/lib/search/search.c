@@ -10,8 +10,10 @@
 #define CANDIDATES 120
 #define PAGE_CANDIDATES 200
 #define RERANK 40
-/* In a large library, words in more than this share of chunks stay out of the candidate query (see build_match). */
-#define MATCH_MAX_DF 0.05
+/* Words in more than this share of chunks stay out of the candidate query (see build_match); stricter in a
+ * library of more than LARGE_LIBRARY chunks. */
+#define MATCH_MAX_DF 0.3
+#define MATCH_MAX_DF_LARGE 0.05
 #define LARGE_LIBRARY 100000
 /* Share of the question's weight that a passage defining the asked-about term earns on top. */
 #define DEFINITION_BONUS 0.5
@@ -178,9 +180,9 @@ static void find_subject(store *s, search_query *q, const str_vec *words)
     sb_free(&b);
 }
 
-/* The candidate query: every expansion and typed word. In a large library, words in more than MATCH_MAX_DF of
- * all chunks are left out: FTS5 would score most of the index for them (it ranks every row that matches), for
- * little gain, and they still count in the re-ranking. The three rarest typed words are always kept. */
+/* The candidate query: every expansion and typed word, except words in more than MATCH_MAX_DF of all chunks
+ * (MATCH_MAX_DF_LARGE in a large library): FTS5 ranks every row that matches, so such a word costs much and adds
+ * little (its idf is small); it still counts in the re-ranking. The three rarest typed words are always kept. */
 static char *build_match(const search_query *q)
 {
     strbuf m = {0};
@@ -199,7 +201,8 @@ static char *build_match(const search_query *q)
     for (size_t i = 0; i < q->concepts.n; i++) {
         const search_concept *c = &q->concepts.v[i];
         bool typed_word = !c->expansion && c->stems.n == 1;
-        bool common = q->library_chunks > LARGE_LIBRARY && c->df_ratio > MATCH_MAX_DF && c->df_ratio > rare[2];
+        double cap = q->library_chunks > LARGE_LIBRARY ? MATCH_MAX_DF_LARGE : MATCH_MAX_DF;
+        bool common = c->df_ratio > cap && c->df_ratio > rare[2];
         if (c->expansion || (typed_word && !common))
             match_phrase(&m, c->word);
     }
