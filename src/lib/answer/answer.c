@@ -11,6 +11,8 @@
 
 #define PASSAGES 6
 #define MAX_QUOTES 3
+/* Longest quotable unit (a list with its lead-in), in bytes. */
+#define QUOTE_MAX 600
 /* A passage must hold this share of the question's weight for the library to be said to answer it. */
 #define FOUND_COVERAGE 0.5
 
@@ -36,9 +38,28 @@ typedef struct {
 
 typedef VEC(sentence) sentences;
 
-/* Splits at ". " followed by a capital or digit, and at new lines (list items are their own sentences). */
+static bool is_bullet(const char *s)
+{
+    return strncmp(s, "\xe2\x80\xa2", 3) == 0;
+}
+
+/* A sentence that introduces a list: "... include:", "... include\xe2\x80\x94", "the following". */
+static bool is_lead_in(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n && (s[n - 1] == ':' || s[n - 1] == '-'))
+        return true;
+    if (n >= 3 && !memcmp(s + n - 3, "\xe2\x80\x94", 3))
+        return true;
+    return n >= 7 && (!strncmp(s + n - 7, "include", 7) || (n >= 8 && !strncmp(s + n - 8, "includes", 8)));
+}
+
+/* Quotable units of a passage: sentences (split at ". " before a capital or digit, and at new lines), except
+ * that a list is one unit with the sentence that introduces it, so that a quoted item keeps its context. */
 static void split_sentences(const char *t, size_t hit, sentences *out)
 {
+    sentences raw = {0};
     const char *s = t;
     for (const char *p = t;; p++) {
         bool end = !*p || *p == '\n' ||
@@ -49,15 +70,43 @@ static void split_sentences(const char *t, size_t hit, sentences *out)
             const char *e = (*p == '.' || *p == '?' || *p == '!') ? p + 1 : p;
             while (s < e && isspace((unsigned char)*s))
                 s++;
-            if (e - s >= 20) {
+            if (e - s >= 3) {
                 sentence x = {s, (size_t)(e - s), 0, hit};
-                VEC_PUSH(*out, x);
+                VEC_PUSH(raw, x);
             }
             if (!*p)
                 break;
             s = p + 1;
         }
     }
+    for (size_t i = 0; i < raw.n; i++) {
+        sentence x = raw.v[i];
+        size_t j = i;
+        if (is_lead_in(x.start, x.len) || is_bullet(x.start))
+            while (j + 1 < raw.n && is_bullet(raw.v[j + 1].start) &&
+                   (size_t)(raw.v[j + 1].start + raw.v[j + 1].len - x.start) <= QUOTE_MAX)
+                j++;
+        x.len = (size_t)(raw.v[j].start + raw.v[j].len - x.start);
+        if (x.len >= 20)
+            VEC_PUSH(*out, x);
+        i = j;
+    }
+    free(raw.v);
+}
+
+/* The quote as shown: the unit's text with its line breaks and runs of spaces folded to single spaces. */
+static char *quote_text(const char *start, size_t len)
+{
+    strbuf b = {0};
+    for (size_t i = 0; i < len; i++) {
+        char c = isspace((unsigned char)start[i]) ? ' ' : start[i];
+        if (c == ' ' && (b.len == 0 || b.s[b.len - 1] == ' '))
+            continue;
+        sb_addc(&b, c);
+    }
+    while (b.len && b.s[b.len - 1] == ' ')
+        b.s[--b.len] = 0;
+    return sb_take(&b);
 }
 
 /* The paragraph a quote belongs to: the last Army paragraph number that opens a line of the passage before the
@@ -114,7 +163,7 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
     for (size_t i = 0; i < hits.n && i < 3; i++)
         split_sentences(hits.v[i].text, i, &sents);
     for (size_t i = 0; i < sents.n; i++) {
-        char *t = xstrndup(sents.v[i].start, sents.v[i].len);
+        char *t = quote_text(sents.v[i].start, sents.v[i].len);
         /* Coverage of the question, with a small preference for higher-ranked passages and earlier sentences. */
         sents.v[i].score = search_coverage(s, &q, t, NULL) + 0.1 * hits.v[sents.v[i].hit].score - 0.02 * (double)i / 10;
         free(t);
@@ -143,7 +192,7 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
                 (para ? out->citations.v[c].paragraph && !strcmp(out->citations.v[c].paragraph, para)
                       : !out->citations.v[c].paragraph))
                 n = out->citations.v[c].n;
-        char *quote = xstrndup(sents.v[best].start, sents.v[best].len);
+        char *quote = quote_text(sents.v[best].start, sents.v[best].len);
         if (!n) {
             answer_citation c = {0};
             c.n = n = (int)out->citations.n + 1;

@@ -334,7 +334,9 @@ static void join_line(strbuf *b, const char *t)
     if (b->len) {
         unsigned char prev = (unsigned char)(b->len > 1 ? b->s[b->len - 2] : 0);
         if (b->s[b->len - 1] == '-' && isalpha(prev) && islower((unsigned char)t[0]))
-            b->s[--b->len] = 0;
+            b->s[--b->len] = 0;          /* "informa-" + "tion" */
+        else if (b->s[b->len - 1] == '-' && (isdigit(prev) || isupper(prev)) && isalnum((unsigned char)t[0]))
+            ;                            /* "JP 3-" + "0", "ADP 3-" + "19": a number broken at its dash */
         else
             sb_addc(b, ' ');
     }
