@@ -53,6 +53,8 @@ check "HIMAD and its expansion find the same page ($a in $b)" "echo '$b' | grep 
 # Answers.
 "$BIN" --home "$H" ask --json "What does HIMAD mean?" > "$T/a.json"
 check "ask --json answers with citations" "jq_py 'sys.exit(0 if d[\"found\"] and d[\"mode\"]==\"extractive\" and d[\"citations\"] and all(k in d[\"citations\"][0] for k in [\"n\",\"doc\",\"publication\",\"page\",\"page_label\",\"paragraph\",\"quote\"]) else 1)' < '$T/a.json'"
+"$BIN" --home "$H" ask --json "Who is responsible for clearing fires inside an area of operations?" > "$T/c.json"
+check "clearance of fires: quoted with its lead-in from ADP 3-19 para 3-5" "jq_py 'c=d[\"citations\"]; sys.exit(0 if d[\"found\"] and any(x[\"publication\"]==\"ADP 3-19\" and x[\"paragraph\"]==\"3-5\" and \"responsibilities within their assigned AO include\" in x[\"quote\"] and \"Clearance of fires\" in x[\"quote\"] for x in c) else 1)' < '$T/c.json'"
 "$BIN" --home "$H" ask --json "What is the minimum passing score on the Army Combat Fitness Test?" > "$T/u.json"
 check "unanswerable question comes back found: false" "jq_py 'sys.exit(0 if not d[\"found\"] and not d[\"citations\"] else 1)' < '$T/u.json'"
 "$BIN" --home "$H" ask "" 2> "$T/err"; rc=$?
