@@ -26,6 +26,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* Tesseract's OpenMP reads OMP_THREAD_LIMIT when the program loads; OCR already runs one page per thread,
+     * so each engine must stay on one thread or they fight over the cores. Start again with it set. */
+    if (!getenv("OMP_THREAD_LIMIT") && setenv("OMP_THREAD_LIMIT", "1", 1) == 0)
+        execv("/proc/self/exe", argv);
     cli_ctx c = {0};
     c.tty = isatty(1) && isatty(2);
     int i = 1;

@@ -38,6 +38,7 @@ typedef struct doc_line {
     bool bold;
     int block;        /* MuPDF block index on the page */
     bool dropped;     /* running header/footer, page label, margin line number, contents leader */
+    float ocr_conf;   /* OCR lines: mean confidence of the line's words (0-100); 0 for the PDF's own text */
 } doc_line;
 
 typedef struct doc_page {
@@ -45,6 +46,7 @@ typedef struct doc_page {
     char *label;      /* printed page label ("2-5", "iv", "Glossary-2", "21"), NULL when none was found */
     doc_line *lines;
     size_t nlines;
+    bool ocr;         /* lines read by OCR (a scanned page, an image, or a page whose text layer was garbage) */
 } doc_page;
 
 typedef struct doc_meta {
@@ -100,10 +102,14 @@ typedef struct doc_extract_opts {
     int page_threads;            /* threads reading pages of this one document (<= 1: the calling thread alone) */
     void (*on_page)(void *arg);  /* called after each page, from any of those threads */
     void *arg;
+    bool no_ocr;                 /* keep scanned pages as their text layer (or empty) instead of OCRing them */
 } doc_extract_opts;
 
-/* Opens and extracts a PDF (opts may be NULL). Fails (with a one-line reason a user understands) for files that are missing,
- * empty, not PDFs, corrupt, encrypted with a password, XFA-only forms, or without any text. */
+/* Opens and extracts a PDF, or a PNG, JPEG or TIFF image as a one-page document (opts may be NULL). Pages that
+ * are mostly an image and have no text layer, or a garbage one (doc_text_is_poor), are rendered at 300 dpi and
+ * OCRed with Tesseract (ocr.c), each page thread with an engine of its own. Fails (with a one-line reason a user
+ * understands) for files that are missing, empty, not PDFs, corrupt, encrypted with a password, XFA-only forms,
+ * or without any text. */
 int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **out, fa_err *e);
 void doc_analyze(doc_document *d);
 void doc_make_chunks(const doc_document *d, doc_chunks *out);
@@ -117,6 +123,15 @@ size_t doc_paragraph_number(const char *s, char out[16]);
 /* Publication id found in s ("ADP 3-19", "FM 3-55", "ATP 1-0.1"), written normalised into out; false if none. */
 bool doc_find_publication(const char *s, char out[64]);
 /* Pairs "long form (ABBR)" in a text when the initials agree; calls fn for each. */
+/* What doc_text_is_poor measured on a page's text layer. */
+typedef struct doc_text_quality {
+    int tokens, wordlike, letters, lines;
+} doc_text_quality;
+/* A page's text is poor (an OCR layer not worth keeping) when under 85% of its tokens read as words (numbers,
+ * letters with vowels or all capitals, at most one case switch: "AerodyLive", "Ra-ige" and "SCODY(" do not) or
+ * when it has under 2.5 tokens a line (words scattered one or two to a line); fewer than 20 tokens: under 50%
+ * word-like. q (may be NULL) receives the counts. */
+bool doc_text_is_poor(const doc_line *lines, size_t nlines, doc_text_quality *q);
 void doc_find_first_use(const char *text, void (*fn)(const char *abbr, const char *expansion, void *arg), void *arg);
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * pdf.c - MuPDF text extraction (doc_extract): every page's text lines with their boxes, font size and weight.
  * MuPDF errors are caught here and turned into one-line reasons; nothing above this file sees fz_try.
+ * Scanned pages go to OCR (ocr.c); images (PNG, JPEG, TIFF) open as one-page documents and are OCRed too.
  */
 #include "doc.h"
+#include "ocr.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -51,7 +53,26 @@ static int clean_rune(fz_context *ctx, fz_stext_char *ch)
     return c;
 }
 
-static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page *out)
+/* Share of the page covered by images: a scan is one image over the whole page. */
+static float image_share(fz_stext_page *st, fz_rect r)
+{
+    double area = 0, page = (double)(r.x1 - r.x0) * (r.y1 - r.y0);
+    for (fz_stext_block *b = st->first_block; b; b = b->next)
+        if (b->type == FZ_STEXT_BLOCK_IMAGE) {
+            fz_rect c = fz_intersect_rect(b->bbox, r);
+            if (!fz_is_empty_rect(c))
+                area += (double)(c.x1 - c.x0) * (c.y1 - c.y0);
+        }
+    return page > 0 ? (float)(area / page) : 0;
+}
+
+static bool ocr_wanted(const doc_extract_opts *opts)
+{
+    return !(opts && opts->no_ocr);
+}
+
+static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page *out, const doc_extract_opts *xo,
+                         doc_ocr **ocr)
 {
     fz_page *page = NULL;
     fz_stext_page *st = NULL;
@@ -63,7 +84,7 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
         fz_rect r = fz_bound_page(ctx, page);
         out->width = r.x1 - r.x0;
         out->height = r.y1 - r.y0;
-        fz_stext_options opts = {.flags = FZ_STEXT_MEDIABOX_CLIP};
+        fz_stext_options opts = {.flags = FZ_STEXT_MEDIABOX_CLIP | FZ_STEXT_PRESERVE_IMAGES};
         st = fz_new_stext_page_from_page(ctx, page, &opts);
         int block_no = 0;
         for (fz_stext_block *b = st->first_block; b; b = b->next, block_no++) {
@@ -102,6 +123,18 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
                 dl.bold = bold_chars >= 0.6 * nchars;
                 dl.block = block_no;
                 VEC_PUSH(lines, dl);
+            }
+        }
+        if (ocr_wanted(xo) && image_share(st, r) >= 0.5f && doc_ocr_needed(ocr, lines.v, lines.n, NULL)) {
+            doc_line *ol;
+            size_t on;
+            if (doc_ocr_page(ctx, page, r, index, ocr, &ol, &on) == 0) {
+                for (size_t k = 0; k < lines.n; k++)
+                    free(lines.v[k].text);
+                free(lines.v);
+                lines.v = ol;
+                lines.n = lines.cap = on;
+                out->ocr = true;
             }
         }
     }
@@ -175,6 +208,7 @@ static void *page_worker(void *arg)
     fz_set_warning_callback(ctx, NULL, NULL);
     fz_set_error_callback(ctx, NULL, NULL);
     fz_document *doc = NULL;
+    doc_ocr *ocr = NULL;
     fz_var(doc);
     fz_try(ctx) {
         fz_register_document_handlers(ctx);
@@ -182,7 +216,7 @@ static void *page_worker(void *arg)
         if (fz_needs_password(ctx, doc))
             fz_authenticate_password(ctx, doc, "");
         for (int i = j->first; i < j->d->npages; i += j->step) {
-            extract_page(ctx, doc, i, &j->d->pages[i]);
+            extract_page(ctx, doc, i, &j->d->pages[i], j->opts, &ocr);
             j->done[i] = true;
             page_done(j->opts);
         }
@@ -190,6 +224,7 @@ static void *page_worker(void *arg)
     fz_catch(ctx) {
         /* The pages not done fall back to the calling thread. */
     }
+    doc_ocr_free(ocr);
     fz_drop_document(ctx, doc);
     fz_drop_context(ctx);
     return NULL;
@@ -204,6 +239,9 @@ static void extract_pages(fz_context *ctx, fz_document *doc, const char *path, d
     if (d->npages < 8 * threads)
         threads = d->npages / 8 > 1 ? d->npages / 8 : 1;
     bool *done = xcalloc((size_t)d->npages, sizeof *done);
+    doc_ocr *ocr = NULL;
+    if (ocr_wanted(opts))
+        doc_ocr_prepare();
     pthread_t th[16];
     page_job jobs[16];
     int started = 0;
@@ -216,7 +254,7 @@ static void extract_pages(fz_context *ctx, fz_document *doc, const char *path, d
     }
     int step = started + 1;
     for (int i = 0; i < d->npages; i += step) {
-        extract_page(ctx, doc, i, &d->pages[i]);
+        extract_page(ctx, doc, i, &d->pages[i], opts, &ocr);
         done[i] = true;
         page_done(opts);
     }
@@ -224,9 +262,10 @@ static void extract_pages(fz_context *ctx, fz_document *doc, const char *path, d
         pthread_join(th[t], NULL);
     for (int i = 0; i < d->npages; i++)
         if (!done[i]) {
-            extract_page(ctx, doc, i, &d->pages[i]);
+            extract_page(ctx, doc, i, &d->pages[i], opts, &ocr);
             page_done(opts);
         }
+    doc_ocr_free(ocr);
     free(done);
 }
 
@@ -246,7 +285,10 @@ int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **o
     char head[1024] = {0};
     size_t got = fread(head, 1, sizeof head - 1, f);
     fclose(f);
-    if (!memmem(head, got, "%PDF-", 5))
+    bool image = (got >= 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+                 (got >= 3 && memcmp(head, "\xff\xd8\xff", 3) == 0) ||
+                 (got >= 4 && (memcmp(head, "II*\0", 4) == 0 || memcmp(head, "MM\0*", 4) == 0));
+    if (!image && !memmem(head, got, "%PDF-", 5))
         return fa_fail(e, "not a PDF (no %%PDF- header); convert it to PDF or check that it is the right file");
 
     fz_context *ctx = fz_new_context(NULL, NULL, DOC_STORE_LIMIT);
@@ -284,9 +326,14 @@ int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **o
         if (is_xfa_only(ctx, doc, &d->pages[0]))
             rc = fa_fail(e, "XFA form with no PDF content (only a \"Please wait\" notice); open it in Adobe "
                             "Reader and print it to a PDF, then ingest that");
+        else if (total == 0 && image)
+            rc = fa_fail(e, "OCR found no text in the image; check that it shows a page of text, upright, at "
+                            "150 dpi or more");
+        else if (total == 0 && ocr_wanted(opts))
+            rc = fa_fail(e, "no text on any of its %d pages, even by OCR (blank, drawings only, or the OCR "
+                            "language data is missing: install tesseract-ocr-eng)", d->npages);
         else if (total == 0)
-            rc = fa_fail(e, "no text layer on any of its %d pages (a scan?); OCR it first, for example with "
-                            "`ocrmypdf in.pdf out.pdf`", d->npages);
+            rc = fa_fail(e, "no text layer on any of its %d pages (a scan, read with OCR off)", d->npages);
         else
             d->pdf_title = pdf_info(ctx, doc, FZ_META_INFO_TITLE);
     }

@@ -10,10 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool has_pdf_suffix(const char *name)
+/* PDFs, and the page images that are OCRed as one-page documents. */
+static bool has_doc_suffix(const char *name)
 {
+    static const char *const ext[] = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"};
     size_t n = strlen(name);
-    return n > 4 && strcasecmp(name + n - 4, ".pdf") == 0;
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && strcasecmp(name + n - k, ext[i]) == 0)
+            return true;
+    }
+    return false;
 }
 
 static void walk(const char *dir, str_vec *out, int depth)
@@ -33,7 +40,7 @@ static void walk(const char *dir, str_vec *out, int depth)
         if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
             walk(p, out, depth + 1);
             free(p);
-        } else if (has_pdf_suffix(ent->d_name)) {
+        } else if (has_doc_suffix(ent->d_name)) {
             VEC_PUSH(*out, p);
         } else {
             free(p);
@@ -143,7 +150,8 @@ static void ingest_one(pool *p, size_t i)
     doc_document *d = NULL;
     /* Spare workers read pages of a document when there are fewer documents than workers. */
     size_t left = p->files->n - i;
-    doc_extract_opts opts = {left < (size_t)p->workers ? p->workers / (int)left : 1, on_page, p};
+    doc_extract_opts opts = {.page_threads = left < (size_t)p->workers ? p->workers / (int)left : 1,
+                             .on_page = on_page, .arg = p};
     if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
