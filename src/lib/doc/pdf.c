@@ -289,7 +289,8 @@ int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **o
                  (got >= 3 && memcmp(head, "\xff\xd8\xff", 3) == 0) ||
                  (got >= 4 && (memcmp(head, "II*\0", 4) == 0 || memcmp(head, "MM\0*", 4) == 0));
     if (!image && !memmem(head, got, "%PDF-", 5))
-        return fa_fail(e, "not a PDF (no %%PDF- header); convert it to PDF or check that it is the right file");
+        return fa_fail(e, "not a PDF (no %%PDF- header) nor a PNG, JPEG or TIFF image; convert it to PDF or check "
+                          "that it is the right file");
 
     fz_context *ctx = fz_new_context(NULL, NULL, DOC_STORE_LIMIT);
     if (!ctx)
@@ -326,6 +327,8 @@ int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **o
         if (is_xfa_only(ctx, doc, &d->pages[0]))
             rc = fa_fail(e, "XFA form with no PDF content (only a \"Please wait\" notice); open it in Adobe "
                             "Reader and print it to a PDF, then ingest that");
+        else if (total == 0 && image && d->pages[0].width <= 0)
+            rc = fa_fail(e, "damaged or truncated image; copy it again from its source");
         else if (total == 0 && image)
             rc = fa_fail(e, "OCR found no text in the image; check that it shows a page of text, upright, at "
                             "150 dpi or more");
