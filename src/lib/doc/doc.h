@@ -5,8 +5,8 @@
  *
  *   doc_extract()   MuPDF text extraction: pages of lines with boxes, font size and weight (pdf.c)
  *   doc_analyze()   running headers/footers removed, printed page labels, reading order, headings and the
- *                   section path, Army paragraph numbers, cover metadata, glossary and acronyms (layout.c, meta.c,
- *                   terms.c)
+ *                   section path, Army paragraph numbers, cover metadata, glossary acronyms and terms with
+ *                   their definitions (layout.c, meta.c, terms.c, glossary.c)
  *   doc_make_chunks() structure-aware chunks: never across a chapter, bounded size, with section, paragraph,
  *                   page span, printed labels and the text boxes on the page (chunk.c)
  *
@@ -76,6 +76,12 @@ typedef struct doc_term {
     bool glossary;       /* from a glossary section (else a first-use definition in the text) */
 } doc_term;
 
+typedef struct doc_definition {
+    char *term;          /* "fire support" */
+    char *definition;    /* "Fires that directly support land, ... (JP 3-09)" */
+    int page;            /* 0-based page where the entry starts */
+} doc_definition;
+
 typedef struct doc_document {
     char *path;
     int npages;
@@ -85,6 +91,7 @@ typedef struct doc_document {
     VEC(doc_unit) units;
     VEC(char *) chapters; /* chapter titles by index */
     VEC(doc_term) terms;
+    VEC(doc_definition) definitions; /* glossary Section II (glossary.c) */
     float body_size;
 } doc_document;
 

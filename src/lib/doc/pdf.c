@@ -375,6 +375,11 @@ void doc_free(doc_document *d)
         free(d->terms.v[i].expansion);
     }
     free(d->terms.v);
+    for (size_t i = 0; i < d->definitions.n; i++) {
+        free(d->definitions.v[i].term);
+        free(d->definitions.v[i].definition);
+    }
+    free(d->definitions.v);
     free(d->meta.publication);
     free(d->meta.title);
     free(d->meta.date);

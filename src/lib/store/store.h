@@ -84,6 +84,20 @@ int store_token_df(store *s, const char *token, long long *df, long long *total,
 /* Tokenises text with the index's own tokenizer (porter unicode61): calls fn for each token. */
 int store_tokenize(store *s, const char *text, void (*fn)(const char *tok, int len, void *arg), void *arg, fa_err *e);
 
+/* A term looked up for `fagpt define`: an acronym's expansion or a glossary definition, with its citation. */
+typedef struct store_define_row {
+    char *term;            /* as the document spells it ("FSCM", "fire support") */
+    char *text;            /* the expansion, or the definition */
+    char *doc, *publication, *page_label;
+    int page;              /* 1-based */
+    bool glossary;         /* from a glossary (else an acronym's first use in the text) */
+} store_define_row;
+typedef VEC(store_define_row) store_define_rows;
+/* Expansions of TERM as an acronym, and glossary definitions of TERM or of its expansions, appended to the two
+ * lists (glossary entries first). */
+int store_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e);
+void store_define_rows_free(store_define_rows *v);
+
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);

@@ -59,6 +59,10 @@ static const char *migrations[] = {
     "CREATE INDEX terms_term ON terms(term);"
     "CREATE INDEX terms_expansion ON terms(lower(expansion));"
     "CREATE TABLE quarantine (path TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);",
+    /* 2: glossary terms with their definitions (Section II), for `fagpt define` */
+    "CREATE TABLE definitions (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  term TEXT NOT NULL, definition TEXT NOT NULL, page INTEGER NOT NULL);"
+    "CREATE INDEX definitions_term ON definitions(lower(term));",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -504,6 +508,21 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding terms");
 
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO definitions (doc_id, term, definition, page) VALUES (?1,?2,?3,?4)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding definitions");
+    for (size_t i = 0; i < d->definitions.n && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(st, 1, rec->id);
+        bind_str(st, 2, d->definitions.v[i].term);
+        bind_str(st, 3, d->definitions.v[i].definition);
+        sqlite3_bind_int(st, 4, d->definitions.v[i].page + 1);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding definitions");
+
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
     bind_str(st, 1, rec->path);
@@ -780,6 +799,59 @@ void store_quarantine_list_free(store_quarantine_list *v)
         free(v->v[i].path);
         free(v->v[i].reason);
         free(v->v[i].at);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+/* `fagpt define`: expansions of an acronym and glossary definitions of a term (or of the acronym's expansion),
+ * each with the document and the printed label of the page it came from. */
+static int define_rows(store *s, const char *sql, const char *term, store_define_rows *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "looking the term up");
+    bind_str(st, 1, term);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_define_row r = {col_str(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3), col_str(st, 4),
+                              sqlite3_column_int(st, 5), sqlite3_column_int(st, 6) != 0};
+        VEC_PUSH(*out, r);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "looking the term up");
+}
+
+int store_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    /* One row per expansion and document: glossary entries before first uses in the text. */
+    int rc = define_rows(s,
+        "SELECT t.term, t.expansion, d.file_name, d.publication, p.label, t.page, t.glossary FROM terms t"
+        " JOIN documents d ON d.id = t.doc_id LEFT JOIN pages p ON p.doc_id = t.doc_id AND p.page = t.page"
+        " WHERE t.term = ?1 OR (upper(t.term) = upper(?1) AND length(?1) > 1)"
+        " GROUP BY lower(t.expansion), t.doc_id ORDER BY max(t.glossary) DESC, lower(t.expansion), d.id LIMIT 20",
+        term, expansions, e);
+    if (rc == 0)
+        rc = define_rows(s,
+            "SELECT f.term, f.definition, d.file_name, d.publication, p.label, f.page, 1 FROM definitions f"
+            " JOIN documents d ON d.id = f.doc_id LEFT JOIN pages p ON p.doc_id = f.doc_id AND p.page = f.page"
+            " WHERE lower(f.term) = lower(?1)"
+            "  OR lower(f.term) IN (SELECT lower(expansion) FROM terms WHERE term = ?1 OR upper(term) = upper(?1))"
+            " ORDER BY lower(f.term) = lower(?1) DESC, d.id LIMIT 20",
+            term, definitions, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void store_define_rows_free(store_define_rows *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].term);
+        free(v->v[i].text);
+        free(v->v[i].doc);
+        free(v->v[i].publication);
+        free(v->v[i].page_label);
     }
     free(v->v);
     memset(v, 0, sizeof *v);
