@@ -1,0 +1,29 @@
+#!/bin/bash
+# `fagpt define` over real glossaries: an acronym's expansion and its term's definition with their citations,
+# JSON contract, several words as one term, an unknown term. Prints TAP lines.
+cd "$(dirname "$0")/../.." || exit 1
+SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
+CORPUS=$SHARED/corpus/pdf
+BIN=${FAGPT_BIN:-build/fagpt}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+no() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
+jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+
+"$BIN" --home "$T/h" ingest "$CORPUS"/ADP_3-19_Fires_*.pdf "$CORPUS"/ADP_3-0_Operations_*.pdf > /dev/null
+"$BIN" --home "$T/h" define FA > "$T/fa.txt"; rc=$?
+check "define FA: expansion and definition with citations" "[ $rc -eq 0 ] && grep -q '^FA  field artillery  (ADP 3-19, p. Glossary-1)' '$T/fa.txt' && grep -q 'cannon, rocket' '$T/fa.txt' && grep -q '(ADP 3-19, p. Glossary-3)' '$T/fa.txt'"
+"$BIN" --home "$T/h" define --json fire support > "$T/fs.json"; rc=$?
+check "define --json: several words are one term, definition cited" "[ $rc -eq 0 ] && jq_py 'x=d[\"definitions\"][0]; sys.exit(0 if d[\"found\"] and x[\"term\"]==\"fire support\" and x[\"citation\"]==\"ADP 3-19, p. Glossary-3\" and x[\"page\"]==45 else 1)' < '$T/fs.json'"
+"$BIN" --home "$T/h" define --json adversary > "$T/adv.json"
+check "a term both publications define is cited from each" "jq_py 'p=sorted(x[\"publication\"] for x in d[\"definitions\"]); sys.exit(0 if p==[\"ADP 3-0\",\"ADP 3-19\"] else 1)' < '$T/adv.json'"
+"$BIN" --home "$T/h" define zzyzx 2> "$T/err"; rc=$?
+check "an unknown term: exit 1 and a hint" "[ $rc -eq 1 ] && grep -q 'No glossary in the library defines' '$T/err'"
+"$BIN" define --help > "$T/help"; rc=$?
+check "define --help" "[ $rc -eq 0 ] && grep -q 'usage: fagpt define' '$T/help'"
+"$BIN" --home "$T/h" define > /dev/null 2>&1; rc=$?
+check "define without a term is a usage error" "[ $rc -eq 1 ]"
+exit 0
