@@ -6,7 +6,7 @@
  *   doc_extract()   MuPDF text extraction: pages of lines with boxes, font size and weight (pdf.c)
  *   doc_analyze()   running headers/footers removed, printed page labels, reading order, headings and the
  *                   section path, Army paragraph numbers, cover metadata, glossary acronyms and terms with
- *                   their definitions (layout.c, meta.c, terms.c, glossary.c)
+ *                   their definitions, cross-references (layout.c, meta.c, terms.c, glossary.c, xref.c)
  *   doc_make_chunks() structure-aware chunks: never across a chapter, bounded size, with section, paragraph,
  *                   page span, printed labels and the text boxes on the page (chunk.c)
  *
@@ -82,6 +82,16 @@ typedef struct doc_definition {
     int page;            /* 0-based page where the entry starts */
 } doc_definition;
 
+/* A cross-reference in the text (xref.c). */
+typedef enum { REF_PUBLICATION, REF_PARAGRAPH, REF_FIGURE, REF_TABLE } doc_ref_kind;
+
+typedef struct doc_ref {
+    doc_ref_kind kind;
+    char *target;        /* "ATP 3-09.30" (normalised as doc_find_publication writes it), "4-66", "2-3" */
+    int page;            /* 0-based page where it occurs */
+    char *paragraph;     /* Army paragraph it occurs in, or NULL */
+} doc_ref;
+
 typedef struct doc_document {
     char *path;
     int npages;
@@ -92,6 +102,7 @@ typedef struct doc_document {
     VEC(char *) chapters; /* chapter titles by index */
     VEC(doc_term) terms;
     VEC(doc_definition) definitions; /* glossary Section II (glossary.c) */
+    VEC(doc_ref) refs;   /* cross-references and cited publications (xref.c) */
     float body_size;
 } doc_document;
 

@@ -20,6 +20,7 @@
 void doc_extract_meta(doc_document *d);
 void doc_extract_terms(doc_document *d);
 void doc_extract_definitions(doc_document *d);
+void doc_extract_refs(doc_document *d);
 
 #define TOP_BAND 0.085f
 #define BOTTOM_BAND 0.905f
@@ -548,4 +549,5 @@ void doc_analyze(doc_document *d)
     build_units(d);
     doc_extract_terms(d);
     doc_extract_definitions(d);
+    doc_extract_refs(d);
 }

@@ -380,6 +380,11 @@ void doc_free(doc_document *d)
         free(d->definitions.v[i].definition);
     }
     free(d->definitions.v);
+    for (size_t i = 0; i < d->refs.n; i++) {
+        free(d->refs.v[i].target);
+        free(d->refs.v[i].paragraph);
+    }
+    free(d->refs.v);
     free(d->meta.publication);
     free(d->meta.title);
     free(d->meta.date);

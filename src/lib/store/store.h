@@ -98,6 +98,20 @@ typedef VEC(store_define_row) store_define_rows;
 int store_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e);
 void store_define_rows_free(store_define_rows *v);
 
+/* Cross-references of one document for `fagpt refs`. cites: publications it cites (target; doc: the library's
+ * copy, or NULL); cited_by: documents citing it (target: their publication id; doc: their file); internal:
+ * paragraphs, figures and tables it refers to (kind "paragraph", "figure", "table"). Each with the number of
+ * mentions and the first page (1-based) and its printed label. */
+typedef struct store_ref_row {
+    char *target, *doc, *kind;
+    int count, page;
+    char *page_label;
+} store_ref_row;
+typedef VEC(store_ref_row) store_ref_rows;
+int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
+               fa_err *e);
+void store_ref_rows_free(store_ref_rows *v);
+
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);

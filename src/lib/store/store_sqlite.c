@@ -59,10 +59,15 @@ static const char *migrations[] = {
     "CREATE INDEX terms_term ON terms(term);"
     "CREATE INDEX terms_expansion ON terms(lower(expansion));"
     "CREATE TABLE quarantine (path TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);",
-    /* 2: glossary terms with their definitions (Section II), for `fagpt define` */
+    /* 2: glossary terms with their definitions (Section II), for `fagpt define`; cross-references (publications
+     * cited, paragraphs, figures, tables), for `fagpt refs`; pub_key is a cited id as store_find_doc compares them */
     "CREATE TABLE definitions (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  term TEXT NOT NULL, definition TEXT NOT NULL, page INTEGER NOT NULL);"
-    "CREATE INDEX definitions_term ON definitions(lower(term));",
+    "CREATE INDEX definitions_term ON definitions(lower(term));"
+    "CREATE TABLE links (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
+    "CREATE INDEX links_doc ON links(doc_id, kind);"
+    "CREATE INDEX links_pub ON links(pub_key);",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -201,6 +206,8 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+/* A publication id as compared across documents: "ADP 3-19" = "adp_3-19" = "ADP3-19". */
+#define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
                     "pages, chunks, status, ingested_at, size_bytes"
 
@@ -522,6 +529,23 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding definitions");
+
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO links (doc_id, kind, target, pub_key, page, paragraph) VALUES (?1,?2,?3,"
+                           " CASE WHEN ?2 = 'publication' THEN " PUB_KEY("?3") " END, ?4, ?5)", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding cross-references");
+    static const char *const ref_kind[] = {"publication", "paragraph", "figure", "table"};
+    for (size_t i = 0; i < d->refs.n && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(st, 1, rec->id);
+        bind_str(st, 2, ref_kind[d->refs.v[i].kind]);
+        bind_str(st, 3, d->refs.v[i].target);
+        sqlite3_bind_int(st, 4, d->refs.v[i].page + 1);
+        bind_str(st, 5, d->refs.v[i].paragraph);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding cross-references");
 
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
@@ -851,6 +875,66 @@ void store_define_rows_free(store_define_rows *v)
         free(v->v[i].text);
         free(v->v[i].doc);
         free(v->v[i].publication);
+        free(v->v[i].page_label);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+/* `fagpt refs`: what a document cites (with the library's copy when it holds one) and who cites it. */
+static int ref_rows(store *s, const char *sql, long long id, store_ref_rows *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading cross-references");
+    sqlite3_bind_int64(st, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_ref_row r = {col_str(st, 0), col_str(st, 1), col_str(st, 2), sqlite3_column_int(st, 3),
+                           sqlite3_column_int(st, 4), col_str(st, 5)};
+        VEC_PUSH(*out, r);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading cross-references");
+}
+
+int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
+               fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    /* Each inner query groups the mentions; the outer one adds the printed label of the first page. */
+#define WITH_LABEL(inner) "SELECT x.target, x.doc, x.kind, x.n, x.first, (SELECT p.label FROM pages p" \
+        " WHERE p.doc_id = x.doc_id AND p.page = x.first) FROM (" inner ") x"
+    int rc = ref_rows(s, WITH_LABEL(
+        "SELECT l.target AS target, (SELECT file_name FROM documents d WHERE " PUB_KEY("d.publication") " = l.pub_key"
+        "  ORDER BY d.id DESC LIMIT 1) AS doc, NULL AS kind, count(*) AS n, min(l.page) AS first, l.doc_id AS doc_id"
+        " FROM links l WHERE l.doc_id = ?1 AND l.kind = 'publication' GROUP BY l.pub_key ORDER BY l.target"),
+        doc_id, cites, e);
+    if (rc == 0)
+        rc = ref_rows(s, WITH_LABEL(
+            "SELECT d.publication AS target, d.file_name AS doc, NULL AS kind, count(*) AS n, min(l.page) AS first,"
+            " l.doc_id AS doc_id FROM links l JOIN documents d ON d.id = l.doc_id"
+            " WHERE l.kind = 'publication' AND l.doc_id != ?1 AND l.pub_key ="
+            "  (SELECT " PUB_KEY("publication") " FROM documents WHERE id = ?1)"
+            " GROUP BY d.id ORDER BY d.publication, d.file_name"),
+            doc_id, cited_by, e);
+    if (rc == 0)
+        rc = ref_rows(s, WITH_LABEL(
+            "SELECT l.target AS target, NULL AS doc, l.kind AS kind, count(*) AS n, min(l.page) AS first,"
+            " l.doc_id AS doc_id FROM links l WHERE l.doc_id = ?1 AND l.kind != 'publication'"
+            " GROUP BY l.kind, l.target ORDER BY l.kind, min(l.page)"),
+            doc_id, internal, e);
+#undef WITH_LABEL
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void store_ref_rows_free(store_ref_rows *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].target);
+        free(v->v[i].doc);
+        free(v->v[i].kind);
         free(v->v[i].page_label);
     }
     free(v->v);
