@@ -9,7 +9,8 @@
 
 static const char ingest_usage[] =
     "usage: fagpt ingest [--workers N] [--json] PATH...\n"
-    "  Adds PDF files, or every PDF under the folders given (recursively), to the library.\n"
+    "  Adds PDF files and page images (PNG, JPEG, TIFF; read by OCR as one-page documents), or every such file\n"
+    "  under the folders given (recursively), to the library. Scanned pages are read by OCR.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
     "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
@@ -114,7 +115,7 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         if (files.n == 0) {
             store_close(s);
             str_vec_free(&files);
-            return cli_error(c, "no PDF files found under the folders given");
+            return cli_error(c, "no PDF or image files found under the folders given");
         }
     }
     ingest_results r = {0};

@@ -143,7 +143,7 @@ bool doc_find_publication(const char *s, char out[64]);
 /* Pairs "long form (ABBR)" in a text when the initials agree; calls fn for each. */
 /* What doc_text_is_poor measured on a page's text layer. */
 typedef struct doc_text_quality {
-    int tokens, wordlike, letters, lines;
+    int tokens, wordlike, lines;
 } doc_text_quality;
 /* A page's text is poor (an OCR layer not worth keeping) when under 85% of its tokens read as words (numbers,
  * letters with vowels or all capitals, at most one case switch: "AerodyLive", "Ra-ige" and "SCODY(" do not) or

@@ -115,7 +115,8 @@ static float footer_band(const doc_document *d)
         for (size_t i = 0; i < p->nlines; i++) {
             float y = p->lines[i].box.y0 / p->height;
             if (y > 0.8f && y <= BOTTOM_BAND && doc_is_page_label(p->lines[i].text)) {
-                hist[(int)((y - 0.8f) * 200)]++;
+                int bin = (int)((y - 0.8f) * 200);
+                hist[bin < 19 ? bin : 19]++; /* y at BOTTOM_BAND itself falls in the last bin */
                 total++;
             }
         }

@@ -91,10 +91,8 @@ static bool token_is_wordlike(const char *s, size_t n)
 bool doc_text_is_poor(const doc_line *lines, size_t nlines, doc_text_quality *q)
 {
     doc_text_quality z = {0};
-    size_t kept = 0;
     for (size_t i = 0; i < nlines; i++) {
         const char *t = lines[i].text;
-        kept++;
         while (*t) {
             while (*t == ' ')
                 t++;
@@ -105,13 +103,10 @@ bool doc_text_is_poor(const doc_line *lines, size_t nlines, doc_text_quality *q)
                 z.tokens++;
                 if (token_is_wordlike(w, (size_t)(t - w)))
                     z.wordlike++;
-                for (const char *c = w; c < t; c++)
-                    if (isalpha((unsigned char)*c))
-                        z.letters++;
             }
         }
     }
-    z.lines = (int)kept;
+    z.lines = (int)nlines;
     if (q)
         *q = z;
     if (z.tokens == 0)
