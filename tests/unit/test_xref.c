@@ -29,7 +29,7 @@ int main(void)
         "1-4. Fire support planning follows ATP 3-09.30 and JP 3-09 (see figure 2-3). The observer",
         "plan is described in ATP 3-09.30, and targeting in table 3-1; see paragraph 4-66 for the",
         "fire plan. This publication, FM 3-09, supersedes the previous edition. Paragraphs 2-14 through",
-        "2-18 apply. The M777A2 and 155-mm rounds are not publications."};
+        "2-18 apply. The M777A2 and 155-mm rounds are not publications. Drag data came from BRL-MR-3810"};
     d->pages[0].width = 612;
     d->pages[0].height = 792;
     d->pages[0].nlines = sizeof text / sizeof text[0];
@@ -49,7 +49,8 @@ int main(void)
     size_t pubs = 0;
     for (size_t i = 0; i < d->refs.n; i++)
         pubs += d->refs.v[i].kind == REF_PUBLICATION;
-    CHECK(pubs == 4); /* "M777A2" and "155-mm" are not publication ids */
+    CHECK(count(d, REF_PUBLICATION, "BRL-MR-3810") == 1); /* a report id at the very end of the text */
+    CHECK(pubs == 5); /* "M777A2" and "155-mm" are not publication ids */
     doc_free(d);
 
     const char *shared = getenv("FAGPT_SHARED");

@@ -71,7 +71,7 @@ static void scan_text(doc_document *d, const char *text, int page, const char *p
             continue;
         if (!d->meta.publication || strcmp(id, d->meta.publication) != 0)
             add_ref(d, REF_PUBLICATION, id, strlen(id), page, para);
-        p += series;
+        p += series - 1; /* the loop steps past the series word; a report id may end the text */
     }
 }
 
