@@ -9,10 +9,10 @@
 
 static const char ingest_usage[] =
     "usage: fagpt ingest [--workers N] [--json] PATH...\n"
-    "  Adds PDF files and page images (PNG, JPEG, TIFF; read by OCR as one-page documents), or every such file\n"
-    "  under the folders given (recursively), to the library. Scanned pages are read by OCR.\n"
+    "  Adds PDF files, or every PDF under the folders given (recursively), to the library.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
     "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
+    "  PNG, JPEG and TIFF page images are read by OCR as one-page documents, and so are scanned PDF pages.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
@@ -115,7 +115,7 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         if (files.n == 0) {
             store_close(s);
             str_vec_free(&files);
-            return cli_error(c, "no PDF or image files found under the folders given");
+            return cli_error(c, "no PDF files found under the folders given");
         }
     }
     ingest_results r = {0};
