@@ -608,7 +608,7 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
         " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
         " c.section, c.paragraph, c.text, c.boxes, -f.rank"
         " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        "       AND rank MATCH 'bm25(1.0, 1.0)' ORDER BY rank LIMIT ?2) f"
+        "       AND rank MATCH 'bm25(1.5, 1.0)' ORDER BY rank LIMIT ?2) f"
         " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
     pthread_mutex_lock(&s->lock);
     if (!(st = cached(s, STMT_FTS, sql, e))) {
