@@ -8,8 +8,9 @@
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--json] PATH...\n"
-    "  Adds PDF files, or every PDF under the folders given (recursively), to the library.\n"
+    "usage: fagpt ingest [--workers N] [--json] [PATH...]\n"
+    "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
+    "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
     "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
@@ -85,8 +86,6 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             return cli_usage_error(usage, "unknown option");
         }
     }
-    if (!retry && optind >= argc)
-        return cli_usage_error(usage, "name at least one PDF file or folder");
     if (retry && optind < argc)
         return cli_usage_error(usage, "retry takes no file names; it retries the quarantine");
     store *s = cli_store(c);
@@ -106,6 +105,22 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         if (files.n == 0) {
             if (!c->json)
                 puts("The quarantine is empty: nothing to retry.");
+            store_close(s);
+            return EXIT_OK;
+        }
+    } else if (optind >= argc) {
+        char *library = xasprintf("%s/library", cli_home(c));
+        fa_err e;
+        if (fa_mkdirs(library, &e) != 0) {
+            free(library);
+            store_close(s);
+            return cli_error(c, "%s", e.msg);
+        }
+        ingest_expand_paths(&library, 1, &files);
+        if (files.n == 0 && !c->json)
+            printf("The library folder %s holds no PDFs yet: drop some there or name files to ingest.\n", library);
+        free(library);
+        if (files.n == 0) {
             store_close(s);
             return EXIT_OK;
         }

@@ -100,6 +100,14 @@ stats_off=$(sqlite3 "$H2/library.db" "CREATE VIRTUAL TABLE temp.v USING fts5voca
 check "term statistics agree with the full-text index after replace and rm" "[ '$stats_off' = 0 ]"
 check "database integrity" "[ \"\$(sqlite3 '$H2/library.db' 'PRAGMA integrity_check')\" = ok ]"
 
+# With no PATH, ingest takes the library folder of the data folder.
+H3="$T/home3"; mkdir -p "$H3/library/sub"
+"$BIN" --home "$H3" ingest > "$T/empty.txt"; rc=$?
+check "ingest with an empty library folder says so and exits 0" "[ $rc -eq 0 ] && grep -q 'holds no PDFs' '$T/empty.txt'"
+cp "$CORPUS/ADP_3-19_Fires_2019-07.pdf" "$H3/library/sub/"
+"$BIN" --home "$H3" ingest --json > "$T/lib.jsonl"; rc=$?
+check "ingest with no PATH ingests PDFs dropped into the library folder" "[ $rc -eq 0 ] && grep -q '\"ingested\"' '$T/lib.jsonl'"
+
 # Retrieval figures (reported, and held to the naive peer's level so a regression is caught).
 "$BIN" --home "$H" eval --json "$SHARED/eval/retrieval-dev.jsonl" > "$T/dev.json"
 echo "# figure dev set: $(cat "$T/dev.json")"
