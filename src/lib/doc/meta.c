@@ -136,7 +136,9 @@ static char *title_case(const char *s)
             while (isalpha((unsigned char)p[n]))
                 n++;
             bool is_small = false;
-            for (size_t k = 0; k < sizeof small / sizeof small[0] && p != t; k++)
+            /* Small words stay lower case, except first in the title or after a colon ("The Army: A Primer"). */
+            bool after_colon = p - t >= 2 && p[-1] == ' ' && p[-2] == ':';
+            for (size_t k = 0; k < sizeof small / sizeof small[0] && p != t && !after_colon; k++)
                 if (strlen(small[k]) == n && strncasecmp(p, small[k], n) == 0)
                     is_small = true;
             for (size_t i = 1; i < n; i++)
