@@ -25,6 +25,8 @@ for pub in "ADP 3-19" "ADP 3-0" "ADP 4-0" "ADRP 3-0" "ATP 1-0.1" "ATP 5-0.1" "FM
     check "publication id $pub found" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"$pub\" for x in d) else 1)' < '$T/docs.json'"
 done
 check "FM 3-55 titled from its title page, not its inside-cover notice" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"FM 3-55\" and x[\"title\"]==\"Information Collection\" for x in d) else 1)' < '$T/docs.json'"
+check "FM 1 dated 1 May 2025 (its title page is the fifth page)" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"FM 1\" and x[\"date\"]==\"1 May 2025\" for x in d) else 1)' < '$T/docs.json'"
+check "ADRP 3-0 dated 6 October 2017 and its supersedes line kept" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"ADRP 3-0\" and x[\"date\"]==\"6 October 2017\" and \"supersedes ADRP 3-0\" in (x[\"supersedes\"] or \"\") for x in d) else 1)' < '$T/docs.json'"
 check "ADP 3-19 dated 31 July 2019" "jq_py 'sys.exit(0 if any(x[\"publication\"]==\"ADP 3-19\" and x[\"date\"]==\"31 July 2019\" for x in d) else 1)' < '$T/docs.json'"
 
 # Printed page labels and paragraph numbers, through search --json (PDF page -> printed label).
