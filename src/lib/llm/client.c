@@ -167,9 +167,11 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     cfg->url = normalise_url(raw, !strcmp(cfg->source, "OLLAMA_HOST") || !strcmp(cfg->source, "default")
                                       ? "11434" : NULL);
     http_url u;
-    if (http_parse_url(cfg->url, &u, e) != 0) {
+    fa_err ue;
+    if (http_parse_url(cfg->url, &u, &ue) != 0) {
+        const char *source = cfg->source;
         llm_config_free(cfg);
-        return fa_fail(e, "the model server URL from %s is not usable: %s", cfg->source, e->msg);
+        return fa_fail(e, "the model server URL from %s is not usable: %s", source, ue.msg);
     }
     http_url_free(&u);
     if (want == LLM_NONE && ends_with(cfg->url, "/v1"))
