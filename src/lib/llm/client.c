@@ -303,7 +303,7 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
         }
         char *msg = server_message(r.body, r.body_len);
         fa_fail(e, "the model server at %s (%s) answered HTTP %d%s%s%s: %s", cfg->url, llm_api_name(cfg->api),
-                r.status, msg ? " \"" : "", msg ? msg : "", msg ? "\"" : "", status_hint(r.status));
+                r.status, msg ? " (" : "", msg ? msg : "", msg ? ")" : "", status_hint(r.status));
         if (attempt)
             snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg), " (%d tries)", attempt + 1);
         free(msg);

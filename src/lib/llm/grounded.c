@@ -64,7 +64,8 @@ static char *user_prompt(const char *question, const store_hits *hits)
 typedef struct cite_filter {
     int nsources;
     uint64_t cited;
-    strbuf pending;    /* "[" and what followed it, while it may still be a citation */
+    strbuf pending;    /* held spaces, then "[" and what followed it, while it may still be a citation */
+    size_t lead;       /* how many of pending's bytes are the held spaces */
     strbuf out;        /* the whole filtered text */
     llm_token_fn fn;
     void *arg;
@@ -110,38 +111,47 @@ static void filter_emit(cite_filter *f, strbuf *chunk, const char *s, size_t n)
     sb_addn(chunk, s, n);
 }
 
+/* Spaces are held back too, so that a dropped citation takes the space before it along ("text [9]." becomes
+ * "text."). f->lead counts the held spaces at the start of f->pending. */
 static void filter_feed(cite_filter *f, const char *s, size_t n, bool final)
 {
     strbuf chunk = {0};
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!f->pending.len) {
-            if (c == '[')
-                sb_addc(&f->pending, c);
-            else
-                filter_emit(f, &chunk, &c, 1);
+        bool in_group = f->pending.len > f->lead;
+        if (!in_group && (c == ' ' || c == '[') && f->pending.len < 16) {
+            sb_addc(&f->pending, c);
+            if (c == ' ')
+                f->lead++;
             continue;
         }
-        if (c == ']') {
+        if (in_group && c == ']') {
             sb_addc(&f->pending, c);
-            char *g = rewrite_group(f, f->pending.s, f->pending.len);
-            if (g)
-                filter_emit(f, &chunk, g, strlen(g));
-            else
+            char *g = rewrite_group(f, f->pending.s + f->lead, f->pending.len - f->lead);
+            if (!g)
                 filter_emit(f, &chunk, f->pending.s, f->pending.len);
+            else if (*g) {
+                filter_emit(f, &chunk, f->pending.s, f->lead);
+                filter_emit(f, &chunk, g, strlen(g));
+            }
             free(g);
             sb_clear(&f->pending);
-        } else if ((isdigit((unsigned char)c) || c == ',' || c == ' ') && f->pending.len < 24) {
+            f->lead = 0;
+        } else if (in_group && (isdigit((unsigned char)c) || c == ',' || c == ' ') && f->pending.len < 40) {
             sb_addc(&f->pending, c);
-        } else {
+        } else if (f->pending.len) {
             filter_emit(f, &chunk, f->pending.s, f->pending.len);
             sb_clear(&f->pending);
+            f->lead = 0;
             i--; /* look at c again with nothing pending */
+        } else {
+            filter_emit(f, &chunk, &c, 1);
         }
     }
     if (final && f->pending.len) {
         filter_emit(f, &chunk, f->pending.s, f->pending.len);
         sb_clear(&f->pending);
+        f->lead = 0;
     }
     if (chunk.len && f->fn && !f->stopped && f->fn(chunk.s, chunk.len, f->arg))
         f->stopped = true;
