@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search/search.h"
 
 #define QUOTE_MAX 300
 
@@ -208,7 +207,8 @@ int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm
     if (search_prepare(s, question, &q, e) != 0)
         return -1;
     store_hits hits = {0};
-    if (search_run(s, &q, k > 0 ? k : 5, &hits, e) != 0) {
+    if (llm_retrieve(cfg, s, &q, k > 0 ? k : 5, &hits, e) != 0) {
+        store_hits_free(&hits);
         search_query_free(&q);
         return -1;
     }

@@ -25,6 +25,7 @@
 
 #include "answer/answer.h"
 #include "core/core.h"
+#include "search/search.h"
 #include "store/store.h"
 
 typedef enum { LLM_NONE, LLM_OLLAMA, LLM_OPENAI } llm_api;
@@ -67,11 +68,31 @@ int llm_chat(const llm_config *cfg, const llm_message *msgs, size_t nmsgs, llm_t
 int llm_embed(const llm_config *cfg, const char *const *texts, size_t n, int expect_dim, float **vecs, int *dim,
               fa_err *e);
 
+/*
+ * Embeds the library's passages that have no vector from cfg->embed_model, batch texts per request, storing
+ * each batch as it comes (an interrupted run resumes where it stopped). again: drop every vector first and
+ * embed all (`fagpt reembed`, after the model changed). The vectors are normalised; when the library already
+ * holds vectors from this model, a server answering with another dimension is an error saying so.
+ */
+typedef struct llm_embed_stats {
+    long long embedded;
+    int requests, dim;
+    double seconds;
+} llm_embed_stats;
+typedef void (*llm_embed_progress_fn)(long long embedded, void *arg);
+int llm_embed_library(const llm_config *cfg, store *s, int batch, bool again, llm_embed_progress_fn fn, void *arg,
+                      llm_embed_stats *st, fa_err *e);
+
+/* The passages for a question: hybrid (search_hybrid) when an embedding model is configured and the library
+ * holds its vectors, else BM25 (search_run). Vectors from another model, or of another dimension than the
+ * server now gives, are an error that says what to do. */
+int llm_retrieve(const llm_config *cfg, store *s, const search_query *q, int k, store_hits *out, fa_err *e);
+
 /* The models the server offers (names), and its version when it tells (Ollama; else NULL). */
 int llm_list_models(const llm_config *cfg, str_vec *out, char **version, fa_err *e);
 
 /*
- * A grounded answer: retrieves up to k passages, gives them to the chat model as numbered sources (quoted data
+ * A grounded answer: retrieves up to k passages (llm_retrieve), gives them to the chat model as numbered sources (quoted data
  * between <source> tags, never instructions), and keeps only [n] citations that name a source that was given
  * (others are dropped from the text, the streamed text included). found is true when a valid citation remains.
  * out->mode is "llm". On a model failure returns -1 with e filled and out untouched; the caller falls back to
