@@ -45,6 +45,14 @@ const char *cli_home(cli_ctx *c);
 struct llm_flags;
 int cli_llm_opt(struct llm_flags *f, int opt, const char *arg);
 
+/* Embeds the library's passages (cmd_reembed.c): all of them when again, else those missing; reports the count
+ * and rate. quiet_json: called from ingest, whose --json output is one object per file, so report on stderr
+ * and call a failure a note. Returns an exit status. */
+struct llm_config;
+struct store;
+int cli_embed_library(cli_ctx *c, struct store *s, const struct llm_config *cfg, int batch, bool again,
+                      bool quiet_json);
+
 /* Opens the library database in the data folder; NULL after printing an error. */
 struct store;
 struct store *cli_store(cli_ctx *c);

@@ -124,6 +124,35 @@ ctl "{$(base), \"api\": \"openai\", \"malformed\": true}"
 FAGPT_LLM_API=openai "$BIN" --home "$H" ask "$Q" > "$T/s.txt" 2>"$T/err"; rc=$?
 check "OpenAI stream with a malformed event: a note and the extractive answer" "[ $rc -eq 0 ] && grep -q 'not JSON' '$T/err' && grep -q 'ADP 3-19, para 3-5' '$T/s.txt'"
 
+# Embeddings: at ingest when FAGPT_EMBED_MODEL is set (batched, resumable), hybrid retrieval for answers, a
+# dimension or model mismatch said plainly, and `fagpt reembed`.
+H2="$T/home2"
+for api in ollama openai; do
+    [ $api = ollama ] && epath=/api/embed || epath=/v1/embeddings
+    ctl "{$(base), \"api\": \"$api\", \"dim\": 8}"
+    rm -rf "$H2"
+    FAGPT_LLM_API=$api FAGPT_EMBED_MODEL=nomic-embed-text:latest "$BIN" --home "$H2" ingest "$SHARED/corpus/pdf/ADP_3-19_Fires_2019-07.pdf" > "$T/i.txt" 2>"$T/err"; rc=$?
+    chunks=$(sed -n 's/.*(52 pages, \([0-9]*\) chunks).*/\1/p' "$T/i.txt")
+    check "$api: ingest embeds every passage in batches of 32 ($chunks passages)" "[ $rc -eq 0 ] && grep -q \"embedded $chunks passages with nomic-embed-text:latest (8 dimensions\" '$T/i.txt' && [ \$(requests $epath) -eq \$(( (chunks + 31) / 32 )) ] && python3 -c \"import json,sys; sys.exit(0 if all(len(json.loads(json.loads(l)['body'])['input'])<=32 for l in open('$T/log') if '$epath' in l) else 1)\""
+    FAGPT_LLM_API=$api FAGPT_EMBED_MODEL=nomic-embed-text:latest "$BIN" --home "$H2" reembed --missing --json > "$T/r.json"
+    check "$api: reembed --missing finds nothing left to embed" "jq_py 'sys.exit(0 if d[\"embedded\"]==0 and d[\"dim\"]==8 else 1)' < '$T/r.json'"
+    : > "$T/log"
+    FAGPT_LLM_API=$api FAGPT_EMBED_MODEL=nomic-embed-text:latest "$BIN" --home "$H2" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+    check "$api: with vectors the question is embedded too (hybrid retrieval) and the model answers" "[ \$(requests $epath) -eq 1 ] && jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" and d[\"found\"] else 1)' < '$T/a.json'"
+done
+ctl "{$(base), \"dim\": 16}"
+FAGPT_EMBED_MODEL=nomic-embed-text:latest "$BIN" --home "$H2" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "the server's vectors changed dimension: a clear note naming both, and the extractive answer" "jq_py 'n=d[\"note\"]; sys.exit(0 if d[\"mode\"]==\"extractive\" and \"16-dimensional\" in n and \"8 dimensions\" in n and \"fagpt reembed\" in n else 1)' < '$T/a.json'"
+FAGPT_EMBED_MODEL=mxbai-embed-large "$BIN" --home "$H2" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "another embedding model than the library's: a note that names both" "jq_py 'n=d[\"note\"]; sys.exit(0 if \"made with nomic-embed-text:latest\" in n and \"mxbai-embed-large\" in n else 1)' < '$T/a.json'"
+FAGPT_EMBED_MODEL=nomic-embed-text:latest "$BIN" --home "$H2" reembed --json > "$T/r.json"; rc=$?
+check "reembed embeds every passage again and records the new dimension" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"embedded\"]==$chunks and d[\"dim\"]==16 else 1)' < '$T/r.json'"
+FAGPT_EMBED_MODEL=nomic-embed-text:latest "$BIN" --home "$H2" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "after reembed the model answers again" "jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" else 1)' < '$T/a.json'"
+ctl "{$(base), \"status\": 500}"
+FAGPT_EMBED_MODEL=nomic-embed-text:latest FAGPT_LLM_RETRIES=0 "$BIN" --home "$H2" reembed --json > "$T/r.json" 2>"$T/err"; rc=$?
+check "reembed against a failing server: exit 1 saying how to resume" "[ $rc -eq 1 ] && grep -q 'HTTP 500' '$T/err' && grep -q 'reembed --missing' '$T/err'"
+
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
 "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"; rc=$?
 check "server down: the configured server does not answer, so the extractive answer says why" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"mode\"]==\"extractive\" and d[\"found\"] and \"does not answer\" in d[\"note\"] and \"FAGPT_LLM_URL\" in d[\"note\"] else 1)' < '$T/a.json'"

@@ -113,6 +113,23 @@ static void test_config(void)
     llm_config_free(&c);
 }
 
+static void test_vectors(void)
+{
+    float a[19], b[19];
+    double want = 0;
+    for (int i = 0; i < 19; i++) {
+        a[i] = (float)(i + 1) * 0.5f;
+        b[i] = (float)(19 - i) * 0.25f;
+        want += (double)a[i] * b[i];
+    }
+    CHECK_NEAR(search_dot(a, b, 19), want, 1e-3); /* 16 by SIMD lanes, 3 by the tail */
+    search_normalize(a, 19);
+    CHECK_NEAR(search_dot(a, a, 19), 1.0, 1e-6);
+    float z[3] = {0, 0, 0};
+    search_normalize(z, 3);
+    CHECK(z[0] == 0 && z[1] == 0 && z[2] == 0);
+}
+
 int main(void)
 {
     unsetenv("FAGPT_LLM_URL");
@@ -121,5 +138,6 @@ int main(void)
     test_filter();
     test_dechunk();
     test_config();
+    test_vectors();
     return check_done();
 }

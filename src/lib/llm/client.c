@@ -146,8 +146,11 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
         want = LLM_OLLAMA;
     else if (api && !strcasecmp(api, "openai"))
         want = LLM_OPENAI;
-    else if (api)
-        return fa_fail(e, "FAGPT_LLM_API is '%s'; use ollama or openai (or leave it unset to detect)", api);
+    else if (api) {
+        fa_fail(e, "FAGPT_LLM_API is '%s'; use ollama or openai (or leave it unset to detect)", api);
+        llm_config_free(cfg);
+        return -1;
+    }
 
     const char *raw = NULL;
     if ((raw = flags->url))
@@ -534,8 +537,8 @@ int llm_embed(const llm_config *cfg, const char *const *texts, size_t n, int exp
                 llm_api_name(cfg->api), n);
     } else if (expect_dim > 0 && (int)first->n != expect_dim) {
         fa_fail(e, "the embedding model %s gives %zu-dimensional vectors, but the library's vectors have %d "
-                "dimensions: set FAGPT_EMBED_MODEL back to the model they were made with, or embed the library "
-                "again with the new one", cfg->embed_model, first->n, expect_dim);
+                "dimensions: set FAGPT_EMBED_MODEL back to the model they were made with, or run `fagpt reembed` "
+                "to embed the library with this one", cfg->embed_model, first->n, expect_dim);
     } else {
         int d = (int)first->n;
         float *out = xmalloc(n * (size_t)d * sizeof *out);
