@@ -1,5 +1,6 @@
 /* cmd_search.c - `fagpt search [-k N] QUERY` and `fagpt ask [QUESTION]`: passages and cited answers, from the
  * chat model when a model server is configured (streamed to the terminal), else extractive. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ static const char ask_usage[] =
     "  streams to the terminal as it comes (\"mode\": \"llm\"). Without one, or when it fails, the answer\n"
     "  quotes the passages that answer it (\"mode\": \"extractive\") and a note says why. When the library\n"
     "  does not hold the answer, it says so (\"found\": false).\n"
+    "  Ctrl-C stops an answer while the model writes it (and, at the interactive prompt, ends the session).\n"
     "  --extractive       do not ask the model server (as FAGPT_LLM=off)\n"
     CLI_LLM_USAGE;
 
@@ -123,6 +125,14 @@ int cmd_search(cli_ctx *c, int argc, char **argv)
     return rc;
 }
 
+/* Set by Ctrl-C while the model answers: the request stops (llm_config.cancel). */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    interrupted = 1;
+}
+
 /* Writes streamed tokens to the terminal as they arrive. */
 static int print_token(const char *text, size_t n, void *arg)
 {
@@ -130,7 +140,7 @@ static int print_token(const char *text, size_t n, void *arg)
     fwrite(text, 1, n, stdout);
     fflush(stdout);
     *printed = true;
-    return 0;
+    return interrupted;
 }
 
 /* The model's answer when a server is configured, else (or when it fails) the extractive one with *note saying
@@ -142,7 +152,15 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
     bool streamed = false;
     int got = -1;
     if (cfg->api != LLM_NONE) {
+        interrupted = 0;
         got = llm_answer(cfg, s, question, 5, c->json ? NULL : print_token, &streamed, &a, &e);
+        if (got != 0 && interrupted) {
+            if (streamed)
+                fputs("\n", stdout);
+            fflush(stdout);
+            fputs("fagpt: stopped\n", stderr);
+            return EXIT_USER;
+        }
         if (got != 0) {
             free(*note);
             *note = xasprintf("%s; the answer %s is extractive (quoted from the library)", e.msg,
@@ -233,6 +251,12 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
             return cli_error(c, "%s", e.msg);
         if (cfg.api == LLM_NONE && cfg.why_none && strcmp(cfg.why_none, "FAGPT_LLM=off"))
             note = xasprintf("%s; answers are extractive (quoted from the library)", cfg.why_none);
+        if (cfg.api != LLM_NONE) { /* no SA_RESTART: Ctrl-C also ends a wait for the next question */
+            struct sigaction sa = {.sa_handler = on_sigint};
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGINT, &sa, NULL);
+            cfg.cancel = &interrupted;
+        }
     }
     store *s = cli_store(c);
     if (!s) {

@@ -239,10 +239,10 @@ static const char *status_hint(int status)
     }
 }
 
-static void sleep_ms(int ms)
+static void sleep_ms(int ms, const volatile sig_atomic_t *cancel)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
+    while (nanosleep(&ts, &ts) != 0 && !(cancel && *cancel))
         ;
 }
 
@@ -280,12 +280,18 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
         http_response r;
         fa_err he;
         int h = http_stream(json_body ? "POST" : "GET", url, hdr.s, json_body, json_body ? strlen(json_body) : 0,
-                            cfg->timeout_ms, sink_cb, sink, &r, &he);
-        bool again = attempt < cfg->retries && !sink->delivered;
+                            cfg->timeout_ms, cfg->cancel, sink_cb, sink, &r, &he);
+        bool stopped = cfg->cancel && *cfg->cancel;
+        bool again = attempt < cfg->retries && !sink->delivered && !stopped;
+        if (stopped) {
+            http_response_free(&r);
+            fa_fail(e, "stopped");
+            break;
+        }
         if (h != 0) {
             http_response_free(&r);
             if (again) {
-                sleep_ms(250 << attempt);
+                sleep_ms(250 << attempt, cfg->cancel);
                 continue;
             }
             fa_fail(e, "the model server at %s (%s): %s; check that it runs (fagpt doctor) or set FAGPT_LLM_URL",
@@ -301,7 +307,7 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
         }
         if ((r.status >= 500 || r.status == 429) && again) {
             http_response_free(&r);
-            sleep_ms(250 << attempt);
+            sleep_ms(250 << attempt, cfg->cancel);
             continue;
         }
         char *msg = server_message(r.body, r.body_len);

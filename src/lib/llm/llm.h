@@ -23,6 +23,8 @@
 #ifndef FAGPT_LLM_H
 #define FAGPT_LLM_H
 
+#include <signal.h>
+
 #include "answer/answer.h"
 #include "core/core.h"
 #include "search/search.h"
@@ -42,6 +44,9 @@ typedef struct llm_config {
     const char *source; /* where the URL came from: "FAGPT_LLM_URL", "OLLAMA_HOST", "default"... */
     char *why_none;     /* when api is LLM_NONE: why, for the user */
     int timeout_ms, retries;
+    /* When not NULL and set nonzero (a SIGINT handler), the request in flight stops within 100 ms and fails
+     * with "stopped"; no retry follows. */
+    const volatile sig_atomic_t *cancel;
 } llm_config;
 
 /* Fills cfg. Detection may ask the server (/api/version, /v1/models) with a short timeout. Returns -1 only on

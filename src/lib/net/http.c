@@ -417,8 +417,22 @@ static int collect(const char *data, size_t n, void *arg)
     return 0;
 }
 
+/* wait_fd in slices of at most 100 ms, watching *cancel; -2 when it was set. */
+static int wait_cancellable(int fd, double deadline, const volatile sig_atomic_t *cancel)
+{
+    for (;;) {
+        if (cancel && *cancel)
+            return -2;
+        double slice = fa_now() + 0.1;
+        int w = wait_fd(fd, POLLIN, !cancel || deadline < slice ? deadline : slice);
+        if (w != 0 || !cancel || fa_now() >= deadline)
+            return w;
+    }
+}
+
 int http_stream(const char *method, const char *url, const char *headers, const char *body, size_t body_len,
-                int timeout_ms, http_body_fn fn, void *arg, http_response *r, fa_err *e)
+                int timeout_ms, const volatile sig_atomic_t *cancel, http_body_fn fn, void *arg, http_response *r,
+                fa_err *e)
 {
     memset(r, 0, sizeof *r);
     http_url u;
@@ -455,7 +469,11 @@ int http_stream(const char *method, const char *url, const char *headers, const 
     void *sink_arg = arg;
     char buf[16384];
     while (rc == 0 && mode != DONE) {
-        int w = wait_fd(fd, POLLIN, deadline);
+        int w = wait_cancellable(fd, deadline, cancel);
+        if (w == -2) {
+            rc = fa_fail(e, "stopped");
+            break;
+        }
         if (w == 0) {
             rc = fa_fail(e, mode == HEAD ? "no answer from %s port %s within %d ms"
                                          : "%s port %s stopped sending for %d ms",
