@@ -8,9 +8,66 @@
 #include "llm/llm.h"
 
 static const char usage[] =
-    "usage: fagpt models [--json] [--url URL] [--api API] [--model NAME] [--embed-model NAME]\n"
+    "usage: fagpt models [--check] [--json] [--url URL] [--api API] [--model NAME] [--embed-model NAME]\n"
     "  Lists the models the model server offers, and the chat and embedding models configured\n"
-    "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL) with whether the server has them.\n" CLI_LLM_USAGE;
+    "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL) with whether the server has them.\n"
+    "  --check   also try them: a chat answer whole and streamed, and an embedding, with their times\n"
+    "            (scripts/check-llm URL runs this against a server of yours)\n" CLI_LLM_USAGE;
+
+typedef struct check_result {
+    const char *name;
+    bool ok, skipped;
+    double ms;
+    char *detail;
+} check_result;
+
+typedef struct stream_count {
+    int pieces;
+    double t0, first_ms;
+} stream_count;
+
+static int count_piece(const char *text, size_t n, void *arg)
+{
+    stream_count *sc = arg;
+    if (!sc->pieces++)
+        sc->first_ms = (fa_now() - sc->t0) * 1000;
+    return 0;
+}
+
+/* Tries the configured models: a whole chat answer, a streamed one, an embedding. Fills r[3]. */
+static void run_checks(const llm_config *cfg, check_result r[3])
+{
+    static const llm_message msgs[] = {{"system", "You are a connectivity check. Reply with one short word."},
+                                       {"user", "Say ready."}};
+    fa_err e;
+    char *text = NULL;
+    r[0] = (check_result){.name = "chat"};
+    r[1] = (check_result){.name = "chat_stream"};
+    r[2] = (check_result){.name = "embed"};
+    double t = fa_now();
+    r[0].ok = llm_chat(cfg, msgs, 2, NULL, NULL, &text, &e) == 0;
+    r[0].ms = (fa_now() - t) * 1000;
+    r[0].detail = r[0].ok ? xasprintf("answered \"%.60s\"", fa_trim(text)) : xstrdup(e.msg);
+    free(text);
+    stream_count sc = {.t0 = fa_now()};
+    r[1].ok = llm_chat(cfg, msgs, 2, count_piece, &sc, &text, &e) == 0;
+    r[1].ms = (fa_now() - sc.t0) * 1000;
+    r[1].detail = r[1].ok ? xasprintf("%d pieces, the first after %.0f ms", sc.pieces, sc.first_ms) : xstrdup(e.msg);
+    free(text);
+    if (!cfg->embed_model) {
+        r[2].skipped = true;
+        r[2].detail = xstrdup("no embedding model set (FAGPT_EMBED_MODEL)");
+        return;
+    }
+    const char *texts[] = {"clearance of fires", "fire support coordination measure"};
+    float *v = NULL;
+    int dim = 0;
+    t = fa_now();
+    r[2].ok = llm_embed(cfg, texts, 2, 0, &v, &dim, &e) == 0;
+    r[2].ms = (fa_now() - t) * 1000;
+    r[2].detail = r[2].ok ? xasprintf("2 texts, %d dimensions", dim) : xstrdup(e.msg);
+    free(v);
+}
 
 /* Ollama names a model "name:tag" and takes a bare name as "name:latest". */
 static bool offered(const str_vec *models, const char *name)
@@ -45,15 +102,20 @@ static void model_line(const char *what, const char *name, const char *var, cons
 
 int cmd_models(cli_ctx *c, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_LLM_LONGOPTS, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"check", no_argument, 0, 'c'}, CLI_LLM_LONGOPTS, CLI_COMMON_LONGOPTS,
+                                         {0, 0, 0, 0}};
     llm_flags flags = {0};
+    bool check = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int handled = cli_common_opt(c, opt, optarg, usage);
         if (handled < 0)
             return EXIT_OK;
-        if (!handled && !cli_llm_opt(&flags, opt, optarg))
+        if (handled || cli_llm_opt(&flags, opt, optarg))
+            continue;
+        if (opt != 'c')
             return cli_usage_error(usage, "unknown option");
+        check = true;
     }
     if (optind < argc)
         return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
@@ -65,6 +127,13 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
     char *version = NULL;
     int got = cfg.api == LLM_NONE ? -1 : llm_list_models(&cfg, &models, &version, &e);
     const char *problem = cfg.api == LLM_NONE ? cfg.why_none : got != 0 ? e.msg : NULL;
+    check_result checks[3] = {{0}};
+    bool checked = check && !problem, failed = false;
+    if (checked) {
+        run_checks(&cfg, checks);
+        for (int i = 0; i < 3; i++)
+            failed |= !checks[i].ok && !checks[i].skipped;
+    }
     if (c->json) {
         strbuf b = {0};
         sb_add(&b, "{\"url\": ");
@@ -96,6 +165,17 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
             sb_add(&b, ", \"error\": ");
             json_str(&b, problem);
         }
+        if (checked) {
+            sb_add(&b, ", \"checks\": [");
+            for (int i = 0; i < 3; i++) {
+                sb_addf(&b, "%s{\"name\": \"%s\", \"ok\": %s, \"skipped\": %s, \"ms\": %.1f, \"detail\": ",
+                        i ? ", " : "", checks[i].name, checks[i].ok ? "true" : "false",
+                        checks[i].skipped ? "true" : "false", checks[i].ms);
+                json_str(&b, checks[i].detail);
+                sb_add(&b, "}");
+            }
+            sb_add(&b, "]");
+        }
         sb_add(&b, "}\n");
         fputs(b.s, stdout);
         sb_free(&b);
@@ -110,10 +190,15 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
         }
         model_line("Chat model", cfg.chat_model, "FAGPT_CHAT_MODEL", &models, got == 0);
         model_line("Embedding model", cfg.embed_model, "FAGPT_EMBED_MODEL", &models, got == 0);
+        for (int i = 0; checked && i < 3; i++)
+            printf("check %-12s %s  %s (%.0f ms)\n", checks[i].name,
+                   checks[i].skipped ? "skip" : checks[i].ok ? "ok  " : "FAIL", checks[i].detail, checks[i].ms);
         if (problem)
             fprintf(stderr, "fagpt: %s\n", problem);
     }
-    int rc = problem ? EXIT_USER : EXIT_OK;
+    for (int i = 0; i < 3; i++)
+        free(checks[i].detail);
+    int rc = problem || failed ? EXIT_USER : EXIT_OK;
     free(version);
     str_vec_free(&models);
     llm_config_free(&cfg);

@@ -43,6 +43,16 @@ OPENAI_API_KEY=sk-good "$BIN" models --json > "$T/m.json"; rc=$?
 check "models: OpenAI server with its key lists /v1/models" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"url\"].endswith(\"/v1\") and \"qwen2.5:7b\" in d[\"models\"] else 1)' < '$T/m.json'"
 check "the key goes as a bearer token" "grep -q '\"auth\":\"Bearer sk-good\"' '$T/log'"
 
+# scripts/check-llm: the checks a user runs against a server of theirs.
+for api in ollama openai; do
+    ctl "{$(base), \"api\": \"$api\", \"answer\": \"ready\"}"
+    FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest > "$T/c.txt" 2>&1; rc=$?
+    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt'"
+done
+ctl "{$(base), \"status\": 500}"
+FAGPT_LLM_RETRIES=0 FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
+check "check-llm against a failing server: exit 1, each failure said, no embedding model skipped" "[ $rc -eq 1 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 500' '$T/c.txt') -eq 2 ] && grep -q 'check embed        skip' '$T/c.txt'"
+
 # Whole answers (--json asks without streaming), Ollama then OpenAI.
 for api in ollama openai; do
     ctl "{$(base), \"api\": \"$api\"}"
