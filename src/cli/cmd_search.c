@@ -19,7 +19,8 @@ static const char search_usage[] =
 static const char ask_usage[] =
     "usage: fagpt ask [--json] [--extractive] [--url URL] [--api API] [--model NAME] [QUESTION...]\n"
     "  Answers a question from the library with citations (publication, paragraph, printed page).\n"
-    "  With no question, asks interactively: one question per line, an empty line or Ctrl-D ends.\n"
+    "  With no question, asks interactively: one question per line, an empty line or Ctrl-D ends; with a\n"
+    "  model, a follow-up is first rewritten to stand alone from the previous question and answer.\n"
     "  With a model server the chat model answers from the best passages, citing them as [n], and the answer\n"
     "  streams to the terminal as it comes (\"mode\": \"llm\"). Without one, or when it fails, the answer\n"
     "  quotes the passages that answer it (\"mode\": \"extractive\") and a note says why. When the library\n"
@@ -144,16 +145,22 @@ static int print_token(const char *text, size_t n, void *arg)
 }
 
 /* The model's answer when a server is configured, else (or when it fails) the extractive one with *note saying
- * why (heap; set once per reason so that an interactive session is not told on every line). */
-static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *question, char **note)
+ * why (heap; set once per reason so that an interactive session is not told on every line). standalone: the
+ * follow-up question rewritten to stand alone, used for retrieval and the prompt, or NULL. *model_said (when
+ * not NULL) gets the model's answer text, NULL when the answer was not the model's. */
+static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *question, const char *standalone,
+                   char **note, char **model_said)
 {
     answer a;
     fa_err e;
     bool streamed = false;
     int got = -1;
+    const char *query = standalone ? standalone : question;
+    if (model_said)
+        *model_said = NULL;
     if (cfg->api != LLM_NONE) {
         interrupted = 0;
-        got = llm_answer(cfg, s, question, 5, c->json ? NULL : print_token, &streamed, &a, &e);
+        got = llm_answer(cfg, s, query, 5, c->json ? NULL : print_token, &streamed, &a, &e);
         if (got != 0 && interrupted) {
             if (streamed)
                 fputs("\n", stdout);
@@ -167,8 +174,14 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
                               c->json ? "given" : "below");
         }
     }
-    if (got != 0 && answer_extractive(s, question, &a, &e) != 0)
+    if (got != 0 && answer_extractive(s, query, &a, &e) != 0)
         return cli_error(c, "%s", e.msg);
+    if (standalone) {
+        free(a.question);
+        a.question = xstrdup(question);
+    }
+    if (model_said && !strcmp(a.mode, "llm"))
+        *model_said = xstrdup(a.text);
     if (streamed)
         fputs(got == 0 ? "\n" : "\n\n", stdout);
     if (got != 0 && *note && **note) {
@@ -184,6 +197,11 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
         sb_add(&b, ", \"mode\": ");
         json_str(&b, a.mode);
         sb_addf(&b, ", \"found\": %s, ", a.found ? "true" : "false");
+        if (standalone) {
+            sb_add(&b, "\"standalone_question\": ");
+            json_str(&b, standalone);
+            sb_add(&b, ", ");
+        }
         if (got != 0 && *note && **note) {
             sb_add(&b, "\"note\": ");
             json_str(&b, *note);
@@ -267,13 +285,13 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
     int rc = EXIT_OK;
     if (optind < argc) {
         char *q = join_args(argc - optind, argv + optind);
-        rc = ask_one(c, s, &cfg, q, &note);
+        rc = ask_one(c, s, &cfg, q, NULL, &note, NULL);
         free(q);
     } else {
         bool tty = isatty(0);
         if (tty)
             fputs("Ask about the library (empty line or Ctrl-D to quit).\n", stderr);
-        char *line = NULL;
+        char *line = NULL, *prev_q = NULL, *prev_a = NULL;
         size_t cap = 0;
         for (;;) {
             if (tty)
@@ -287,8 +305,30 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
                 break;
             if (n == 0)
                 continue;
-            ask_one(c, s, &cfg, line, &note);
+            /* A follow-up to a model answer is first rewritten to stand alone ("and who approves it?"). */
+            char *standalone = NULL, *said = NULL;
+            fa_err re;
+            interrupted = 0;
+            if (prev_q && llm_rewrite_question(&cfg, prev_q, prev_a, line, &standalone, &re) == 0 &&
+                !strcmp(standalone, line)) {
+                free(standalone);
+                standalone = NULL;
+            }
+            if (standalone && tty)
+                fprintf(stderr, "(asking: %s)\n", standalone);
+            free(prev_q);
+            free(prev_a);
+            prev_q = prev_a = NULL;
+            if (interrupted)
+                fputs("fagpt: stopped\n", stderr);
+            else if (ask_one(c, s, &cfg, line, standalone, &note, &said) == EXIT_OK && said) {
+                prev_q = xstrdup(standalone ? standalone : line);
+                prev_a = said;
+            }
+            free(standalone);
         }
+        free(prev_q);
+        free(prev_a);
         free(line);
     }
     store_close(s);

@@ -95,6 +95,22 @@ FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
 sleep 0.5; kill -INT $pid; t0=$(date +%s.%N); wait $pid; rc=$?
 check "Ctrl-C while waiting for the server: stops within 0.5 s" "[ $rc -eq 1 ] && python3 -c 'import sys; sys.exit(0 if $(date +%s.%N) - $t0 < 0.5 else 1)' && grep -qx 'fagpt: stopped' '$T/err'"
 
+# Interactive follow-ups: rewritten to stand alone (from the previous model answer), then answered.
+ctl "{$(base), \"rewrite\": {\"and who clears them?\": \"Who clears fires?\"}}"
+printf '%s\nand who clears them?\n' "$Q" | "$BIN" --home "$H" ask --json > "$T/f.jsonl" 2>"$T/err"
+check "a follow-up is rewritten to stand alone and answered as such; the first question is not rewritten" "python3 - '$T/f.jsonl' '$T/log' <<'EOF'
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+reqs = [json.loads(json.loads(l)['body']) for l in open(sys.argv[2]) if json.loads(l)['path'] == '/api/chat']
+kinds = ['rewrite' if 'follow-up question' in r['messages'][0]['content'] else 'answer' for r in reqs]
+ok = len(a) == 2 and 'standalone_question' not in a[0] and a[1]['question'] == 'and who clears them?'
+ok = ok and a[1]['standalone_question'] == 'Who clears fires?' and a[1]['mode'] == 'llm'
+ok = ok and kinds == ['answer', 'rewrite', 'answer']
+ok = ok and 'Follow-up question: and who clears them?' in reqs[1]['messages'][1]['content']
+ok = ok and reqs[2]['messages'][1]['content'].rstrip().endswith('Question: Who clears fires?')
+sys.exit(0 if ok else 1)
+EOF"
+
 # An answer the sources do not support: found false, no citations.
 ctl "{$(base), \"answer\": \"The library's sources do not answer this question.\"}"
 "$BIN" --home "$H" ask --json "$Q" > "$T/a.json"

@@ -14,6 +14,7 @@ CONTROLFILE is JSON, re-read on every request:
   models     model names offered; version: Ollama's version string
   key        when set, /v1/* want "Authorization: Bearer KEY"
   answer     the chat answer (split into tokens at spaces when streamed)
+  rewrite    {"follow-up": "standalone question"}: answers to requests to rewrite a follow-up (default: as asked)
   fail       the first N chat/embed requests answer 503 (counted by the server)
   status     every chat/embed request answers this status
   slow_ms    wait this long before answering; token_ms: between streamed tokens
@@ -132,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     def answer_text(self, c, req):
+        msgs = req.get("messages", [])
+        if msgs and "follow-up question" in msgs[0].get("content", ""):  # a question to rewrite
+            asked = msgs[-1]["content"].rsplit("Follow-up question: ", 1)[-1].strip()
+            return c.get("rewrite", {}).get(asked, asked)
         if "answer" in c:
             return c["answer"]
         sources = sum(m.get("content", "").count("<source n=") for m in req.get("messages", []))

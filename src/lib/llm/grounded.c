@@ -257,3 +257,39 @@ int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm
     store_hits_free(&hits);
     return rc;
 }
+
+static const char rewrite_prompt[] =
+    "You rewrite a follow-up question from a conversation about field artillery doctrine so that it can be "
+    "understood without the conversation: resolve pronouns and omitted subjects from the previous question and "
+    "answer. Reply with the rewritten question only, on one line, with no explanation. If the question already "
+    "stands alone, repeat it unchanged.";
+
+int llm_rewrite_question(const llm_config *cfg, const char *prev_question, const char *prev_answer,
+                         const char *question, char **out, fa_err *e)
+{
+    *out = NULL;
+    strbuf u = {0};
+    sb_addf(&u, "Previous question: %s\nPrevious answer: %.1200s\nFollow-up question: %s\n", prev_question,
+            prev_answer, question);
+    llm_message msgs[] = {{"system", rewrite_prompt}, {"user", u.s}};
+    char *raw = NULL;
+    int rc = llm_chat(cfg, msgs, 2, NULL, NULL, &raw, e);
+    sb_free(&u);
+    if (rc != 0)
+        return -1;
+    char *t = fa_trim(raw);
+    t[strcspn(t, "\r\n")] = 0;
+    size_t n = strlen(t);
+    if (n >= 2 && (t[0] == '"' || t[0] == '\'') && t[n - 1] == t[0]) {
+        t[n - 1] = 0;
+        t++;
+    }
+    t = fa_trim(t);
+    if (!*t || strlen(t) > SEARCH_MAX_QUERY) {
+        free(raw);
+        return fa_fail(e, "the model did not give a usable standalone question");
+    }
+    *out = xstrdup(t);
+    free(raw);
+    return 0;
+}

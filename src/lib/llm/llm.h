@@ -106,6 +106,12 @@ int llm_list_models(const llm_config *cfg, str_vec *out, char **version, fa_err 
 int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm_token_fn on_token, void *arg,
                answer *out, fa_err *e);
 
+/* Rewrites a follow-up question ("and at night?") into one that stands alone, from the previous question and
+ * answer, with one short chat request. *out gets the question to retrieve with (caller frees); -1 with e
+ * filled on any failure, when the caller goes on with the question as asked. */
+int llm_rewrite_question(const llm_config *cfg, const char *prev_question, const char *prev_answer,
+                         const char *question, char **out, fa_err *e);
+
 /* The citation filter llm_answer applies, over a whole text: keeps [n] (and [n, m]) with 1 <= n <= nsources,
  * drops the others; *cited (when not NULL) gets a bit per valid source (bit n-1). Caller frees. */
 char *llm_filter_citations(const char *text, int nsources, uint64_t *cited);
