@@ -267,7 +267,7 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
     if (!extractive) {
         if (llm_config_load(&cfg, &flags, &e) != 0)
             return cli_error(c, "%s", e.msg);
-        if (cfg.api == LLM_NONE && cfg.why_none && strcmp(cfg.why_none, "FAGPT_LLM=off"))
+        if (cfg.api == LLM_NONE && !cfg.off)
             note = xasprintf("%s; answers are extractive (quoted from the library)", cfg.why_none);
         if (cfg.api != LLM_NONE) { /* no SA_RESTART: Ctrl-C also ends a wait for the next question */
             struct sigaction sa = {.sa_handler = on_sigint};

@@ -66,7 +66,7 @@ static void test_config(void)
     llm_config c;
     fa_err e;
     setenv("FAGPT_LLM", "off", 1);
-    CHECK(llm_config_load(&c, NULL, &e) == 0 && c.api == LLM_NONE && !strcmp(c.why_none, "FAGPT_LLM=off"));
+    CHECK(llm_config_load(&c, NULL, &e) == 0 && c.api == LLM_NONE && c.off && !strcmp(c.why_none, "FAGPT_LLM=off"));
     llm_config_free(&c);
     unsetenv("FAGPT_LLM");
 

@@ -138,6 +138,7 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     const char *off = env("FAGPT_LLM");
     if (off && (!strcasecmp(off, "off") || !strcmp(off, "0") || !strcasecmp(off, "no"))) {
         cfg->why_none = xstrdup("FAGPT_LLM=off");
+        cfg->off = true;
         return 0;
     }
     const char *api = flags->api ? flags->api : env("FAGPT_LLM_API");

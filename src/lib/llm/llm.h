@@ -43,6 +43,7 @@ typedef struct llm_config {
     char *chat_model, *embed_model, *api_key;
     const char *source; /* where the URL came from: "FAGPT_LLM_URL", "OLLAMA_HOST", "default"... */
     char *why_none;     /* when api is LLM_NONE: why, for the user */
+    bool off;           /* FAGPT_LLM=off: no server wanted (api LLM_NONE), nothing to tell the user */
     int timeout_ms, retries;
     /* When not NULL and set nonzero (a SIGINT handler), the request in flight stops within 100 ms and fails
      * with "stopped"; no retry follows. */
