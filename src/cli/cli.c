@@ -26,6 +26,7 @@ int cli_llm_opt(struct llm_flags *f, int opt, const char *arg)
     case 'A': f->api = arg; return 1;
     case 'M': f->chat_model = arg; return 1;
     case 'E': f->embed_model = arg; return 1;
+    case 'V': f->vision_model = arg; return 1;
     default: return 0;
     }
 }

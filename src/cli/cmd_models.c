@@ -37,8 +37,9 @@ static int count_piece(const char *text, size_t n, void *arg)
 /* Tries the configured models: a whole chat answer, a streamed one, an embedding. Fills r[3]. */
 static void run_checks(const llm_config *cfg, check_result r[3])
 {
-    static const llm_message msgs[] = {{"system", "You are a connectivity check. Reply with one short word."},
-                                       {"user", "Say ready."}};
+    static const llm_message msgs[] = {
+        {.role = "system", .content = "You are a connectivity check. Reply with one short word."},
+        {.role = "user", .content = "Say ready."}};
     fa_err e;
     char *text = NULL;
     r[0] = (check_result){.name = "chat"};

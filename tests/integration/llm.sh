@@ -53,6 +53,24 @@ ctl "{$(base), \"status\": 500}"
 FAGPT_LLM_RETRIES=0 FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
 check "check-llm against a failing server: exit 1, each failure said, no embedding model skipped" "[ $rc -eq 1 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 500' '$T/c.txt') -eq 2 ] && grep -q 'check embed        skip' '$T/c.txt'"
 
+# fagpt describe: the image goes as Ollama "images" or an OpenAI data: URL, byte for byte (the stand-in answers
+# with the decoded size and hash).
+python3 -c "import zlib,struct,sys
+def ch(t,d): return struct.pack('>I',len(d))+t+d+struct.pack('>I',zlib.crc32(t+d))
+raw=b''.join(b'\\0'+bytes([x*7%256,x*3%256,200])*17 for x in range(13))
+sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n'+ch(b'IHDR',struct.pack('>IIBBBBB',17,13,8,2,0,0,0))+ch(b'IDAT',zlib.compress(raw))+ch(b'IEND',b''))" > "$T/fig.png"
+want="An image of $(stat -c %s "$T/fig.png") bytes, sha256 $(sha256sum "$T/fig.png" | cut -c1-16)"
+ctl "{\"models\": [\"llava:7b\"], \"log\": \"$T/log\"}"
+FAGPT_LLM_API=ollama FAGPT_VISION_MODEL=llava:7b "$BIN" describe "$T/fig.png" > "$T/d.txt" 2>"$T/err"; rc=$?
+check "ollama: describe sends the image as base64 in images and streams the description" "[ $rc -eq 0 ] && grep -qx '$want.' '$T/d.txt' && grep -q '\"stream\\\\\": true' '$T/log'"
+FAGPT_LLM_API=openai FAGPT_VISION_MODEL=llava:7b "$BIN" describe --json "$T/fig.png" > "$T/d.json" 2>"$T/err"; rc=$?
+check "openai: describe sends an image_url data: URL (image/png) and --json gives the description" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"description\"]==\"$want, image/png.\" and d[\"model\"]==\"llava:7b\" else 1)' < '$T/d.json'"
+echo "not an image" > "$T/x.png"
+FAGPT_VISION_MODEL=llava:7b "$BIN" describe "$T/x.png" 2>"$T/err"; rc=$?
+check "describe refuses a file that is not an image" "[ $rc -eq 1 ] && grep -q 'is not a PNG, JPEG, GIF or WebP image' '$T/err'"
+FAGPT_LLM_API=ollama FAGPT_VISION_MODEL= "$BIN" describe "$T/fig.png" 2>"$T/err"; rc=$?
+check "describe without a vision model says which variable to set" "[ $rc -eq 1 ] && grep -q 'FAGPT_VISION_MODEL' '$T/err'"
+
 # Whole answers (--json asks without streaming), Ollama then OpenAI.
 for api in ollama openai; do
     ctl "{$(base), \"api\": \"$api\"}"

@@ -6,7 +6,8 @@ streamed Ollama answer as chunked application/x-ndjson (one JSON object per line
 a streamed OpenAI answer as chunked text/event-stream ("data: {...}" events, a blank line after each, and
 "data: [DONE]"), and each server's own error bodies (Ollama {"error": "..."}, OpenAI {"error": {"message",
 "type", "param", "code"}}). Embeddings are deterministic (from SHA-256 of the text); the chat answer is the
-control file's "answer", or one that cites source [1] and a source that was not given.
+control file's "answer", or one that cites source [1] and a source that was not given; a message with an
+image (Ollama "images", OpenAI "image_url" parts) is answered with the decoded image's size and hash.
 
 usage: llmserver.py PORTFILE CONTROLFILE
 CONTROLFILE is JSON, re-read on every request:
@@ -23,6 +24,7 @@ CONTROLFILE is JSON, re-read on every request:
   dim        embedding dimension (default 8)
   log        append each request as a JSON line {"method", "path", "auth", "body"} to this file
 """
+import base64
 import hashlib
 import os
 import json
@@ -132,8 +134,29 @@ class Handler(BaseHTTPRequestHandler):
                 return 503
         return None
 
+    def image_answer(self, msgs):
+        """For a message with an image: its decoded size and type, so that a test sees the bytes arrived."""
+        for m in msgs:
+            data, mime = None, None
+            if m.get("images"):  # Ollama
+                data = base64.b64decode(m["images"][0], validate=True)
+            elif isinstance(m.get("content"), list):  # OpenAI content parts
+                for part in m["content"]:
+                    if part.get("type") == "image_url":
+                        url = part["image_url"]["url"]
+                        head, b64 = url.split(",", 1)
+                        mime = head[len("data:"):].split(";")[0]
+                        data = base64.b64decode(b64, validate=True)
+            if data is not None:
+                return "An image of %d bytes, sha256 %s%s." % (len(data), hashlib.sha256(data).hexdigest()[:16],
+                                                               ", " + mime if mime else "")
+        return None
+
     def answer_text(self, c, req):
         msgs = req.get("messages", [])
+        img = self.image_answer(msgs)
+        if img:
+            return img
         if msgs and "follow-up question" in msgs[0].get("content", ""):  # a question to rewrite
             asked = msgs[-1]["content"].rsplit("Follow-up question: ", 1)[-1].strip()
             return c.get("rewrite", {}).get(asked, asked)
@@ -165,6 +188,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self.ollama_error(400, "invalid character looking for beginning of value")
         model = req.get("model", "")
+        if p == "/api/chat" and not isinstance(req.get("messages"), list):
+            return self.ollama_error(400, "messages must be a list")
         if model not in c.get("models", []) and model + ":latest" not in c.get("models", []):
             return self.ollama_error(404, 'model "%s" not found, try pulling it first' % model)
         st = self.failing(c)

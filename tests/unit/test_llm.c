@@ -107,7 +107,7 @@ static void test_config(void)
     /* Without a chosen model the chat says which variable to set, before any request. */
     f = (llm_flags){.url = "http://127.0.0.1:9", .api = "ollama"};
     CHECK(llm_config_load(&c, &f, &e) == 0);
-    llm_message m = {"user", "hi"};
+    llm_message m = {.role = "user", .content = "hi"};
     char *out;
     CHECK(llm_chat(&c, &m, 1, NULL, NULL, &out, &e) == -1 && strstr(e.msg, "FAGPT_CHAT_MODEL") && !out);
     llm_config_free(&c);

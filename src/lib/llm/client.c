@@ -134,6 +134,8 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     const char *emb = flags->embed_model ? flags->embed_model : env("FAGPT_EMBED_MODEL");
     cfg->chat_model = chat ? xstrdup(chat) : NULL;
     cfg->embed_model = emb ? xstrdup(emb) : NULL;
+    const char *vis = flags->vision_model ? flags->vision_model : env("FAGPT_VISION_MODEL");
+    cfg->vision_model = vis ? xstrdup(vis) : NULL;
     cfg->api_key = env("OPENAI_API_KEY") ? xstrdup(env("OPENAI_API_KEY")) : NULL;
     const char *off = env("FAGPT_LLM");
     if (off && (!strcasecmp(off, "off") || !strcmp(off, "0") || !strcasecmp(off, "no"))) {
@@ -207,6 +209,7 @@ void llm_config_free(llm_config *cfg)
     free(cfg->url);
     free(cfg->chat_model);
     free(cfg->embed_model);
+    free(cfg->vision_model);
     free(cfg->api_key);
     free(cfg->why_none);
     memset(cfg, 0, sizeof *cfg);
@@ -325,14 +328,56 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
     return rc;
 }
 
-static void messages_json(strbuf *b, const llm_message *msgs, size_t n)
+const char *llm_image_mime(const void *image, size_t len)
+{
+    const unsigned char *p = image;
+    if (len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
+        return "image/png";
+    if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+        return "image/jpeg";
+    if (len >= 6 && (!memcmp(p, "GIF87a", 6) || !memcmp(p, "GIF89a", 6)))
+        return "image/gif";
+    if (len >= 12 && !memcmp(p, "RIFF", 4) && !memcmp(p + 8, "WEBP", 4))
+        return "image/webp";
+    return NULL;
+}
+
+static void add_base64(strbuf *b, const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    sb_grow(b, (n + 2) / 3 * 4);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=',
+                     i + 2 < n ? tab[v & 63] : '='};
+        sb_addn(b, q, 4);
+    }
+}
+
+/* The messages array; an image goes as Ollama's "images" (base64) or as OpenAI content parts (a data: URL). */
+static void messages_json(strbuf *b, llm_api api, const llm_message *msgs, size_t n)
 {
     sb_add(b, "[");
     for (size_t i = 0; i < n; i++) {
+        const llm_message *m = &msgs[i];
         sb_add(b, i ? ", {\"role\": " : "{\"role\": ");
-        json_str(b, msgs[i].role);
+        json_str(b, m->role);
+        if (m->image && api == LLM_OPENAI) {
+            sb_add(b, ", \"content\": [{\"type\": \"text\", \"text\": ");
+            json_str(b, m->content);
+            sb_addf(b, "}, {\"type\": \"image_url\", \"image_url\": {\"url\": \"data:%s;base64,",
+                    llm_image_mime(m->image, m->image_len));
+            add_base64(b, m->image, m->image_len);
+            sb_add(b, "\"}}]}");
+            continue;
+        }
         sb_add(b, ", \"content\": ");
-        json_str(b, msgs[i].content);
+        json_str(b, m->content);
+        if (m->image) {
+            sb_add(b, ", \"images\": [\"");
+            add_base64(b, m->image, m->image_len);
+            sb_add(b, "\"]");
+        }
         sb_add(b, "}");
     }
     sb_add(b, "]");
@@ -448,17 +493,17 @@ static json_value *call_json(const llm_config *cfg, const char *path, const char
     return v;
 }
 
-int llm_chat(const llm_config *cfg, const llm_message *msgs, size_t nmsgs, llm_token_fn on_token, void *arg,
-             char **out, fa_err *e)
+static int chat(const llm_config *cfg, const char *model, const char *var, const llm_message *msgs, size_t nmsgs,
+                llm_token_fn on_token, void *arg, char **out, fa_err *e)
 {
     *out = NULL;
-    if (need_model(cfg, cfg->chat_model, "FAGPT_CHAT_MODEL", e) != 0)
+    if (need_model(cfg, model, var, e) != 0)
         return -1;
     strbuf b = {0};
     sb_add(&b, "{\"model\": ");
-    json_str(&b, cfg->chat_model);
+    json_str(&b, model);
     sb_add(&b, ", \"messages\": ");
-    messages_json(&b, msgs, nmsgs);
+    messages_json(&b, cfg->api, msgs, nmsgs);
     sb_addf(&b, ", \"stream\": %s, ", on_token ? "true" : "false");
     sb_add(&b, cfg->api == LLM_OLLAMA ? "\"options\": {\"temperature\": 0}}" : "\"temperature\": 0}");
     const char *path = cfg->api == LLM_OLLAMA ? "/api/chat" : "/chat/completions";
@@ -499,6 +544,22 @@ int llm_chat(const llm_config *cfg, const llm_message *msgs, size_t nmsgs, llm_t
     }
     sb_free(&b);
     return rc;
+}
+
+int llm_chat(const llm_config *cfg, const llm_message *msgs, size_t nmsgs, llm_token_fn on_token, void *arg,
+             char **out, fa_err *e)
+{
+    return chat(cfg, cfg->chat_model, "FAGPT_CHAT_MODEL", msgs, nmsgs, on_token, arg, out, e);
+}
+
+int llm_describe_image(const llm_config *cfg, const void *image, size_t len, const char *prompt,
+                       llm_token_fn on_token, void *arg, char **out, fa_err *e)
+{
+    *out = NULL;
+    if (!llm_image_mime(image, len))
+        return fa_fail(e, "not a PNG, JPEG, GIF or WebP image");
+    llm_message m = {"user", prompt, image, len};
+    return chat(cfg, cfg->vision_model, "FAGPT_VISION_MODEL", &m, 1, on_token, arg, out, e);
 }
 
 /* Reads one JSON array of numbers into v[0..dim). */

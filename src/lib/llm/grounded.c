@@ -219,7 +219,7 @@ int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm
     }
     int nsrc = hits.n > 64 ? 64 : (int)hits.n;
     char *user = user_prompt(question, &hits);
-    llm_message msgs[] = {{"system", system_prompt}, {"user", user}};
+    llm_message msgs[] = {{.role = "system", .content = system_prompt}, {.role = "user", .content = user}};
     cite_filter f = {.nsources = nsrc, .fn = on_token, .arg = arg};
     char *raw = NULL;
     int rc = llm_chat(cfg, msgs, 2, on_token ? filter_token : NULL, &f, &raw, e);
@@ -271,7 +271,7 @@ int llm_rewrite_question(const llm_config *cfg, const char *prev_question, const
     strbuf u = {0};
     sb_addf(&u, "Previous question: %s\nPrevious answer: %.1200s\nFollow-up question: %s\n", prev_question,
             prev_answer, question);
-    llm_message msgs[] = {{"system", rewrite_prompt}, {"user", u.s}};
+    llm_message msgs[] = {{.role = "system", .content = rewrite_prompt}, {.role = "user", .content = u.s}};
     char *raw = NULL;
     int rc = llm_chat(cfg, msgs, 2, NULL, NULL, &raw, e);
     sb_free(&u);

@@ -13,7 +13,7 @@
  *
  * Configuration: FAGPT_LLM_URL (else OLLAMA_HOST, else OPENAI_BASE_URL, else http://127.0.0.1:11434 when
  * something answers there, else no server), FAGPT_LLM_API=ollama|openai (default: detected by asking the
- * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, OPENAI_API_KEY (sent as a bearer token), FAGPT_LLM=off.
+ * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, OPENAI_API_KEY (sent as a bearer token), FAGPT_LLM=off.
  *
  * Every request has a timeout (FAGPT_LLM_TIMEOUT seconds, default 120; for a stream it is the longest silence
  * allowed) and is retried with backoff (0.25 s, 0.5 s, 1 s...) on connection errors and on 5xx and 429
@@ -34,13 +34,13 @@ typedef enum { LLM_NONE, LLM_OLLAMA, LLM_OPENAI } llm_api;
 
 /* Command-line values; NULL fields fall through to the environment. */
 typedef struct llm_flags {
-    const char *url, *api, *chat_model, *embed_model;
+    const char *url, *api, *chat_model, *embed_model, *vision_model;
 } llm_flags;
 
 typedef struct llm_config {
     llm_api api;
     char *url;          /* base URL without a trailing slash; for OpenAI it ends in /v1 */
-    char *chat_model, *embed_model, *api_key;
+    char *chat_model, *embed_model, *vision_model, *api_key;
     const char *source; /* where the URL came from: "FAGPT_LLM_URL", "OLLAMA_HOST", "default"... */
     char *why_none;     /* when api is LLM_NONE: why, for the user */
     bool off;           /* FAGPT_LLM=off: no server wanted (api LLM_NONE), nothing to tell the user */
@@ -59,6 +59,8 @@ const char *llm_api_name(llm_api api);
 typedef struct llm_message {
     const char *role;   /* "system", "user", "assistant" */
     const char *content;
+    const void *image;  /* optional image (PNG, JPEG, GIF, WebP bytes) sent with the message; NULL for none */
+    size_t image_len;
 } llm_message;
 
 /* Called with each piece of the answer as it arrives; return nonzero to stop the request. */
@@ -68,6 +70,13 @@ typedef int (*llm_token_fn)(const char *text, size_t n, void *arg);
  * returned whole in *out (caller frees). */
 int llm_chat(const llm_config *cfg, const llm_message *msgs, size_t nmsgs, llm_token_fn on_token, void *arg,
              char **out, fa_err *e);
+
+/* Describes an image with cfg->vision_model (Ollama "images", OpenAI "image_url" content with a data: URL):
+ * like llm_chat, streamed when on_token is given. An image that is not PNG, JPEG, GIF or WebP is refused. */
+int llm_describe_image(const llm_config *cfg, const void *image, size_t len, const char *prompt,
+                       llm_token_fn on_token, void *arg, char **out, fa_err *e);
+/* The MIME type of an image from its first bytes, NULL when it is none of PNG, JPEG, GIF, WebP. */
+const char *llm_image_mime(const void *image, size_t len);
 
 /* Embeds texts with cfg->embed_model in one request: *vecs gets n * *dim floats (caller frees). When
  * expect_dim > 0 and the server's vectors have another dimension, that is an error saying so. */
