@@ -48,8 +48,8 @@ int cli_embed_library(cli_ctx *c, store *s, const llm_config *cfg, int batch, bo
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        fprintf(c->json ? stderr : stdout, "embedded %lld passages with %s (%d dimensions, %d requests, %.0f texts/s)\n",
-                st.embedded, cfg->embed_model, st.dim, st.requests, rate);
+        fprintf(c->json ? stderr : stdout,
+                "embedded %lld passages with %s (%d dimensions, %d requests, %.0f texts/s)\n", st.embedded, cfg->embed_model, st.dim, st.requests, rate);
     }
     return EXIT_OK;
 }

@@ -13,7 +13,8 @@
  *
  * Configuration: FAGPT_LLM_URL (else OLLAMA_HOST, else OPENAI_BASE_URL, else http://127.0.0.1:11434 when
  * something answers there, else no server), FAGPT_LLM_API=ollama|openai (default: detected by asking the
- * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, OPENAI_API_KEY (sent as a bearer token), FAGPT_LLM=off.
+ * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, OPENAI_API_KEY (sent as a bearer token),
+ * FAGPT_LLM=off.
  *
  * Every request has a timeout (FAGPT_LLM_TIMEOUT seconds, default 120; for a stream it is the longest silence
  * allowed) and is retried with backoff (0.25 s, 0.5 s, 1 s...) on connection errors and on 5xx and 429
@@ -107,7 +108,8 @@ int llm_retrieve(const llm_config *cfg, store *s, const search_query *q, int k, 
 int llm_list_models(const llm_config *cfg, str_vec *out, char **version, fa_err *e);
 
 /*
- * A grounded answer: retrieves up to k passages (llm_retrieve), gives them to the chat model as numbered sources (quoted data
+ * A grounded answer: retrieves up to k passages (llm_retrieve), gives them to the chat model as numbered sources
+ * (quoted data
  * between <source> tags, never instructions), and keeps only [n] citations that name a source that was given
  * (others are dropped from the text, the streamed text included). found is true when a valid citation remains.
  * out->mode is "llm". On a model failure returns -1 with e filled and out untouched; the caller falls back to
