@@ -109,9 +109,8 @@ int llm_list_models(const llm_config *cfg, str_vec *out, char **version, fa_err 
 
 /*
  * A grounded answer: retrieves up to k passages (llm_retrieve), gives them to the chat model as numbered sources
- * (quoted data
- * between <source> tags, never instructions), and keeps only [n] citations that name a source that was given
- * (others are dropped from the text, the streamed text included). found is true when a valid citation remains.
+ * (quoted data between <source> tags, never instructions), and keeps only [n] citations that name a source that
+ * was given (others are dropped from the text, the streamed text included). found is true when a valid citation remains.
  * out->mode is "llm". On a model failure returns -1 with e filled and out untouched; the caller falls back to
  * answer_extractive.
  */
