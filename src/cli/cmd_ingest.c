@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "core/json.h"
 #include "ingest/ingest.h"
+#include "llm/llm.h"
 #include "store/store.h"
 
 static const char ingest_usage[] =
@@ -15,6 +16,7 @@ static const char ingest_usage[] =
     "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
+    "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
 
 static const char retry_usage[] =
@@ -136,6 +138,15 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
     int failed = ingest_run(s, &files, workers, c->tty && !c->json ? show_progress : NULL, NULL, &r);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);
+    if (getenv("FAGPT_EMBED_MODEL") && *getenv("FAGPT_EMBED_MODEL")) {
+        llm_config cfg;
+        fa_err e;
+        if (llm_config_load(&cfg, NULL, &e) != 0 || cfg.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: passages not embedded: %s\n", cfg.why_none ? cfg.why_none : e.msg);
+        else
+            cli_embed_library(c, s, &cfg, 32, false, true);
+        llm_config_free(&cfg);
+    }
     str_vec_free(&files);
     store_close(s);
     return rc;

@@ -14,6 +14,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 no() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
 jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+export FAGPT_LLM=off  # these are the extractive answers' checks, whatever model server the machine runs
 
 "$BIN" --home "$H" ingest --json "$CORPUS" > "$T/ingest.jsonl"
 rc=$?
