@@ -297,9 +297,8 @@ json_value *orders_mission_start(const orders_mission_in *in, const char *cff_te
 int orders_mission_correct(json_value *m, const char *text, double ot, fa_err *e)
 {
     const char *status = str_or(m, "status", "");
-    const char *id = str_or(m, "id", "");
     if (!strcmp(status, "end of mission"))
-        return fa_fail(e, "mission %s has ended (END OF MISSION); start a new one with fagpt mission start", id);
+        return fa_fail(e, "the mission has ended (END OF MISSION); start a new one with fagpt mission start");
     orders_correction k;
     if (orders_correction_parse(text, &k, e) != 0)
         return prefix(e, "correction");
