@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 bin=${FAGPT_BIN:-$(pwd)/build/fagpt}   # FAGPT_BIN=build/asan/fagpt runs these under the sanitizers
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-export FAGPT_HOME="$tmp/home"
+export FAGPT_HOME="$tmp/home" FAGPT_DATA=${FAGPT_DATA:-$(pwd)/data}
 cd "$tmp" || exit 1
 check() { local what=$1; shift; if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi; }
 j() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"; }   # j FILE EXPR
