@@ -344,16 +344,14 @@ static int do_start(cli_ctx *c, int argc, char **argv)
     } else if (!orders_target_number_ok(in.id)) {
         cli_error(c, "--id: '%s' is not a target number (two capital letters and four digits, e.g. AB1001)", in.id);
         goto out;
-    } else {
-        char *path = xasprintf("%s/%s.json", dir, in.id);
-        FILE *f = fopen(path, "r");
-        free(path);
-        if (f) {
-            fclose(f);
-            cli_error(c, "--id: mission %s exists (fagpt mission show %s); choose another target number", in.id,
-                      in.id);
-            goto out;
-        }
+    }
+    char *path = xasprintf("%s/%s.json", dir, in.id);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (f) {
+        fclose(f);
+        cli_error(c, "--id: mission %s exists (fagpt mission show %s); choose another target number", in.id, in.id);
+        goto out;
     }
     /* SHIFT AB1001: the known point may be a stored mission */
     json_value *cff = orders_cff_parse(text, &e);
