@@ -129,3 +129,5 @@ check "--ot gives it" bash -c "'$bin' mission correct '$(j g.json 'j["id"]')' RI
 check "start without weapon and projectile: usage error" bash -c "[ $rc -eq 1 ] && grep -q -- '--weapon W' err.txt"
 for s in start show list; do check "mission $s --help" bash -c "'$bin' mission $s --help | grep -q usage"; done
 check "mission correct ID --help" bash -c "'$bin' mission correct AA0001 --help | grep -q 'correct ID TEXT'"
+"$bin" --json mission start "${gun[@]}" --id AB1004 "H24 THIS IS H66 SUPPRESS OVER / GRID 18SUJ 2839 0739 OVER / MORTAR OVER" >sup.json
+check "SUPPRESS is fired in effect from the first round" [ "$(j sup.json 'j["status"], j["round"]["fire_order"]["rounds"]')" = "fire for effect 3" ]

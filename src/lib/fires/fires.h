@@ -17,7 +17,8 @@
  *   fires_shot s; fires_shot_init(&s, &p, 684.0, fires_mils_to_rad(800));
  *   fires_traj r; fires_trajectory(&s, &r, &e);                range, time of flight, apex, angle of fall ...
  *
- *   fires_solve_in in = {...}; fires_solution out; fires_solve(&in, &out, &e);   QE for a target
+ *   fires_data d; fires_data_open(NULL, NULL, &d, &e);           the data folder, catalogue and drag folders
+ *   fires_fd_in in = {...}; fires_fd fd; fires_firing_data(&in, &fd, &e);   charge, QE, deflection for a target
  *
  * Conventions: SI units inside (m, s, kg, K, Pa); angles in radians inside, mils (6400 to the circle) and
  * degrees at the edges; azimuths clockwise from north. All functions return 0, or -1 after filling fa_err with

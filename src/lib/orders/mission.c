@@ -284,7 +284,8 @@ json_value *orders_mission_start(const orders_mission_in *in, const char *cff_te
     jv_set(m, "setup", setup);
     if (!isnan(ot))
         jv_set(m, "ot_mils", jv_num(ot));
-    bool ffe = !strcmp(str_or(cff, "mission_type", ""), "fire for effect");
+    /* only ADJUST FIRE adjusts; fire for effect, suppression and immediate missions are fired in effect */
+    bool ffe = strcmp(str_or(cff, "mission_type", ""), "adjust fire") != 0;
     jv_set(m, "cff", cff);
     jv_set(m, "rounds", jv_arr());
     if (add_round(m, "CALL FOR FIRE", ffe ? "fire for effect" : "adjust", NULL, &tgt, talt, e) != 0) {

@@ -1,6 +1,7 @@
 /*
  * orders.h - doctrinal orders and fire-support products: schemas, validation, date-time groups, templates and
- * exporters (Markdown, plain text, HTML, PDF, DOCX), and the call-for-fire text parser.
+ * exporters (Markdown, plain text, HTML, PDF, DOCX), the call-for-fire text parser, and fire missions walked from
+ * the call for fire to end of mission with firing data from the ballistic computer (orders_mission_*).
  *
  * Products (type names as the CLI spells them) and the doctrine each follows:
  *   opord        operation order, five-paragraph format (FM 5-0; FM 6-0)
