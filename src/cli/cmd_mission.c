@@ -18,7 +18,8 @@
 
 static const char usage_main[] =
     "usage: fagpt mission COMMAND [OPTIONS] [TEXT...]\n\n"
-    "Reads fire-mission traffic as the observer sends it (ATP 3-09.30).\n\n"
+    "Walks a fire mission from the call for fire to end of mission, and reads fire-mission traffic as the\n"
+    "observer sends it (ATP 3-09.30).\n\n"
     "commands:\n"
     "  start --battery POS --weapon W --projectile P [OPTIONS] (TEXT... | -i FILE)\n"
     "                            begin a fire mission from a call for fire: locate the target, compute firing\n"

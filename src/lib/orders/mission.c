@@ -413,7 +413,8 @@ static void fire_commands(const json_value *m, const json_value *r, strbuf *out)
     if (defl)
         sb_addf(out, "DEFLECTION %04.0f\n", defl->num);
     else
-        sb_addf(out, "AZIMUTH OF FIRE %04.0f (no --aof: no deflection)\n", json_get_num(fd, "azimuth_to_fire_mils", 0));
+        sb_addf(out, "AZIMUTH %04.0f (no deflection without an azimuth of fire, --aof)\n",
+                json_get_num(fd, "azimuth_to_fire_mils", 0));
     sb_addf(out, "QUADRANT %.0f\n", json_get_num(fd, "qe_mils", 0));
 }
 
