@@ -63,6 +63,11 @@ t_build=$(( $(date +%s) - t0 ))
 big_chunks=$(sqlite3 "$W/big.db" 'SELECT count(*) FROM chunks')
 search_big=$("$W/search_bench" "$W/big.db" 2 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
 
+peer_dev=$(python3 bench/naive_peer.py "$CORPUS" "$SHARED/eval/retrieval-dev.jsonl")
+peer_own=$(python3 bench/naive_peer.py "$CORPUS" tests/data/questions.jsonl)
+ours_dev=$(build/fagpt --home "$W/h" eval "$SHARED/eval/retrieval-dev.jsonl" | head -1)
+ours_own=$(build/fagpt --home "$W/h" eval tests/data/questions.jsonl | head -1)
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
     echo "# make bench, $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
@@ -82,4 +87,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
     echo "|---|---|"
     echo "| corpus, $chunks chunks | $search_small |"
     echo "| replicated, $big_chunks chunks (built in ${t_build}s) | $search_big |"
+    echo
+    echo "| retrieval | dev set | own questions |"
+    echo "|---|---|---|"
+    echo "| naive peer (bench/naive_peer.py: a pdftotext page a chunk, FTS5 BM25, OR of the words) | $peer_dev | $peer_own |"
+    echo "| fagpt | $ours_dev | $ours_own |"
 } | tee "$out"

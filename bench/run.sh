@@ -5,3 +5,4 @@ set -e
 cd "$(dirname "$0")/.."
 bench/library.sh
 bench/fires.sh
+bench/llm.sh

@@ -7,7 +7,8 @@ home=${FAGPT_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/fagpt}
 mkdir -p build/sample "$home/library"
 groff -ms -Tpdf docs/user-guide.ms > build/sample/FA-GPT_User_Guide.pdf
 echo "Library folder: $home/library (drop PDFs there, or run build/fagpt ingest FILE_OR_FOLDER)"
-build/fagpt --home "$home" ingest build/sample "$home/library" || [ $? -eq 2 ]
+build/fagpt --home "$home" ingest build/sample || [ $? -eq 2 ]
+build/fagpt --home "$home" ingest || [ $? -eq 2 ]   # the library folder
 build/fagpt --home "$home" docs
 echo
 echo "Try: what is an FSCM?   |   what happens to a file that cannot be read?"

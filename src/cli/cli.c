@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "llm/llm.h"
 #include "store/store.h"
 
 int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage)
@@ -14,6 +15,18 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage)
     case 'J': c->json = true; return 1;
     case 'H': c->home = arg; return 1;
     case 'h': fputs(usage, stdout); return -1;
+    default: return 0;
+    }
+}
+
+int cli_llm_opt(struct llm_flags *f, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'U': f->url = arg; return 1;
+    case 'A': f->api = arg; return 1;
+    case 'M': f->chat_model = arg; return 1;
+    case 'E': f->embed_model = arg; return 1;
+    case 'V': f->vision_model = arg; return 1;
     default: return 0;
     }
 }

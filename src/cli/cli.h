@@ -32,6 +32,29 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage);
 /* The data folder, created if needed; NULL after printing an error. */
 const char *cli_home(cli_ctx *c);
 
+/* Flags that choose the model server (see llm.h): --url, --api, --model, --embed-model, --vision-model. Append
+ * CLI_LLM_LONGOPTS to a subcommand's table; cli_llm_opt returns 1 when it handled opt, else 0. */
+#define CLI_LLM_LONGOPTS \
+    {"url", required_argument, 0, 'U'}, {"api", required_argument, 0, 'A'}, \
+    {"model", required_argument, 0, 'M'}, {"embed-model", required_argument, 0, 'E'}, \
+    {"vision-model", required_argument, 0, 'V'}
+#define CLI_LLM_USAGE \
+    "  --url URL          model server (default FAGPT_LLM_URL, OLLAMA_HOST, OPENAI_BASE_URL, local Ollama)\n" \
+    "  --api ollama|openai  its API (default FAGPT_LLM_API, else detected)\n" \
+    "  --model NAME       chat model (default FAGPT_CHAT_MODEL)\n" \
+    "  --embed-model NAME embedding model (default FAGPT_EMBED_MODEL)\n" \
+    "  --vision-model NAME  vision model (default FAGPT_VISION_MODEL)\n"
+struct llm_flags;
+int cli_llm_opt(struct llm_flags *f, int opt, const char *arg);
+
+/* Embeds the library's passages (cmd_reembed.c): all of them when again, else those missing; reports the count
+ * and rate. quiet_json: called from ingest, whose --json output is one object per file, so report on stderr
+ * and call a failure a note. Returns an exit status. */
+struct llm_config;
+struct store;
+int cli_embed_library(cli_ctx *c, struct store *s, const struct llm_config *cfg, int batch, bool again,
+                      bool quiet_json);
+
 /* Opens the library database in the data folder; NULL after printing an error. */
 struct store;
 struct store *cli_store(cli_ctx *c);

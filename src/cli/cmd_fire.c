@@ -1,13 +1,10 @@
 /* cmd_fire.c - `fagpt fire`: trajectories, firing solutions (QE, charge, fuze time, deflection), tabular firing
  * tables with correction factors, and form-factor fits, over the fires/ library. Every output that carries
  * firing data carries FIRES_LABEL. */
-#include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/json.h"
@@ -49,34 +46,8 @@ typedef struct opts {
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
 
-/* The data folder: --data, FAGPT_DATA, else ../data next to the binary, else ./data. */
-static const char *data_dir(const opts *o, char *buf, size_t n)
-{
-    if (o->data)
-        return o->data;
-    const char *env = getenv("FAGPT_DATA");
-    if (env && *env)
-        return env;
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = 0;
-        snprintf(buf, n, "%s/../data", dirname(exe));
-        char probe[PATH_MAX + 32];
-        snprintf(probe, sizeof probe, "%s/fires/catalog.json", buf);
-        if (access(probe, R_OK) == 0)
-            return buf;
-    }
-    return "data";
-}
-
-#define MAX_DRAG_DIRS 10
 typedef struct setup {
-    char datab[PATH_MAX], drag1[PATH_MAX + 16], drag2[PATH_MAX + 16];
-    char *dragpath;             /* copy of FAGPT_DRAG_PATH, cut at the colons */
-    const char *dirs[MAX_DRAG_DIRS + 1];
-    fires_catalog cat;
-    bool have_cat;
+    fires_data data;            /* the data folder, its catalogue and the drag folders */
     fires_projectile proj;
     const fires_weapon *weapon;
     const struct fires_cat_proj *cproj;
@@ -86,37 +57,15 @@ typedef struct setup {
 
 static void setup_free(setup *s)
 {
-    free(s->dragpath);
     fires_projectile_free(&s->proj);
-    if (s->have_cat)
-        fires_catalog_free(&s->cat);
+    fires_data_close(&s->data);
 }
 
 static int load_catalog(cli_ctx *c, const opts *o, setup *s)
 {
-    const char *data = data_dir(o, s->datab, sizeof s->datab);
-    snprintf(s->drag1, sizeof s->drag1, "%s/fires/drag", data);
-    const char *home = getenv("FAGPT_HOME");
-    int nd = 0;
-    s->dirs[nd++] = s->drag1;
-    if (home && *home) {
-        snprintf(s->drag2, sizeof s->drag2, "%s/fires/drag", home);
-        s->dirs[nd++] = s->drag2;
-    }
-    const char *dp = getenv("FAGPT_DRAG_PATH");
-    if (dp && *dp) {
-        s->dragpath = xstrdup(dp);
-        char *save = NULL;
-        for (char *t = strtok_r(s->dragpath, ":", &save); t && nd < MAX_DRAG_DIRS; t = strtok_r(NULL, ":", &save))
-            s->dirs[nd++] = t;
-    }
-    s->dirs[nd] = NULL;
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/fires/catalog.json", data);
     fa_err e;
-    if (fires_catalog_load(o->catalog ? o->catalog : path, &s->cat, &e) != 0)
+    if (fires_data_open(o->data, o->catalog, &s->data, &e) != 0)
         return cli_error(c, "catalogue: %s (set --data DIR or FAGPT_DATA to the folder holding fires/)", e.msg), -1;
-    s->have_cat = true;
     return 0;
 }
 
@@ -127,26 +76,26 @@ static int build(cli_ctx *c, const opts *o, setup *s, double *mv, const char **c
     if (load_catalog(c, o, s) != 0)
         return -1;
     if (o->weapon) {
-        s->weapon = fires_catalog_weapon(&s->cat, o->weapon);
+        s->weapon = fires_catalog_weapon(&s->data.cat, o->weapon);
         if (!s->weapon) {
             strbuf b = {0};
-            for (size_t i = 0; i < s->cat.weapons.n; i++)
-                sb_addf(&b, "%s%s", i ? ", " : "", s->cat.weapons.v[i].name);
+            for (size_t i = 0; i < s->data.cat.weapons.n; i++)
+                sb_addf(&b, "%s%s", i ? ", " : "", s->data.cat.weapons.v[i].name);
             cli_error(c, "--weapon: '%s' is not in the catalogue (known: %s)", o->weapon, b.s ? b.s : "none");
             sb_free(&b);
             return -1;
         }
     }
     if (o->proj) {
-        if (fires_catalog_projectile(&s->cat, o->proj, s->dirs, &s->proj, &e) != 0)
+        if (fires_catalog_projectile(&s->data.cat, o->proj, s->data.dirs, &s->proj, &e) != 0)
             return cli_error(c, "%s", e.msg), -1;
-        s->cproj = fires_catalog_proj(&s->cat, o->proj);
+        s->cproj = fires_catalog_proj(&s->data.cat, o->proj);
         if (!isnan(o->ff))
             s->proj.form_factor = o->ff;
     } else if (o->drag || !isnan(o->mass) || !isnan(o->dia)) {
         if (isnan(o->mass) || isnan(o->dia) || !o->drag)
             return cli_error(c, "a projectile by hand needs --mass KG, --diameter M and --drag-table FILE|NAME"), -1;
-        if (fires_drag_find(o->drag, s->dirs, &s->proj.drag, &e) != 0)
+        if (fires_drag_find(o->drag, s->data.dirs, &s->proj.drag, &e) != 0)
             return cli_error(c, "%s", e.msg), -1;
         snprintf(s->proj.name, sizeof s->proj.name, "custom");
         s->proj.mass_kg = o->mass;
@@ -346,12 +295,6 @@ out:
     return rc;
 }
 
-static int cmp_charge(const void *a, const void *b)
-{
-    const fires_charge *x = a, *y = b;
-    return (x->mv > y->mv) - (x->mv < y->mv);
-}
-
 static int cmd_solve(cli_ctx *c, const opts *o)
 {
     setup s = {0};
@@ -390,93 +333,22 @@ static int cmd_solve(cli_ctx *c, const opts *o)
         cli_error(c, "--target: %s", e.msg);
         goto out;
     }
-    double talt = o->have_talt ? o->talt : o->galt;
-    fires_geom g;
-    if (fires_between(&gun, o->galt, &tgt, talt, &g, &e) != 0) {
+    fires_fd_in in = {.proj = &s.proj, .weapon = s.weapon, .mv = mv, .charge_name = cname, .gun = &gun,
+                      .target = &tgt, .gun_alt_m = o->galt, .target_alt_m = o->have_talt ? o->talt : o->galt,
+                      .angle = angle, .model = model, .met = s.have_met ? &s.met : NULL,
+                      .lat_deg = o->have_lat ? o->lat : NAN, .aof_mils = o->have_aof ? o->aof : NAN};
+    fires_fd fd;
+    if (fires_firing_data(&in, &fd, &e) != 0) {
         cli_error(c, "%s", e.msg);
         goto out;
     }
-    fires_shot sh;
-    fires_shot_init(&sh, &s.proj, 0, 0);
-    sh.model = model == FIRES_MODEL_VACUUM ? FIRES_MODEL_FLAT : model;
-    sh.gun_alt_m = o->galt;
-    sh.target_alt_m = talt;
-    sh.lat_deg = o->have_lat ? o->lat : gun.lat;
-    sh.az_deg = g.true_az_deg;
-    sh.met = s.have_met ? &s.met : NULL;
-    double min_qe = fires_mils_to_rad(s.weapon ? s.weapon->min_elev_mils : -100);
-    double max_qe = fires_mils_to_rad(s.weapon ? s.weapon->max_elev_mils : 1500);
-    double range = g.geodesic_m; /* the ground distance the round must cover */
-
-    /* charges to try: the one given, or all in order of muzzle velocity */
-    fires_charge list[FIRES_MAX_CHARGES];
-    int nlist = 0;
-    if (!isnan(mv)) {
-        list[0].mv = mv;
-        snprintf(list[0].name, sizeof list[0].name, "%s", cname ? cname : "");
-        nlist = 1;
-    } else {
-        nlist = s.weapon->ncharges;
-        memcpy(list, s.weapon->charge, sizeof(fires_charge) * (size_t)nlist);
-        qsort(list, (size_t)nlist, sizeof *list, cmp_charge);
-    }
-    double qe = 0, max_range = 0, hi_all = 0;
-    fires_traj r;
-    int chosen = -1;
-    strbuf why = {0};
-    for (int i = 0; i < nlist && chosen < 0; i++) {
-        sh.mv = list[i].mv;
-        double rmax, qmax;
-        if (fires_max_range(&sh, min_qe, max_qe, &rmax, &qmax, &e) != 0) {
-            sb_addf(&why, "%s%s: %s", why.len ? "; " : "", list[i].name, e.msg);
-            continue;
-        }
-        if (rmax > hi_all)
-            hi_all = rmax;
-        /* with margin: within 95 % of the charge's maximum range unless this is the only charge allowed */
-        if (nlist > 1 && range > 0.95 * rmax)
-            continue;
-        if (fires_solve_qe(&sh, range, angle, min_qe, max_qe, &qe, &r, &e) != 0) {
-            if (nlist == 1) {
-                cli_error(c, "%s", e.msg);
-                sb_free(&why);
-                goto out;
-            }
-            sb_addf(&why, "%s%s: %s", why.len ? "; " : "", list[i].name, e.msg);
-            continue;
-        }
-        chosen = i;
-        max_range = rmax;
-    }
-    if (chosen < 0) {
-        cli_error(c, "target out of range: %.0f m; the longest charge reaches %.0f m (%s angle, %s)%s%s", range, hi_all,
-                  angle == FIRES_LOW_ANGLE ? "low" : "high", s.weapon ? s.weapon->name : "given MV",
-                  why.len ? "; " : "", why.len ? why.s : "");
-        sb_free(&why);
-        goto out;
-    }
-    sb_free(&why);
-    /* site: this QE less the QE for the same range with the target at the gun's altitude */
-    double site = NAN;
-    {
-        fires_shot lvl = sh;
-        lvl.target_alt_m = sh.gun_alt_m;
-        double ql;
-        fires_traj rl;
-        if (fires_solve_qe(&lvl, range, angle, min_qe, max_qe, &ql, &rl, &e) == 0) {
-            site = fires_rad_to_mils(qe - ql);
-            fires_traj_free(&rl);
-        }
-    }
-    double az_fire = fires_mils_wrap(g.grid_az_mils - r.drift_mils); /* aim off the drift */
-    double defl = o->have_aof ? fires_mils_wrap(3200.0 + o->aof - az_fire) : NAN;
-    double aof = fires_rad_to_mils(r.angle_of_fall_rad);
-    const char *chname = list[chosen].name[0] ? list[chosen].name : "given MV";
+    const fires_geom *g = &fd.geom;
+    const char *chname = fd.charge[0] ? fd.charge : "given MV";
     if (c->json) {
         strbuf b = {0};
         sb_add(&b, "{\"label\": ");
         json_str(&b, FIRES_LABEL);
-        sb_addf(&b, ", \"model\": \"%s\", \"angle\": \"%s\", \"weapon\": ", model_name(sh.model),
+        sb_addf(&b, ", \"model\": \"%s\", \"angle\": \"%s\", \"weapon\": ", model_name(fd.model),
                 angle == FIRES_LOW_ANGLE ? "low" : "high");
         if (s.weapon)
             json_str(&b, s.weapon->name);
@@ -497,43 +369,42 @@ static int cmd_solve(cli_ctx *c, const opts *o)
         json_str(&b, chname);
         sb_addf(&b, ", \"mv_mps\": %g, \"range_m\": %.1f, \"geodesic_range_m\": %.1f, \"azimuth_mils\": %.1f, "
                     "\"azimuth_to_fire_mils\": %.1f",
-                list[chosen].mv, g.grid_dist_m, range, g.grid_az_mils, az_fire);
-        if (!isnan(defl))
-            sb_addf(&b, ", \"deflection_mils\": %.1f, \"aof_mils\": %.1f", defl, o->aof);
-        sb_addf(&b, ", \"qe_mils\": %.1f, \"site_mils\": ", fires_rad_to_mils(qe));
-        if (isnan(site))
+                fd.mv, g->grid_dist_m, fd.range_m, g->grid_az_mils, fd.az_fire_mils);
+        if (!isnan(fd.defl_mils))
+            sb_addf(&b, ", \"deflection_mils\": %.1f, \"aof_mils\": %.1f", fd.defl_mils, o->aof);
+        sb_addf(&b, ", \"qe_mils\": %.1f, \"site_mils\": ", fd.qe_mils);
+        if (isnan(fd.site_mils))
             sb_add(&b, "null");
         else
-            sb_addf(&b, "%.1f", site);
+            sb_addf(&b, "%.1f", fd.site_mils);
         sb_addf(&b,
                 ", \"angle_of_site_mils\": %.1f, \"vertical_interval_m\": %.1f, \"tof_s\": %.1f, \"fuze_time_s\": %.1f, "
                 "\"max_ordinate_m\": %.0f, \"angle_of_fall_mils\": %.0f, \"impact_velocity_mps\": %.0f, "
                 "\"drift_mils\": %.1f, \"max_range_m\": %.0f, \"met\": %s, \"lat_deg\": %.4f, \"miss_m\": %.3f}\n",
-                g.site_mils, g.vi_m, r.tof_s, r.tof_s, r.max_ord_m, aof, r.impact_v, r.drift_mils, max_range,
-                s.have_met ? "true" : "false", sh.lat_deg, r.range_m - range);
+                g->site_mils, g->vi_m, fd.tof_s, fd.fuze_s, fd.max_ord_m, fd.aof_fall_mils, fd.impact_v, fd.drift_mils,
+                fd.max_range_m, s.have_met ? "true" : "false", fd.lat_deg, fd.miss_m);
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        printf("Firing data (%s angle, %s model%s)\n", angle == FIRES_LOW_ANGLE ? "low" : "high", model_name(sh.model),
+        printf("Firing data (%s angle, %s model%s)\n", angle == FIRES_LOW_ANGLE ? "low" : "high", model_name(fd.model),
                s.have_met ? ", METCM" : ", ICAO standard atmosphere, no wind");
         printf("  weapon / projectile  %s / %s, charge %s (%.0f m/s), max range %.0f m\n",
-               s.weapon ? s.weapon->name : "-", s.proj.name, chname, list[chosen].mv, max_range);
-        printf("  range                %.0f m (grid), %.0f m (ground)\n", g.grid_dist_m, range);
-        printf("  azimuth              %.1f mils (grid), %.1f to fire with drift\n", g.grid_az_mils, az_fire);
-        if (!isnan(defl))
-            printf("  deflection           %.1f mils (AOF %.1f)\n", defl, o->aof);
-        printf("  QE                   %.1f mils\n", fires_rad_to_mils(qe));
-        if (isnan(site))
+               s.weapon ? s.weapon->name : "-", s.proj.name, chname, fd.mv, fd.max_range_m);
+        printf("  range                %.0f m (grid), %.0f m (ground)\n", g->grid_dist_m, fd.range_m);
+        printf("  azimuth              %.1f mils (grid), %.1f to fire with drift\n", g->grid_az_mils, fd.az_fire_mils);
+        if (!isnan(fd.defl_mils))
+            printf("  deflection           %.1f mils (AOF %.1f)\n", fd.defl_mils, o->aof);
+        printf("  QE                   %.1f mils\n", fd.qe_mils);
+        if (isnan(fd.site_mils))
             printf("  site                 (not found)\n");
         else
-            printf("  site                 %+.1f mils (angle of site %+.1f, VI %+.0f m)\n", site, g.site_mils, g.vi_m);
-        printf("  time of flight       %.1f s, fuze time %.1f\n", r.tof_s, r.tof_s);
+            printf("  site                 %+.1f mils (angle of site %+.1f, VI %+.0f m)\n", fd.site_mils, g->site_mils, g->vi_m);
+        printf("  time of flight       %.1f s, fuze time %.1f\n", fd.tof_s, fd.fuze_s);
         printf("  max ordinate         %.0f m\n  angle of fall        %.0f mils\n  impact velocity      %.0f m/s\n",
-               r.max_ord_m, aof, r.impact_v);
-        printf("  drift                %.1f mils (wind and Coriolis)\n", r.drift_mils);
+               fd.max_ord_m, fd.aof_fall_mils, fd.impact_v);
+        printf("  drift                %.1f mils (wind and Coriolis)\n", fd.drift_mils);
         printf("%s.\n", FIRES_LABEL);
     }
-    fires_traj_free(&r);
     rc = EXIT_OK;
 out:
     setup_free(&s);
@@ -776,8 +647,8 @@ static int cmd_list(cli_ctx *c, const opts *o)
         sb_add(&b, "{\"weapons\": [");
     else
         sb_add(&b, "Weapons (public nominal values):\n");
-    for (size_t i = 0; i < s.cat.weapons.n; i++) {
-        const fires_weapon *w = &s.cat.weapons.v[i];
+    for (size_t i = 0; i < s.data.cat.weapons.n; i++) {
+        const fires_weapon *w = &s.data.cat.weapons.v[i];
         if (c->json) {
             sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
             json_str(&b, w->name);
@@ -800,8 +671,8 @@ static int cmd_list(cli_ctx *c, const opts *o)
         }
     }
     sb_add(&b, c->json ? "], \"projectiles\": [" : "Projectiles:\n");
-    for (size_t i = 0; i < s.cat.nprojs; i++) {
-        const struct fires_cat_proj *p = &s.cat.projs[i];
+    for (size_t i = 0; i < s.data.cat.nprojs; i++) {
+        const struct fires_cat_proj *p = &s.data.cat.projs[i];
         if (c->json) {
             sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
             json_str(&b, p->name);

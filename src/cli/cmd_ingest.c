@@ -5,16 +5,19 @@
 #include "cli.h"
 #include "core/json.h"
 #include "ingest/ingest.h"
+#include "llm/llm.h"
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--json] PATH...\n"
-    "  Adds PDF files, or every PDF under the folders given (recursively), to the library.\n"
+    "usage: fagpt ingest [--workers N] [--json] [PATH...]\n"
+    "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
+    "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
     "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
     "  PNG, JPEG and TIFF page images are read by OCR as one-page documents, and so are scanned PDF pages.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
+    "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
 
 static const char retry_usage[] =
@@ -86,8 +89,6 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             return cli_usage_error(usage, "unknown option");
         }
     }
-    if (!retry && optind >= argc)
-        return cli_usage_error(usage, "name at least one PDF file or folder");
     if (retry && optind < argc)
         return cli_usage_error(usage, "retry takes no file names; it retries the quarantine");
     store *s = cli_store(c);
@@ -110,6 +111,22 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             store_close(s);
             return EXIT_OK;
         }
+    } else if (optind >= argc) {
+        char *library = xasprintf("%s/library", cli_home(c));
+        fa_err e;
+        if (fa_mkdirs(library, &e) != 0) {
+            free(library);
+            store_close(s);
+            return cli_error(c, "%s", e.msg);
+        }
+        ingest_expand_paths(&library, 1, &files);
+        if (files.n == 0 && !c->json)
+            printf("The library folder %s holds no PDFs yet: drop some there or name files to ingest.\n", library);
+        free(library);
+        if (files.n == 0) {
+            store_close(s);
+            return EXIT_OK;
+        }
     } else {
         ingest_expand_paths(argv + optind, argc - optind, &files);
         if (files.n == 0) {
@@ -122,6 +139,15 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
     int failed = ingest_run(s, &files, workers, c->tty && !c->json ? show_progress : NULL, NULL, &r);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);
+    if (getenv("FAGPT_EMBED_MODEL") && *getenv("FAGPT_EMBED_MODEL")) {
+        llm_config cfg;
+        fa_err e;
+        if (llm_config_load(&cfg, NULL, &e) != 0 || cfg.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: passages not embedded: %s\n", cfg.why_none ? cfg.why_none : e.msg);
+        else
+            cli_embed_library(c, s, &cfg, 32, false, true);
+        llm_config_free(&cfg);
+    }
     str_vec_free(&files);
     store_close(s);
     return rc;

@@ -1,4 +1,6 @@
-/* cmd_search.c - `fagpt search [-k N] QUERY` and `fagpt ask [QUESTION]`: passages and cited answers. */
+/* cmd_search.c - `fagpt search [-k N] QUERY` and `fagpt ask [QUESTION]`: passages and cited answers, from the
+ * chat model when a model server is configured (streamed to the terminal), else extractive. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,6 +8,7 @@
 #include "answer/answer.h"
 #include "cli.h"
 #include "core/json.h"
+#include "llm/llm.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -14,11 +17,17 @@ static const char search_usage[] =
     "  Shows the library's passages that best match the query, with publication, paragraph and printed page.\n"
     "  -k N    number of results (default 5, at most 100)\n";
 static const char ask_usage[] =
-    "usage: fagpt ask [--json] [QUESTION...]\n"
+    "usage: fagpt ask [--json] [--extractive] [--url URL] [--api API] [--model NAME] [QUESTION...]\n"
     "  Answers a question from the library with citations (publication, paragraph, printed page).\n"
-    "  With no question, asks interactively: one question per line, an empty line or Ctrl-D ends.\n"
-    "  Without a model server the answer quotes the passages that answer it; when the library does not\n"
-    "  hold the answer, it says so (\"found\": false).\n";
+    "  With no question, asks interactively: one question per line, an empty line or Ctrl-D ends; with a\n"
+    "  model, a follow-up is first rewritten to stand alone from the previous question and answer.\n"
+    "  With a model server the chat model answers from the best passages, citing them as [n], and the answer\n"
+    "  streams to the terminal as it comes (\"mode\": \"llm\"). Without one, or when it fails, the answer\n"
+    "  quotes the passages that answer it (\"mode\": \"extractive\") and a note says why. When the library\n"
+    "  does not hold the answer, it says so (\"found\": false).\n"
+    "  Ctrl-C stops an answer while the model writes it (and, at the interactive prompt, ends the session).\n"
+    "  --extractive       do not ask the model server (as FAGPT_LLM=off)\n"
+    CLI_LLM_USAGE;
 
 static char *join_args(int argc, char **argv)
 {
@@ -117,12 +126,68 @@ int cmd_search(cli_ctx *c, int argc, char **argv)
     return rc;
 }
 
-static int ask_one(cli_ctx *c, store *s, const char *question)
+/* Set by Ctrl-C while the model answers: the request stops (llm_config.cancel). */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    interrupted = 1;
+}
+
+/* Writes streamed tokens to the terminal as they arrive. */
+static int print_token(const char *text, size_t n, void *arg)
+{
+    bool *printed = arg;
+    fwrite(text, 1, n, stdout);
+    fflush(stdout);
+    *printed = true;
+    return interrupted;
+}
+
+/* The model's answer when a server is configured, else (or when it fails) the extractive one with *note saying
+ * why (heap; set once per reason so that an interactive session is not told on every line). standalone: the
+ * follow-up question rewritten to stand alone, used for retrieval and the prompt, or NULL. *model_said (when
+ * not NULL) gets the model's answer text, NULL when the answer was not the model's. */
+static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *question, const char *standalone,
+                   char **note, char **model_said)
 {
     answer a;
     fa_err e;
-    if (answer_extractive(s, question, &a, &e) != 0)
+    bool streamed = false;
+    int got = -1;
+    const char *query = standalone ? standalone : question;
+    if (model_said)
+        *model_said = NULL;
+    if (cfg->api != LLM_NONE) {
+        interrupted = 0;
+        got = llm_answer(cfg, s, query, 5, c->json ? NULL : print_token, &streamed, &a, &e);
+        if (got != 0 && interrupted) {
+            if (streamed)
+                fputs("\n", stdout);
+            fflush(stdout);
+            fputs("fagpt: stopped\n", stderr);
+            return EXIT_USER;
+        }
+        if (got != 0) {
+            free(*note);
+            *note = xasprintf("%s; the answer %s is extractive (quoted from the library)", e.msg,
+                              c->json ? "given" : "below");
+        }
+    }
+    if (got != 0 && answer_extractive(s, query, &a, &e) != 0)
         return cli_error(c, "%s", e.msg);
+    if (standalone) {
+        free(a.question);
+        a.question = xstrdup(question);
+    }
+    if (model_said && !strcmp(a.mode, "llm"))
+        *model_said = xstrdup(a.text);
+    if (streamed)
+        fputs(got == 0 ? "\n" : "\n\n", stdout);
+    if (got != 0 && *note && **note) {
+        fflush(stdout); /* the note follows what was streamed, never inside it */
+        fprintf(stderr, "fagpt: note: %s\n", *note);
+    }
     if (c->json) {
         strbuf b = {0};
         sb_add(&b, "{\"question\": ");
@@ -131,7 +196,18 @@ static int ask_one(cli_ctx *c, store *s, const char *question)
         json_str(&b, a.text);
         sb_add(&b, ", \"mode\": ");
         json_str(&b, a.mode);
-        sb_addf(&b, ", \"found\": %s, \"citations\": [", a.found ? "true" : "false");
+        sb_addf(&b, ", \"found\": %s, ", a.found ? "true" : "false");
+        if (standalone) {
+            sb_add(&b, "\"standalone_question\": ");
+            json_str(&b, standalone);
+            sb_add(&b, ", ");
+        }
+        if (got != 0 && *note && **note) {
+            sb_add(&b, "\"note\": ");
+            json_str(&b, *note);
+            sb_add(&b, ", ");
+        }
+        sb_add(&b, "\"citations\": [");
         for (size_t i = 0; i < a.citations.n; i++) {
             const answer_citation *ci = &a.citations.v[i];
             sb_addf(&b, "%s{\"n\": %d, \"doc\": ", i ? ", " : "", ci->n);
@@ -150,7 +226,8 @@ static int ask_one(cli_ctx *c, store *s, const char *question)
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        printf("%s\n", a.text);
+        if (!(streamed && got == 0))
+            printf("%s\n", a.text);
         if (a.citations.n)
             puts("");
         for (size_t i = 0; i < a.citations.n; i++) {
@@ -161,34 +238,60 @@ static int ask_one(cli_ctx *c, store *s, const char *question)
         }
     }
     fflush(stdout);
+    if (got != 0 && *note && !c->json)
+        **note = 0; /* told once on a terminal session; every JSON answer carries its own note */
     answer_free(&a);
     return EXIT_OK;
 }
 
 int cmd_ask(cli_ctx *c, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"extractive", no_argument, 0, 'x'}, CLI_LLM_LONGOPTS, CLI_COMMON_LONGOPTS,
+                                         {0, 0, 0, 0}};
     int opt;
+    bool extractive = false;
+    llm_flags flags = {0};
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int handled = cli_common_opt(c, opt, optarg, ask_usage);
         if (handled < 0)
             return EXIT_OK;
-        if (!handled)
+        if (handled || cli_llm_opt(&flags, opt, optarg))
+            continue;
+        if (opt != 'x')
             return cli_usage_error(ask_usage, "unknown option");
+        extractive = true;
+    }
+    llm_config cfg = {0};
+    fa_err e;
+    char *note = NULL;
+    if (!extractive) {
+        if (llm_config_load(&cfg, &flags, &e) != 0)
+            return cli_error(c, "%s", e.msg);
+        if (cfg.api == LLM_NONE && !cfg.off)
+            note = xasprintf("%s; answers are extractive (quoted from the library)", cfg.why_none);
+        if (cfg.api != LLM_NONE) { /* no SA_RESTART: Ctrl-C also ends a wait for the next question */
+            struct sigaction sa = {.sa_handler = on_sigint};
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGINT, &sa, NULL);
+            cfg.cancel = &interrupted;
+        }
     }
     store *s = cli_store(c);
-    if (!s)
+    if (!s) {
+        llm_config_free(&cfg);
+        free(note);
         return EXIT_USER;
+    }
     int rc = EXIT_OK;
     if (optind < argc) {
         char *q = join_args(argc - optind, argv + optind);
-        rc = ask_one(c, s, q);
+        rc = ask_one(c, s, &cfg, q, NULL, &note, NULL);
         free(q);
     } else {
         bool tty = isatty(0);
         if (tty)
             fputs("Ask about the library (empty line or Ctrl-D to quit).\n", stderr);
-        char *line = NULL;
+        char *line = NULL, *prev_q = NULL, *prev_a = NULL;
         size_t cap = 0;
         for (;;) {
             if (tty)
@@ -202,10 +305,34 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
                 break;
             if (n == 0)
                 continue;
-            ask_one(c, s, line);
+            /* A follow-up to a model answer is first rewritten to stand alone ("and who approves it?"). */
+            char *standalone = NULL, *said = NULL;
+            fa_err re;
+            interrupted = 0;
+            if (prev_q && llm_rewrite_question(&cfg, prev_q, prev_a, line, &standalone, &re) == 0 &&
+                !strcmp(standalone, line)) {
+                free(standalone);
+                standalone = NULL;
+            }
+            if (standalone && tty)
+                fprintf(stderr, "(asking: %s)\n", standalone);
+            free(prev_q);
+            free(prev_a);
+            prev_q = prev_a = NULL;
+            if (interrupted)
+                fputs("fagpt: stopped\n", stderr);
+            else if (ask_one(c, s, &cfg, line, standalone, &note, &said) == EXIT_OK && said) {
+                prev_q = xstrdup(standalone ? standalone : line);
+                prev_a = said;
+            }
+            free(standalone);
         }
+        free(prev_q);
+        free(prev_a);
         free(line);
     }
     store_close(s);
+    llm_config_free(&cfg);
+    free(note);
     return rc;
 }

@@ -136,7 +136,9 @@ static char *title_case(const char *s)
             while (isalpha((unsigned char)p[n]))
                 n++;
             bool is_small = false;
-            for (size_t k = 0; k < sizeof small / sizeof small[0] && p != t; k++)
+            /* Small words stay lower case, except first in the title or after a colon ("The Army: A Primer"). */
+            bool after_colon = p - t >= 2 && p[-1] == ' ' && p[-2] == ':';
+            for (size_t k = 0; k < sizeof small / sizeof small[0] && p != t && !after_colon; k++)
                 if (strlen(small[k]) == n && strncasecmp(p, small[k], n) == 0)
                     is_small = true;
             for (size_t i = 1; i < n; i++)
@@ -232,11 +234,13 @@ void doc_extract_meta(doc_document *d)
 {
     int date_quality = 0;
     char pub[64];
-    for (int pi = 0; pi < d->npages && pi < 4; pi++) {
+    /* The cover, the title page and the front matter up to the title page's "Washington, DC, <date>" line,
+     * which some manuals (FM 1) print on their fifth page. */
+    for (int pi = 0; pi < d->npages && pi < 6; pi++) {
         const doc_page *p = &d->pages[pi];
         for (size_t i = 0; i < p->nlines; i++) {
             const char *t = p->lines[i].text;
-            if (!d->meta.publication && doc_find_publication(t, pub) && strlen(t) < 60)
+            if (!d->meta.publication && pi < 4 && doc_find_publication(t, pub) && strlen(t) < 60)
                 d->meta.publication = xstrdup(pub);
             char date[40];
             int q = find_date(t, date);
@@ -247,7 +251,7 @@ void doc_extract_meta(doc_document *d)
                 d->meta.date = xstrdup(date);
                 date_quality = q;
             }
-            if (!d->meta.distribution && fa_strcasecmp_prefix(t, "distribution") == 0) {
+            if (!d->meta.distribution && fa_strcasecmp_prefix(t, "distribution") == 0 && !strstr(t, "....")) {
                 strbuf b = {0};
                 sb_add(&b, t);
                 if (i + 1 < p->nlines && strlen(t) < 40)

@@ -17,7 +17,8 @@
  *   fires_shot s; fires_shot_init(&s, &p, 684.0, fires_mils_to_rad(800));
  *   fires_traj r; fires_trajectory(&s, &r, &e);                range, time of flight, apex, angle of fall ...
  *
- *   fires_solve_in in = {...}; fires_solution out; fires_solve(&in, &out, &e);   QE for a target
+ *   fires_data d; fires_data_open(NULL, NULL, &d, &e);           the data folder, catalogue and drag folders
+ *   fires_fd_in in = {...}; fires_fd fd; fires_firing_data(&in, &fd, &e);   charge, QE, deflection for a target
  *
  * Conventions: SI units inside (m, s, kg, K, Pa); angles in radians inside, mils (6400 to the circle) and
  * degrees at the edges; azimuths clockwise from north. All functions return 0, or -1 after filling fa_err with
@@ -294,5 +295,55 @@ int fires_table_row_at(const fires_shot *tmpl, double range_m, double min_qe, do
 /* Fits the form factor so the model's ranges match observed (QE, range) pairs; rms residual in m. */
 int fires_fit_form_factor(const fires_shot *tmpl, const double *qe_rad, const double *range_m, size_t n,
                           double *form_factor, double *rms_m, fa_err *e);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Data folder and firing data for a gun and a target (firedata.c), as `fagpt fire solve` and `fagpt mission`
+ * compute it.
+ */
+#define FIRES_MAX_DRAG_DIRS 10
+typedef struct fires_data {
+    char dir[4096];             /* the data folder */
+    char drag1[4112], drag2[4112];
+    char *dragpath;             /* copy of FAGPT_DRAG_PATH, cut at the colons */
+    const char *dirs[FIRES_MAX_DRAG_DIRS + 1];  /* drag folders, NULL-terminated, for fires_catalog_projectile */
+    fires_catalog cat;
+    bool loaded;
+} fires_data;
+
+/* The data folder is given (--data), else FAGPT_DATA, else ../data next to the binary, else ./data; loads its
+ * fires/catalog.json (or catalog_path) and lists the drag folders: DATA/fires/drag, $FAGPT_HOME/fires/drag and
+ * those of FAGPT_DRAG_PATH (colon-separated). */
+int fires_data_open(const char *given, const char *catalog_path, fires_data *d, fa_err *e);
+void fires_data_close(fires_data *d);
+
+typedef struct fires_fd_in {
+    const fires_projectile *proj;
+    const fires_weapon *weapon;     /* elevation limits and the charges to choose from; may be NULL with mv */
+    double mv;                      /* a muzzle velocity (m/s), named charge_name; NAN: choose a charge of weapon */
+    const char *charge_name;
+    const fires_pos *gun, *target;
+    double gun_alt_m, target_alt_m;
+    fires_angle angle;
+    fires_model model;              /* full or flat (vacuum is solved as flat) */
+    const fires_met *met;           /* NULL: ICAO standard atmosphere, no wind */
+    double lat_deg;                 /* Coriolis latitude; NAN: the gun's */
+    double aof_mils;                /* azimuth of fire for the deflection; NAN: no deflection */
+} fires_fd_in;
+
+typedef struct fires_fd {
+    char charge[16];                /* "" when a muzzle velocity was given without a name */
+    fires_model model;
+    double mv, max_range_m, lat_deg;
+    fires_geom geom;                /* gun to target */
+    double range_m;                 /* ground (geodesic) range the round covers */
+    double az_fire_mils;            /* grid azimuth less the drift */
+    double defl_mils;               /* 3200 + AOF - azimuth to fire; NAN without an AOF */
+    double qe_mils, site_mils;      /* site: QE less the QE to the gun's altitude; NAN when not found */
+    double tof_s, fuze_s, max_ord_m, aof_fall_mils, impact_v, drift_mils, miss_m;
+} fires_fd;
+
+/* Without a muzzle velocity, the lowest charge (by muzzle velocity) whose maximum range exceeds the target range
+ * by 5 %; then the QE, site, deflection and times. Out of range: the message gives the longest charge's reach. */
+int fires_firing_data(const fires_fd_in *in, fires_fd *out, fa_err *e);
 
 #endif

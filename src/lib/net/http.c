@@ -344,3 +344,238 @@ int http_get(const char *url, const char *headers, int timeout_ms, http_response
 {
     return http_request("GET", url, headers, NULL, 0, timeout_ms, r, e);
 }
+
+void http_dechunker_free(http_dechunker *d)
+{
+    sb_free(&d->line);
+    memset(d, 0, sizeof *d);
+}
+
+/* Parses a chunk-size line ("1a3;ext=1"); -1 when it is not one. */
+static long long chunk_size(const char *s)
+{
+    long long size = 0;
+    size_t digits = 0;
+    for (; *s && *s != ';' && *s != ' ' && *s != '\t'; s++, digits++) {
+        int lc = *s | 32;
+        int v = *s >= '0' && *s <= '9' ? *s - '0' : lc >= 'a' && lc <= 'f' ? lc - 'a' + 10 : -1;
+        if (v < 0 || size > (long long)(HTTP_MAX_BODY >> 4))
+            return -1;
+        size = size * 16 + v;
+    }
+    return digits ? size : -1;
+}
+
+int http_dechunk_feed(http_dechunker *d, const char *p, size_t n, http_body_fn fn, void *arg)
+{
+    size_t i = 0;
+    while (i < n && d->state != 4) {
+        if (d->state == 1) {
+            size_t take = n - i < d->left ? n - i : d->left;
+            if (fn(p + i, take, arg))
+                return 2;
+            i += take;
+            d->left -= take;
+            if (d->left == 0)
+                d->state = 2;
+            continue;
+        }
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t upto = nl ? (size_t)(nl - p) : n;
+        sb_addn(&d->line, p + i, upto - i);
+        if (d->line.len > 4096)
+            return -1;
+        i = nl ? upto + 1 : n;
+        if (!nl)
+            break;
+        if (d->line.len && d->line.s[d->line.len - 1] == '\r')
+            d->line.s[--d->line.len] = 0;
+        if (d->state == 0) {
+            long long size = chunk_size(d->line.s ? d->line.s : "");
+            if (size < 0)
+                return -1;
+            d->left = (size_t)size;
+            d->state = size ? 1 : 3;
+        } else if (d->state == 2) {
+            if (d->line.len)
+                return -1;
+            d->state = 0;
+        } else if (d->line.len == 0) {
+            d->state = 4;
+        }
+        sb_clear(&d->line);
+    }
+    return d->state == 4;
+}
+
+/* Collects an error body into a strbuf (capped at 64 KiB: an error message, not a payload). */
+static int collect(const char *data, size_t n, void *arg)
+{
+    strbuf *b = arg;
+    if (b->len + n <= 65536)
+        sb_addn(b, data, n);
+    return 0;
+}
+
+/* wait_fd in slices of at most 100 ms, watching *cancel; -2 when it was set. */
+static int wait_cancellable(int fd, double deadline, const volatile sig_atomic_t *cancel)
+{
+    for (;;) {
+        if (cancel && *cancel)
+            return -2;
+        double slice = fa_now() + 0.1;
+        int w = wait_fd(fd, POLLIN, !cancel || deadline < slice ? deadline : slice);
+        if (w != 0 || !cancel || fa_now() >= deadline)
+            return w;
+    }
+}
+
+int http_stream(const char *method, const char *url, const char *headers, const char *body, size_t body_len,
+                int timeout_ms, const volatile sig_atomic_t *cancel, http_body_fn fn, void *arg, http_response *r,
+                fa_err *e)
+{
+    memset(r, 0, sizeof *r);
+    http_url u;
+    if (http_parse_url(url, &u, e) != 0)
+        return -1;
+    int tmo = timeout_ms > 0 ? timeout_ms : 1;
+    double deadline = fa_now() + tmo / 1000.0;
+    int fd = connect_deadline(&u, deadline, e);
+    if (fd < 0) {
+        http_url_free(&u);
+        return -1;
+    }
+    strbuf req = {0};
+    bool v6 = strchr(u.host, ':') != NULL;
+    sb_addf(&req, "%s %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: fagpt/" FAGPT_VERSION "\r\n"
+                  "Accept: */*\r\nConnection: close\r\n",
+            method, u.path, v6 ? "[" : "", u.host, v6 ? "]" : "", strcmp(u.port, "80") ? ":" : "",
+            strcmp(u.port, "80") ? u.port : "");
+    if (body)
+        sb_addf(&req, "Content-Length: %zu\r\n", body_len);
+    if (headers)
+        sb_add(&req, headers);
+    sb_add(&req, "\r\n");
+    int rc = send_all(fd, req.s, req.len, deadline, e);
+    if (rc == 0 && body)
+        rc = send_all(fd, body, body_len, deadline, e);
+    sb_free(&req);
+
+    strbuf in = {0}, errbody = {0};
+    http_dechunker dc = {0};
+    enum { HEAD, CHUNKED, LENGTH, UNTIL_CLOSE, DONE } mode = HEAD;
+    unsigned long long left = 0;
+    http_body_fn sink = fn;
+    void *sink_arg = arg;
+    char buf[16384];
+    while (rc == 0 && mode != DONE) {
+        int w = wait_cancellable(fd, deadline, cancel);
+        if (w == -2) {
+            rc = fa_fail(e, "stopped");
+            break;
+        }
+        if (w == 0) {
+            rc = fa_fail(e, mode == HEAD ? "no answer from %s port %s within %d ms"
+                                         : "%s port %s stopped sending for %d ms",
+                         u.host, u.port, tmo);
+            break;
+        }
+        if (w < 0) {
+            rc = fa_fail(e, "waiting for the answer: %s", strerror(errno));
+            break;
+        }
+        ssize_t got = recv(fd, buf, sizeof buf, 0);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        if (got < 0) {
+            rc = fa_fail(e, "reading the answer: %s", strerror(errno));
+            break;
+        }
+        if (mode != HEAD)
+            deadline = fa_now() + tmo / 1000.0;
+        const char *data = buf;
+        size_t n = (size_t)got;
+        if (mode == HEAD) {
+            sb_addn(&in, buf, n);
+            const char *hend = in.s ? memmem(in.s, in.len, "\r\n\r\n", 4) : NULL;
+            int status = 0;
+            if (hend && (in.len < 12 || strncmp(in.s, "HTTP/1.", 7) || sscanf(in.s + 9, "%3d", &status) != 1 ||
+                         status < 100)) {
+                rc = fa_fail(e, "not an HTTP response");
+                break;
+            }
+            if (hend && status / 100 == 1) { /* an interim answer: drop it, the real one follows */
+                size_t skip = (size_t)(hend - in.s) + 4;
+                memmove(in.s, in.s + skip, in.len - skip + 1);
+                in.len -= skip;
+                continue;
+            }
+            if (!hend) {
+                if (in.len > 65536)
+                    rc = fa_fail(e, "response headers longer than 64 KiB");
+                else if (got == 0)
+                    rc = fa_fail(e, in.len ? "the server closed the connection in the middle of the headers"
+                                           : "the server closed the connection without answering");
+                continue;
+            }
+            size_t head_len = (size_t)(hend - in.s) + 2;
+            r->status = status;
+            r->content_type = header_value(in.s, head_len, "Content-Type");
+            char *te = header_value(in.s, head_len, "Transfer-Encoding");
+            char *cl = header_value(in.s, head_len, "Content-Length");
+            if (status / 100 != 2) {
+                sink = collect;
+                sink_arg = &errbody;
+            }
+            if (te && strcasestr(te, "chunked")) {
+                mode = CHUNKED;
+            } else if (cl) {
+                char *endp;
+                left = strtoull(cl, &endp, 10);
+                if (*endp || endp == cl)
+                    rc = fa_fail(e, "bad Content-Length \"%s\"", cl);
+                mode = left ? LENGTH : DONE;
+            } else {
+                mode = status == 204 || status == 304 ? DONE : UNTIL_CLOSE;
+            }
+            free(te);
+            free(cl);
+            data = hend + 4;
+            n = in.len - head_len - 2;
+            deadline = fa_now() + tmo / 1000.0;
+            if (rc != 0 || mode == DONE)
+                break;
+        }
+        if (mode == CHUNKED) {
+            int d = n ? http_dechunk_feed(&dc, data, n, sink, sink_arg) : 0;
+            if (d < 0)
+                rc = fa_fail(e, "malformed chunked body");
+            else if (d > 0)
+                mode = DONE;
+            else if (got == 0)
+                rc = fa_fail(e, "the server closed the connection in the middle of a chunked body");
+        } else if (mode == LENGTH) {
+            size_t take = n < left ? n : (size_t)left;
+            if (take && sink(data, take, sink_arg))
+                mode = DONE;
+            left -= take;
+            if (left == 0)
+                mode = DONE;
+            else if (got == 0)
+                rc = fa_fail(e, "the server closed the connection %llu body bytes short", left);
+        } else if (mode == UNTIL_CLOSE) {
+            if (got == 0 || (n && sink(data, n, sink_arg)))
+                mode = DONE;
+        }
+    }
+    if (r->status && sink == collect) {
+        r->body_len = errbody.len;
+        r->body = sb_take(&errbody);
+    }
+    sb_free(&errbody);
+    sb_free(&in);
+    http_dechunker_free(&dc);
+    close(fd);
+    http_url_free(&u);
+    return rc;
+}

@@ -18,6 +18,8 @@
 #ifndef FAGPT_HTTP_H
 #define FAGPT_HTTP_H
 
+#include <signal.h>
+
 #include "core/core.h"
 
 #define HTTP_MAX_BODY (64u << 20)
@@ -54,5 +56,31 @@ void http_response_free(http_response *r);
  * 0 when more bytes are needed, -1 when malformed. Exposed for tests.
  */
 int http_dechunk(const char *raw, size_t n, strbuf *out);
+
+/*
+ * Streaming: sends one request and hands the decoded body of a 2xx answer to fn piece by piece as it arrives
+ * (chunked coding removed), for NDJSON and server-sent-event streams. fn returns nonzero to stop reading (the
+ * connection is closed; that is not an error). timeout_ms bounds connecting, sending and the wait for the
+ * headers, and then each wait for more body bytes (an idle limit, so a long answer that keeps coming is never
+ * cut off). For any other status the body is collected into r->body instead (fn is not called), so the caller
+ * can read the server's error message. Returns 0 when the answer ended (or fn stopped it), -1 with e filled.
+ * cancel (may be NULL) is checked at least every 100 ms while waiting for the server, and when it becomes
+ * nonzero (a signal handler sets it on Ctrl-C) the request is abandoned: -1 with "stopped".
+ */
+typedef int (*http_body_fn)(const char *data, size_t n, void *arg);
+int http_stream(const char *method, const char *url, const char *headers, const char *body, size_t body_len,
+                int timeout_ms, const volatile sig_atomic_t *cancel, http_body_fn fn, void *arg, http_response *r,
+                fa_err *e);
+
+/* The incremental chunked decoder http_stream uses; exposed for tests. Feed bytes as they come: decoded data
+ * is passed to fn. Returns 1 after the terminating chunk and trailers, 0 when more bytes are needed, -1 when
+ * malformed, 2 when fn asked to stop. */
+typedef struct http_dechunker {
+    int state;      /* 0 size line, 1 data, 2 CRLF after data, 3 trailers, 4 done */
+    size_t left;    /* data bytes left in the current chunk */
+    strbuf line;    /* the line being read in states 0, 2, 3 */
+} http_dechunker;
+int http_dechunk_feed(http_dechunker *d, const char *p, size_t n, http_body_fn fn, void *arg);
+void http_dechunker_free(http_dechunker *d);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * orders.h - doctrinal orders and fire-support products: schemas, validation, date-time groups, templates and
- * exporters (Markdown, plain text, HTML, PDF, DOCX), and the call-for-fire text parser.
+ * exporters (Markdown, plain text, HTML, PDF, DOCX), the call-for-fire text parser, and fire missions walked from
+ * the call for fire to end of mission with firing data from the ballistic computer (orders_mission_*).
  *
  * Products (type names as the CLI spells them) and the doctrine each follows:
  *   opord        operation order, five-paragraph format (FM 5-0; FM 6-0)
@@ -129,5 +130,44 @@ typedef struct orders_correction {
     int repeat, end_of_mission, fire_for_effect;
 } orders_correction;
 int orders_correction_parse(const char *text, orders_correction *c, fa_err *e);
+
+/* Fire missions (mission.c): the call for fire read, the target located (grid; polar from the observer; shift
+ * from a known point along the OT direction), firing data from the ballistic computer (fires_firing_data), the
+ * fire order and the message to observer, then the observer's corrections applied along the observer-target line
+ * (ATP 3-09.30) and the data recomputed. A mission is a JSON document: {"id", "label", "status" ("adjust", "fire
+ * for effect", "end of mission"), "call_for_fire", "setup", "ot_mils"?, "cff", "rounds": [{"n", "call", "phase",
+ * "correction"?, "target", "fire_order", "message_to_observer"?, "firing_data"}]}. */
+typedef struct orders_mission_in {
+    const char *id;                 /* target number, AB1001 */
+    const char *battery;            /* the battery's position (fires_pos_parse) and altitude (m) */
+    double battery_alt;
+    const char *weapon, *projectile;    /* catalogue names */
+    const char *charge;             /* NULL: chosen by range */
+    const char *angle;              /* "low" (NULL) or "high" */
+    const char *fuze;               /* NULL: Quick; Time, VT and MTI get a fuze time */
+    double aof;                     /* azimuth of fire (mils) for deflection; NAN: none */
+    const char *observer;           /* NULL: unknown (polar missions need it) */
+    double observer_alt;
+    double target_alt;              /* grid missions; NAN: the battery's altitude */
+    const char *known_point;        /* shift: the known point's position, else the stored mission known */
+    double known_point_alt;         /* NAN: the battery's altitude */
+    const json_value *known;        /* the stored mission named by SHIFT, or NULL */
+    double ot;                      /* observer-target direction (mils); NAN: from the call or the observer */
+    int ffe_rounds;                 /* rounds in effect (0: 3) */
+    const char *data;               /* the data folder (NULL: fires_data_open's default) */
+} orders_mission_in;
+
+/* True for a target number: two capital letters and four digits. */
+bool orders_target_number_ok(const char *s);
+/* A new mission with its first round; NULL with e filled (the call for fire's element quoted). */
+json_value *orders_mission_start(const orders_mission_in *in, const char *cff_text, fa_err *e);
+/* Applies a correction (ot: a new OT direction, or NAN) and appends the round it fires; END OF MISSION closes it. */
+int orders_mission_correct(json_value *m, const char *text, double ot, fa_err *e);
+/* DIR/ID.json, written to a temporary file and renamed into place; and read back. */
+int orders_mission_save(const char *dir, const json_value *m, fa_err *e);
+json_value *orders_mission_load(const char *dir, const char *id, fa_err *e);
+/* A round as the FDC reads it (fire order, fire commands, message to observer, firing data), and the log. */
+void orders_mission_round_text(const json_value *m, const json_value *round, strbuf *out);
+void orders_mission_log_text(const json_value *m, strbuf *out);
 
 #endif

@@ -250,8 +250,14 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
         if (add_concept(s, q, w, false, group) != 0)
             continue;
         q->ngroups++;
-        if (q->concepts.v[q->concepts.n - 1].df_ratio == 0 && name_shape(w))
-            q->unknown_names++;
+        /* A word the library never uses cannot be covered by any passage: an ordinary word is the asker's
+         * paraphrase and weighs nothing; a designation or name means the library is not about the subject. */
+        if (q->concepts.v[q->concepts.n - 1].df_ratio == 0) {
+            if (name_shape(w))
+                q->unknown_names++;
+            else
+                q->concepts.v[q->concepts.n - 1].idf = 0;
+        }
         /* An acronym brings its expansions; a lower-case word is tried as an acronym too ("fscm"). */
         str_vec exp = {0};
         store_term_expansions(s, w, &exp, NULL);

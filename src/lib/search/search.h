@@ -51,4 +51,17 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
 double search_coverage(store *s, const search_query *q, const char *text, double *words);
 void search_query_free(search_query *q);
 
+/*
+ * Hybrid retrieval (hybrid.c): the BM25 results of search_run and an exact dense search over the library's
+ * vectors of (model, dim) - a float32 dot product over normalised vectors - fused by reciprocal rank
+ * (1 / (60 + rank) summed over both lists). qvec is the question's embedding, normalised (search_normalize).
+ * Hits' scores are the fused scores.
+ */
+int search_hybrid(store *s, const search_query *q, const char *model, const float *qvec, int dim, int k,
+                  store_hits *out, fa_err *e);
+/* Scales v to unit length (a zero vector stays zero). */
+void search_normalize(float *v, int dim);
+/* The dot product of two float32 vectors (SIMD through GCC's vector extensions). */
+float search_dot(const float *a, const float *b, int dim);
+
 #endif

@@ -111,6 +111,35 @@ typedef VEC(store_ref_row) store_ref_rows;
 int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
                fa_err *e);
 void store_ref_rows_free(store_ref_rows *v);
+/*
+ * Embedding vectors, one per chunk, float32 and normalised, each row recording the model and dimension that
+ * made it. Chunks to embed are those without a vector from this model (so an interrupted run resumes).
+ */
+typedef struct store_chunk_text {
+    long long id;
+    char *text;          /* heading and text, as embedded */
+} store_chunk_text;
+typedef VEC(store_chunk_text) store_chunk_texts;
+typedef struct store_vector_set {
+    char *model;
+    int dim;
+    long long count;
+} store_vector_set;
+typedef VEC(store_vector_set) store_vector_set_list;
+int store_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e);
+/* Stores n vectors (n * dim floats) in one transaction, replacing any older vector of those chunks. */
+int store_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
+                      fa_err *e);
+int store_clear_vectors(store *s, fa_err *e);
+/* The library's vector sets (model, dimension, count), the largest first. */
+int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e);
+/* Calls fn for every vector of (model, dim). */
+int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
+                       void *arg, fa_err *e);
+/* One chunk as a search hit (score 0). 1 found, 0 not, -1 error. */
+int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e);
+void store_chunk_texts_free(store_chunk_texts *v);
+void store_vector_set_list_free(store_vector_set_list *v);
 
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);

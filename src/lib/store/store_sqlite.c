@@ -59,7 +59,11 @@ static const char *migrations[] = {
     "CREATE INDEX terms_term ON terms(term);"
     "CREATE INDEX terms_expansion ON terms(lower(expansion));"
     "CREATE TABLE quarantine (path TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);",
-    /* 2: glossary terms with their definitions (Section II), for `fagpt define`; cross-references (publications
+    /* 2: embedding vectors of chunks (float32, normalised), each with the model and dimension that made it */
+    "CREATE TABLE chunk_vectors (chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+    "  model TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL);"
+    "CREATE INDEX chunk_vectors_model ON chunk_vectors(model, dim);",
+    /* 3: glossary terms with their definitions (Section II), for `fagpt define`; cross-references (publications
      * cited, paragraphs, figures, tables), for `fagpt refs`; pub_key is a cited id as store_find_doc compares them */
     "CREATE TABLE definitions (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  term TEXT NOT NULL, definition TEXT NOT NULL, page INTEGER NOT NULL);"
@@ -547,6 +551,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding cross-references");
 
+
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
     bind_str(st, 1, rec->path);
@@ -651,7 +656,7 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
         " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
         " c.section, c.paragraph, c.text, c.boxes, -f.rank"
         " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        "       AND rank MATCH 'bm25(1.0, 1.0)' ORDER BY rank LIMIT ?2) f"
+        "       AND rank MATCH 'bm25(1.5, 1.0)' ORDER BY rank LIMIT ?2) f"
         " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
     pthread_mutex_lock(&s->lock);
     if (!(st = cached(s, STMT_FTS, sql, e))) {
@@ -824,6 +829,162 @@ void store_quarantine_list_free(store_quarantine_list *v)
         free(v->v[i].reason);
         free(v->v[i].at);
     }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+/* Embedding vectors (migration 2). */
+
+int store_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT c.id, coalesce(c.heading || '\n', '') || c.text FROM chunks c"
+                                " LEFT JOIN chunk_vectors v ON v.chunk_id = c.id"
+                                " WHERE v.chunk_id IS NULL OR v.model <> ?1 ORDER BY c.id LIMIT ?2",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, limit);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_chunk_text t = {sqlite3_column_int64(st, 0), col_str(st, 1)};
+            VEC_PUSH(*out, t);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing passages to embed");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
+                      fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = NULL;
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO chunk_vectors (chunk_id, model, dim, vec)"
+                                             " VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
+        rc = db_fail(s, e, "storing vectors");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        sqlite3_bind_int64(st, 1, ids[i]);
+        bind_str(st, 2, model);
+        sqlite3_bind_int(st, 3, dim);
+        sqlite3_bind_blob(st, 4, vecs + i * (size_t)dim, dim * (int)sizeof(float), SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(s, e, "storing vectors");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_clear_vectors(store *s, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "DELETE FROM chunk_vectors", e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT model, dim, count(*) FROM chunk_vectors GROUP BY model, dim"
+                                       " ORDER BY count(*) DESC, model", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_vector_set v = {col_str(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2)};
+            VEC_PUSH(*out, v);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the vector sets");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void store_vector_set_list_free(store_vector_set_list *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->v[i].model);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
+                       void *arg, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT chunk_id, vec FROM chunk_vectors WHERE model = ?1 AND dim = ?2",
+                                -1, &st, NULL);
+    float *buf = xmalloc((size_t)(dim > 0 ? dim : 1) * sizeof *buf);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const void *blob = sqlite3_column_blob(st, 1);
+            if (blob && sqlite3_column_bytes(st, 1) == dim * (int)sizeof(float)) {
+                memcpy(buf, blob, (size_t)dim * sizeof *buf); /* a blob has no alignment promise */
+                fn(sqlite3_column_int64(st, 0), buf, arg);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    free(buf);
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading vectors");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
+        " c.section, c.paragraph, c.text, c.boxes FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?1",
+        -1, &st, NULL);
+    int found = 0;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, chunk_id);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            memset(out, 0, sizeof *out);
+            out->chunk_id = sqlite3_column_int64(st, 0);
+            out->doc_id = sqlite3_column_int64(st, 1);
+            out->doc = col_str(st, 2);
+            out->publication = col_str(st, 3);
+            out->title = col_str(st, 4);
+            out->page = sqlite3_column_int(st, 5);
+            out->page_end = sqlite3_column_int(st, 6);
+            out->page_label = col_str(st, 7);
+            out->page_label_end = col_str(st, 8);
+            out->section = col_str(st, 9);
+            out->paragraph = col_str(st, 10);
+            out->text = col_str(st, 11);
+            out->boxes = col_str(st, 12);
+            found = 1;
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? found : db_fail(s, e, "reading a passage");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void store_chunk_texts_free(store_chunk_texts *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->v[i].text);
     free(v->v);
     memset(v, 0, sizeof *v);
 }
