@@ -9,19 +9,20 @@
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--json] [PATH...]\n"
+    "usage: fagpt ingest [--workers N] [--no-ocr] [--json] [PATH...]\n"
     "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
     "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
     "  quarantined with its reason (see `fagpt quarantine`) and the others go on.\n"
     "  PNG, JPEG and TIFF page images are read by OCR as one-page documents, and so are scanned PDF pages.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
+    "  --no-ocr      keep text layers as they are: never OCR a scanned or garbled page\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
     "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
 
 static const char retry_usage[] =
-    "usage: fagpt retry [--workers N] [--json]\n"
+    "usage: fagpt retry [--workers N] [--no-ocr] [--json]\n"
     "  Ingests the quarantined files again (after you have fixed or replaced them).\n";
 
 static void show_progress(const ingest_progress *p, void *arg)
@@ -70,9 +71,10 @@ static int report(cli_ctx *c, ingest_results *r, int failed)
 
 static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
 {
-    static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, {"no-ocr", no_argument, 0, 'n'},
+                                         CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
     const char *usage = retry ? retry_usage : ingest_usage;
-    int workers = 0, opt;
+    int workers = 0, flags = 0, opt;
     while ((opt = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
         int handled = cli_common_opt(c, opt, optarg, usage);
         if (handled < 0)
@@ -85,6 +87,8 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             if (*end || n < 1 || n > 256)
                 return cli_usage_error(usage, "--workers wants a number from 1 to 256, not '%s'", optarg);
             workers = (int)n;
+        } else if (opt == 'n') {
+            flags |= INGEST_NO_OCR;
         } else {
             return cli_usage_error(usage, "unknown option");
         }
@@ -136,7 +140,7 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         }
     }
     ingest_results r = {0};
-    int failed = ingest_run(s, &files, workers, c->tty && !c->json ? show_progress : NULL, NULL, &r);
+    int failed = ingest_run(s, &files, workers, flags, c->tty && !c->json ? show_progress : NULL, NULL, &r);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);
     if (getenv("FAGPT_EMBED_MODEL") && *getenv("FAGPT_EMBED_MODEL")) {

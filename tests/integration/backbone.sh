@@ -103,6 +103,9 @@ stats_off=$(sqlite3 "$H2/library.db" "CREATE VIRTUAL TABLE temp.v USING fts5voca
 check "term statistics agree with the full-text index after replace and rm" "[ '$stats_off' = 0 ]"
 check "database integrity" "[ \"\$(sqlite3 '$H2/library.db' 'PRAGMA integrity_check')\" = ok ]"
 
+"$BIN" --home "$T/home4" ingest --no-ocr --json "$CORPUS/BRL-MR-3810_McCoy_1990_Aero_50cal_M33_M8_M20_scanned.pdf" > "$T/noocr.json"
+check "ingest --no-ocr keeps the scanned report's own text layer" "grep -q '\"ingested\"' '$T/noocr.json' && [ \"\$(sqlite3 '$T/home4/library.db' 'SELECT count(*) FROM chunks')\" -gt 10 ]"
+
 # With no PATH, ingest takes the library folder of the data folder.
 H3="$T/home3"; mkdir -p "$H3/library/sub"
 "$BIN" --home "$H3" ingest > "$T/empty.txt"; rc=$?

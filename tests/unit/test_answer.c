@@ -26,7 +26,7 @@ int main(void)
     str_vec files = {0};
     VEC_PUSH(files, xasprintf("%s/corpus/pdf/ADP_3-19_Fires_2019-07.pdf", shared ? shared : "../shared"));
     ingest_results r = {0};
-    CHECK(ingest_run(s, &files, 1, NULL, NULL, &r) == 0 && r.n == 1 && !strcmp(r.v[0].status, "ingested"));
+    CHECK(ingest_run(s, &files, 1, 0, NULL, NULL, &r) == 0 && r.n == 1 && !strcmp(r.v[0].status, "ingested"));
     ingest_results_free(&r);
     str_vec_free(&files);
 

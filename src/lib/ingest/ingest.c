@@ -85,6 +85,7 @@ typedef struct {
     ingest_progress_fn fn;
     void *arg;
     int workers;
+    int flags;
     double last_report;
     pthread_mutex_t lock;
 } pool;
@@ -151,7 +152,7 @@ static void ingest_one(pool *p, size_t i)
     /* Spare workers read pages of a document when there are fewer documents than workers. */
     size_t left = p->files->n - i;
     doc_extract_opts opts = {.page_threads = left < (size_t)p->workers ? p->workers / (int)left : 1,
-                             .on_page = on_page, .arg = p};
+                             .on_page = on_page, .arg = p, .no_ocr = (p->flags & INGEST_NO_OCR) != 0};
     if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
@@ -208,9 +209,10 @@ static void *worker(void *arg)
     }
 }
 
-int ingest_run(store *s, const str_vec *files, int workers, ingest_progress_fn fn, void *arg, ingest_results *out)
+int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
+               ingest_results *out)
 {
-    pool p = {.s = s, .files = files, .fn = fn, .arg = arg};
+    pool p = {.s = s, .files = files, .fn = fn, .arg = arg, .flags = flags};
     pthread_mutex_init(&p.lock, NULL);
     p.results = xcalloc(files->n, sizeof *p.results);
     p.sizes = xcalloc(files->n, sizeof *p.sizes);

@@ -4,7 +4,7 @@
  * transaction. A file that fails is quarantined with its reason and the batch goes on.
  *
  *     ingest_results r = {0};
- *     ingest_run(store, paths, npaths, workers, on_progress, arg, &r);
+ *     ingest_run(store, &files, workers, 0, on_progress, arg, &r);
  *     ... r.v[i].status is "ingested", "unchanged", "replaced" or "quarantined" (with reason) ...
  *     ingest_results_free(&r);
  */
@@ -37,8 +37,11 @@ typedef void (*ingest_progress_fn)(const ingest_progress *p, void *arg);
  * they are reported as missing. */
 void ingest_expand_paths(char *const *paths, int n, str_vec *out);
 
+enum { INGEST_NO_OCR = 1 }; /* flags: take text layers as they are, never OCR a page */
+
 /* Ingests the files with `workers` threads (<= 0: one per core). Returns the number of quarantined files. */
-int ingest_run(store *s, const str_vec *files, int workers, ingest_progress_fn fn, void *arg, ingest_results *out);
+int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
+               ingest_results *out);
 
 void ingest_results_free(ingest_results *r);
 
