@@ -163,6 +163,7 @@ EOF"
 }
 FAGPT_LLM_API=ollama fallback "HTTP 500 (retried, then given up)" '"status": 500' "HTTP 500" "3 tries" "see its log"
 check "HTTP 500: three requests in all" "[ \$(requests /api/chat) -eq 3 ]"
+FAGPT_LLM_API=ollama FAGPT_LLM_RETRIES=0 fallback "the server's GPU fails (MIOpen read-only database)" '"status": 500, "error_msg": "miopenStatusInternalError: attempt to write a readonly database"' "miopenStatusInternalError" "MIOpen" "doctor --fix"
 FAGPT_LLM_API=openai fallback "bad API key (401, not retried)" '"key": "sk-good"' "HTTP 401" "Incorrect API key" "OPENAI_API_KEY"
 check "401: one request only" "[ \$(requests /v1/chat/completions) -eq 1 ]"
 FAGPT_LLM_API=ollama FAGPT_CHAT_MODEL=nope fallback "unknown model (404)" '"api": "ollama"' "HTTP 404" 'model \"nope\" not found' "fagpt models"

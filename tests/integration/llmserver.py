@@ -90,9 +90,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json({"error": {"message": msg, "type": typ, "param": None, "code": code}}, status)
 
     def error_for(self, openai, status):
+        msg = self.ctl().get("error_msg")  # a message of the test's choosing, e.g. a GPU failure
         if openai:
-            return self.openai_error(status, "The server is overloaded or not ready yet.", "server_error", None)
-        return self.ollama_error(status, "server busy, please try again. maximum pending requests exceeded")
+            return self.openai_error(status, msg or "The server is overloaded or not ready yet.", "server_error", None)
+        return self.ollama_error(status, msg or "server busy, please try again. maximum pending requests exceeded")
 
     def do_GET(self):
         self.route("GET", None)

@@ -139,5 +139,11 @@ int main(void)
     test_dechunk();
     test_config();
     test_vectors();
+    /* A GPU failure reported by the model server comes with the doctor's diagnosis. */
+    CHECK(llm_gpu_hint("miopenStatusInternalError: attempt to write a readonly database") &&
+          strstr(llm_gpu_hint("miopenStatusInternalError: attempt to write a readonly database"), "doctor --fix"));
+    CHECK(llm_gpu_hint("CUDA error: out of memory") != NULL);
+    CHECK(llm_gpu_hint("hipErrorNoBinaryForGpu: Unable to find code object") != NULL);
+    CHECK(llm_gpu_hint("model 'qwen2.5' not found") == NULL);
     return check_done();
 }

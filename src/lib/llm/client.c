@@ -13,6 +13,19 @@
 
 #define DETECT_TIMEOUT_MS 1500
 
+const char *llm_gpu_hint(const char *m)
+{
+    if (strcasestr(m, "miopen") || strcasestr(m, "readonly database") || strcasestr(m, "read-only database"))
+        return "the server's GPU library MIOpen cannot write its database: run `fagpt doctor --fix` as the server's "
+               "user and restart the server with the environment file it writes";
+    if (strcasestr(m, "hipError") || strcasestr(m, "rocm") || strcasestr(m, "HSA_STATUS") || strcasestr(m, "amdgpu"))
+        return "the server's AMD GPU runtime failed: `fagpt doctor` checks the GPU, the ROCm version and "
+               "HSA_OVERRIDE_GFX_VERSION";
+    if (strcasestr(m, "cuda error") || strcasestr(m, "cudaError") || strcasestr(m, "CUBLAS") || strcasestr(m, "nvml"))
+        return "the server's NVIDIA GPU runtime failed: `fagpt doctor` checks the GPU and its driver";
+    return NULL;
+}
+
 const char *llm_api_name(llm_api api)
 {
     return api == LLM_OLLAMA ? "ollama" : api == LLM_OPENAI ? "openai" : "none";
@@ -315,8 +328,9 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
             continue;
         }
         char *msg = server_message(r.body, r.body_len);
+        const char *gpu = msg ? llm_gpu_hint(msg) : NULL;
         fa_fail(e, "the model server at %s (%s) answered HTTP %d%s%s%s: %s", cfg->url, llm_api_name(cfg->api),
-                r.status, msg ? " (" : "", msg ? msg : "", msg ? ")" : "", status_hint(r.status));
+                r.status, msg ? " (" : "", msg ? msg : "", msg ? ")" : "", gpu ? gpu : status_hint(r.status));
         if (attempt)
             snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg), " (%d tries)", attempt + 1);
         free(msg);
@@ -529,7 +543,8 @@ static int chat(const llm_config *cfg, const char *model, const char *var, const
             if (!cs.error && !cs.done && !cs.stopped && cs.line.len)
                 stream_line(&cs, cs.line.s); /* a last line without its newline */
             if (cs.error)
-                fa_fail(e, "the model server at %s (%s) %s", cfg->url, llm_api_name(cfg->api), cs.error);
+                fa_fail(e, "the model server at %s (%s) %s%s%s", cfg->url, llm_api_name(cfg->api), cs.error,
+                        llm_gpu_hint(cs.error) ? "; " : "", llm_gpu_hint(cs.error) ? llm_gpu_hint(cs.error) : "");
             else if (!cs.done && !cs.stopped)
                 fa_fail(e, "the model server at %s (%s) ended the stream before the answer was complete", cfg->url,
                         llm_api_name(cfg->api));

@@ -56,6 +56,9 @@ typedef struct llm_config {
 int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e);
 void llm_config_free(llm_config *cfg);
 const char *llm_api_name(llm_api api);
+/* When a server's error message is a GPU failure (MIOpen's read-only database, a HIP/ROCm or CUDA error), the
+ * doctor's diagnosis to append to it; NULL otherwise. */
+const char *llm_gpu_hint(const char *server_message);
 
 typedef struct llm_message {
     const char *role;   /* "system", "user", "assistant" */
