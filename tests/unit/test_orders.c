@@ -113,6 +113,8 @@ static void test_templates(void)
               "deep 3 2.5 true");
     CHECK_STR(render("{{missing}}|{{a.missing}}", "{\"a\": {}}"), "|");
     CHECK_STR(render("{{x|upper}}", "{\"x\": \"dtg\"}"), "DTG");
+    CHECK_STR(render("{{n|rounds}}", "{\"n\": 1}"), "1 ROUND");
+    CHECK_STR(render("{{n|rounds}}", "{\"n\": 3}"), "3 ROUNDS");
     CHECK_STR(render("{{#l}}{{@index}}{{@letter}}={{.}}{{^@last}},{{/@last}}{{/l}}", "{\"l\": [\"x\", \"y\", \"z\"]}"),
               "1a=x,2b=y,3c=z");
     CHECK_STR(render("{{#l}}{{#@first}}>{{/@first}}{{v}}{{/l}}", "{\"l\": [{\"v\": 1}, {\"v\": 2}]}"), ">12");

@@ -279,19 +279,22 @@ static int render_range(render *r, const toks *ts, size_t from, size_t to)
         case T_RAW: {
             const char *bar = memchr(t->s, '|', t->n);
             size_t nn = bar ? (size_t)(bar - t->s) : t->n;
-            bool upper = false;
+            bool upper = false, rounds = false;
             if (bar) {
                 const char *f = bar + 1;
                 size_t fn = t->n - nn - 1;
                 trim_name(&f, &fn);
-                if (fn != 5 || memcmp(f, "upper", 5))
-                    return fa_fail(r->e, "template: unknown filter '%.*s' (known: upper)", (int)fn, f);
-                upper = true;
+                upper = fn == 5 && !memcmp(f, "upper", 5);
+                rounds = fn == 6 && !memcmp(f, "rounds", 6);
+                if (!upper && !rounds)
+                    return fa_fail(r->e, "template: unknown filter '%.*s' (known: upper, rounds)", (int)fn, f);
                 while (nn && t->s[nn - 1] == ' ')
                     nn--;
             }
             strbuf v = {0};
             scalar_text(&v, lookup(r, t->s, nn));
+            if (rounds && v.len) /* the number of rounds as sent on the net: "1 ROUND", "3 ROUNDS" */
+                sb_add(&v, strcmp(v.s, "1") == 0 ? " ROUND" : " ROUNDS");
             if (upper)
                 for (size_t k = 0; k < v.len; k++)
                     v.s[k] = (char)toupper((unsigned char)v.s[k]);
