@@ -24,11 +24,28 @@ static void usage(FILE *out)
           "Data folder: --home DIR, else $FAGPT_HOME, else ~/.local/share/fagpt.\n", out);
 }
 
+/* Whether the subcommand (the first word after the global options) ingests, and so may OCR pages. */
+static bool may_ocr(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--home")) {
+            i++;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            continue;
+        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry");
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     /* Tesseract's OpenMP reads OMP_THREAD_LIMIT when the program loads; OCR already runs one page per thread,
-     * so each engine must stay on one thread or they fight over the cores. Start again with it set. */
-    if (!getenv("OMP_THREAD_LIMIT") && setenv("OMP_THREAD_LIMIT", "1", 1) == 0)
+     * so each engine must stay on one thread or they fight over the cores. The commands that may OCR start
+     * again with it set (omp_set_num_threads in the page threads was measured not to hold it); others do not
+     * pay for a second start. */
+    if (!getenv("OMP_THREAD_LIMIT") && may_ocr(argc, argv) && setenv("OMP_THREAD_LIMIT", "1", 1) == 0)
         execv("/proc/self/exe", argv);
     cli_ctx c = {0};
     c.tty = isatty(1) && isatty(2);
