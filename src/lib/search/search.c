@@ -490,6 +490,7 @@ void search_query_free(search_query *q)
     str_vec_free(&q->vocab);
     free(q->subject_ids.v);
     free(q->copula_ids.v);
+    free(q->allowed_docs.v);
     free(q->text);
     free(q->match);
     memset(q, 0, sizeof *q);

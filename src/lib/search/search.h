@@ -41,6 +41,11 @@ typedef struct search_query {
     str_vec copulas;       /* stems of "is", "are", "means"...: what follows X in its definition */
     str_vec vocab;         /* every distinct stem above; a passage is matched against these alone */
     VEC(int) subject_ids, copula_ids;
+    /* When restricted, the only documents the search may return (ids, ascending): those whose access label the
+     * user holds and that pass the publication, type and date filters. Applied before ranking and the top k, so
+     * a hidden document changes no count, score or rank a user sees. Not restricted: every document. */
+    VEC(long long) allowed_docs;
+    bool restricted;
 } search_query;
 
 /* Checks the question (empty, too long, control characters, invalid UTF-8) and builds the query. */
