@@ -22,6 +22,8 @@ static const char usage[] =
     "       fagpt fire fit (--weapon W --projectile P --charge C | projectile and --mv) --obs QE:RANGE[,QE:RANGE...]\n"
     "                  [--model full|flat] [--met FILE] [--gun-alt M] [--target-alt M] [--lat DEG --az MILS] [--json]\n"
     "       fagpt fire list [--json]\n"
+    "       fagpt fire mcdrag --diameter M --length CAL --nose CAL [--rt-r X] [--boattail CAL] [--base CAL]\n"
+    "                  [--meplat CAL] [--band CAL] [--boundary-layer LL|LT|TT] [--json]\n"
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
     "            (G1, G7, kd_155mm_M101, ...) with --form-factor F or --bc LB/IN2 (against a G table).\n"
@@ -32,16 +34,21 @@ static const char usage[] =
     "by 5 %; deflection (with --aof) = 3200 + AOF - azimuth to fire; site = QE less the QE to the gun's altitude.\n"
     "Data: --data DIR (or FAGPT_DATA) holds fires/catalog.json and fires/drag/; $FAGPT_HOME/fires/drag and the\n"
     "folders in FAGPT_DRAG_PATH (colon-separated) are searched for drag tables too; add your own there (CSV with a\n"
-    "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n";
+    "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n"
+    "mcdrag: a Mach-Cd table estimated from the shape (McCoy, MC DRAG, BRL ARBRL-TR-02293, 1981), lengths in\n"
+    "calibres (base, meplat and band diameters too; defaults: no boattail, base 1, meplat 0, band 1, rt-r 1 (a\n"
+    "tangent ogive; 0 is a cone), boundary layer LT); prints the table as a drag file to save in a drag folder and name with --drag-table.\n";
 
 enum {
     O_MV = 1000, O_QE, O_MASS, O_DIA, O_DRAG, O_FF, O_BC, O_MODEL, O_TALT, O_GALT, O_LAT, O_AZ, O_MET, O_POINTS,
     O_PDT, O_GUN, O_TARGET, O_WEAPON, O_PROJ, O_CHARGE, O_ANGLE, O_AOF, O_FROM, O_TO, O_STEP, O_CSV, O_OBS, O_DATA,
-    O_TOL, O_CATALOG, O_PDX
+    O_TOL, O_CATALOG, O_PDX, O_LEN, O_NOSE, O_RTR, O_BT, O_BASE, O_MEPLAT, O_BAND, O_BL
 };
 
 typedef struct opts {
     double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
+    double len, nose, rtr, bt, base, meplat, band;  /* fire mcdrag: the shape, calibres */
+    const char *bl;
     bool have_talt, have_lat, have_aof, points, csv;
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
@@ -694,6 +701,59 @@ static int cmd_list(cli_ctx *c, const opts *o)
     return EXIT_OK;
 }
 
+/* fire mcdrag: the drag table of a shape, as a drag file (CSV) or JSON with the parts of CD0 at each Mach. */
+static int cmd_mcdrag(cli_ctx *c, const opts *o)
+{
+    if (isnan(o->dia) || isnan(o->len) || isnan(o->nose))
+        return cli_error(c, "fire mcdrag: --diameter M, --length CAL and --nose CAL are required");
+    fires_mcdrag_shape s = {.diameter_mm = o->dia * 1000, .length_cal = o->len, .nose_cal = o->nose,
+                            .boattail_cal = o->bt, .rt_r = o->rtr, .base_cal = o->base, .meplat_cal = o->meplat,
+                            .band_cal = o->band, .bl = FIRES_BL_LT};
+    if (o->bl) {
+        if (!strcasecmp(o->bl, "LL"))
+            s.bl = FIRES_BL_LL;
+        else if (!strcasecmp(o->bl, "TT"))
+            s.bl = FIRES_BL_TT;
+        else if (strcasecmp(o->bl, "LT"))
+            return cli_error(c, "--boundary-layer: '%s' is not LL, LT or TT (nose and afterbody laminar or "
+                                "turbulent)", o->bl);
+    }
+    fires_drag d;
+    fa_err e;
+    if (fires_mcdrag_table(&s, &d, &e) != 0)
+        return cli_error(c, "%s", e.msg);
+    static const char *const bls[] = {"LL", "LT", "TT"};
+    strbuf b = {0};
+    if (c->json) {
+        sb_addf(&b, "{\"method\": \"MC DRAG (McCoy, BRL ARBRL-TR-02293, 1981)\", \"shape\": {\"diameter_m\": %g, "
+                    "\"length_cal\": %g, \"nose_cal\": %g, \"rt_r\": %g, \"boattail_cal\": %g, \"base_cal\": %g, "
+                    "\"meplat_cal\": %g, \"band_cal\": %g, \"boundary_layer\": \"%s\"}, \"rows\": [",
+                o->dia, s.length_cal, s.nose_cal, s.rt_r, s.boattail_cal, s.base_cal, s.meplat_cal, s.band_cal,
+                bls[s.bl]);
+        for (size_t i = 0; i < d.n; i++) {
+            fires_mcdrag_parts p;
+            fires_mcdrag_cd0(&s, d.mach[i], &p);
+            sb_addf(&b, "%s{\"mach\": %g, \"cd0\": %.5f, \"head\": %.5f, \"skin_friction\": %.5f, \"band\": %.5f, "
+                        "\"boattail\": %.5f, \"base\": %.5f}", i ? ", " : "", d.mach[i], p.total, p.head, p.skin,
+                    p.band, p.boattail, p.base);
+        }
+        sb_add(&b, "]}\n");
+    } else {
+        sb_addf(&b, "# Zero-yaw Cd estimated by MC DRAG (McCoy, BRL ARBRL-TR-02293, 1981) for: diameter %g m, length "
+                    "%g cal, nose %g cal, RT/R %g, boattail %g cal, base %g cal, meplat %g cal, band %g cal, boundary "
+                    "layer %s. An estimate from the report's empirical fits; fit the form "
+                    "factor to firing (fagpt fire fit).\nmach,cd\n",
+                o->dia, s.length_cal, s.nose_cal, s.rt_r, s.boattail_cal, s.base_cal, s.meplat_cal, s.band_cal,
+                bls[s.bl]);
+        for (size_t i = 0; i < d.n; i++)
+            sb_addf(&b, "%g,%.5f\n", d.mach[i], d.cd[i]);
+    }
+    fputs(b.s, stdout);
+    sb_free(&b);
+    fires_drag_free(&d);
+    return EXIT_OK;
+}
+
 int cmd_fire(cli_ctx *c, int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -712,9 +772,14 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"step", required_argument, 0, O_STEP},       {"csv", no_argument, 0, O_CSV},
         {"obs", required_argument, 0, O_OBS},         {"data", required_argument, 0, O_DATA},
         {"tol", required_argument, 0, O_TOL},         {"catalog", required_argument, 0, O_CATALOG},
+        {"length", required_argument, 0, O_LEN},      {"nose", required_argument, 0, O_NOSE},
+        {"rt-r", required_argument, 0, O_RTR},        {"boattail", required_argument, 0, O_BT},
+        {"base", required_argument, 0, O_BASE},       {"meplat", required_argument, 0, O_MEPLAT},
+        {"band", required_argument, 0, O_BAND},       {"boundary-layer", required_argument, 0, O_BL},
         CLI_COMMON_LONGOPTS,                          {0, 0, 0, 0}};
     opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .bc = NAN, .from = NAN, .to = NAN,
-              .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN};
+              .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN, .len = NAN, .nose = NAN, .rtr = 1, .bt = 0,
+              .base = 1, .meplat = 0, .band = 1};
     int opt;
     while ((opt = getopt_long(argc, argv, "hJH:", lo, NULL)) != -1) {
         int r = cli_common_opt(c, opt, optarg, usage);
@@ -734,7 +799,9 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         fa_err e;
         bool numeric = opt == O_MV || opt == O_QE || opt == O_MASS || opt == O_DIA || opt == O_FF || opt == O_BC ||
                        opt == O_TALT || opt == O_GALT || opt == O_LAT || opt == O_AZ || opt == O_PDT || opt == O_PDX ||
-                       opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL;
+                       opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL ||
+                       opt == O_LEN || opt == O_NOSE || opt == O_RTR || opt == O_BT || opt == O_BASE ||
+                       opt == O_MEPLAT || opt == O_BAND;
         if (numeric && fires_parse_num(optarg, field, &v, &e) != 0)
             return cli_error(c, "%s", e.msg);
         switch (opt) {
@@ -755,6 +822,14 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_TO: o.to = v; break;
         case O_STEP: o.step = v; break;
         case O_TOL: o.tol = v; break;
+        case O_LEN: o.len = v; break;
+        case O_NOSE: o.nose = v; break;
+        case O_RTR: o.rtr = v; break;
+        case O_BT: o.bt = v; break;
+        case O_BASE: o.base = v; break;
+        case O_MEPLAT: o.meplat = v; break;
+        case O_BAND: o.band = v; break;
+        case O_BL: o.bl = optarg; break;
         case O_DRAG: o.drag = optarg; break;
         case O_MODEL: o.model = optarg; break;
         case O_MET: o.met = optarg; break;
@@ -772,7 +847,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage_error(usage, "fire: say trajectory, solve, table, fit or list");
+        return cli_usage_error(usage, "fire: say trajectory, solve, table, fit, list or mcdrag");
     const char *sub = argv[optind];
     if (optind + 1 < argc)
         return cli_usage_error(usage, "fire %s: unexpected argument '%s'", sub, argv[optind + 1]);
@@ -788,5 +863,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         return cmd_fit(c, &o);
     if (!strcmp(sub, "list"))
         return cmd_list(c, &o);
+    if (!strcmp(sub, "mcdrag"))
+        return cmd_mcdrag(c, &o);
     return cli_usage_error(usage, "fire: unknown subcommand '%s'", sub);
 }

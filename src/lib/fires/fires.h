@@ -161,6 +161,27 @@ int fires_drag_find(const char *name, const char *const *dirs, fires_drag *d, fa
 double fires_drag_cd(const fires_drag *d, double mach);
 void fires_drag_free(fires_drag *d);
 
+/* MC DRAG (mcdrag.c): zero-yaw Cd from the projectile's shape, McCoy, BRL ARBRL-TR-02293 (1981). Lengths and
+ * diameters in calibres except the reference diameter (mm). Boundary layer: laminar or turbulent on the nose and
+ * on the afterbody. */
+typedef enum { FIRES_BL_LL, FIRES_BL_LT, FIRES_BL_TT } fires_bl;
+typedef struct fires_mcdrag_shape {
+    double diameter_mm;         /* reference diameter */
+    double length_cal, nose_cal, boattail_cal;
+    double rt_r;                /* head shape: R_T/R, tangent-ogive radius over the actual ogive radius (1 tangent, 0 cone) */
+    double base_cal, meplat_cal, band_cal;
+    fires_bl bl;
+} fires_mcdrag_shape;
+typedef struct fires_mcdrag_parts {
+    double head, skin, band, boattail, base, total;
+} fires_mcdrag_parts;
+
+int fires_mcdrag_check(const fires_mcdrag_shape *s, fa_err *e);
+/* CD0 at a Mach number (the report's fits hold for 0.5 .. 5); the parts when out is not NULL. */
+double fires_mcdrag_cd0(const fires_mcdrag_shape *s, double mach, fires_mcdrag_parts *out);
+/* A drag table on the report's Mach grid (0.5 .. 5, constant outside). */
+int fires_mcdrag_table(const fires_mcdrag_shape *s, fires_drag *d, fa_err *e);
+
 /* ---------------------------------------------------------------------------------------------------------
  * Projectiles and weapons (catalog.c): data/fires/catalog.json, public nominal values with their source.
  */
