@@ -26,7 +26,7 @@ static const char usage[] =
     "                  [--meplat CAL] [--band CAL] [--boundary-layer LL|LT|TT] [--json]\n"
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
-    "            (G1, G7, kd_155mm_M101, ...) with --form-factor F or --bc LB/IN2 (against a G table).\n"
+    "            (shipped: G1 G2 G5 G6 G7 G8 GI GS RA4 kd_155mm_M101) with --form-factor F or --bc LB/IN2 (against a G table).\n"
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
     "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum.\n"
     "Drift is the point-mass lateral deviation (wind, Coriolis); spin drift (yaw of repose) is not modelled.\n"

@@ -59,7 +59,34 @@ check "trajectory --point-dx: a point every 1000 m and one at impact" \
     'all(abs(p["x"] - 1000*i) < 0.01 for i,p in enumerate(j["points"][:-1])) and abs(j["points"][-1]["x"] - j["range_m"]) < 0.01 and abs(j["points"][-1]["y"]) < 0.01' "$tmp/px.json"
 check "M107 charge 8W at 800 mils: 17-19 km, below the vacuum range" '17000 < j["range_m"] < 19000 and j["range_m"] < 684**2/9.80665' "$tmp/t.json"
 $B fire trajectory --json --model flat --mass 10 --diameter 0.1 --drag-table G7 --mv 800 --qe 50 >"$tmp/f.json"
-check "flat model with a G7 table named from FAGPT_DRAG_PATH" 'j["model"] == "flat" and j["drift_mils"] == 0 and j["range_m"] > 3000' "$tmp/f.json"
+check "flat model with the shipped G7 table named" 'j["model"] == "flat" and j["drift_mils"] == 0 and j["range_m"] > 3000' "$tmp/f.json"
+# the shipped standard G tables, without the corpus on the drag path; --bc is the form factor (m/d^2)/BC
+for g in G1 G2 G5 G6 G7 G8 GI GS RA4; do
+    env -u FAGPT_DRAG_PATH $B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table $g \
+        --bc 0.25 --mv 800 --qe 20 >"$tmp/g.json" 2>"$tmp/g.err"
+    check "--drag-table $g --bc from data/fires/drag" 'j["projectile"]["drag_table"] == "'$g'" and 500 < j["range_m"] < 3000' "$tmp/g.json"
+done
+ff=$(python3 -c 'print((0.0109/0.45359237)/(0.00782/0.0254)**2/0.25)')
+env -u FAGPT_DRAG_PATH $B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table G7 --form-factor "$ff" --mv 800 --qe 20 >"$tmp/gf.json"
+env -u FAGPT_DRAG_PATH $B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc 0.25 --mv 800 --qe 20 >"$tmp/g7.json"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if abs(a['range_m']-b['range_m']) < 0.01 else 1)" "$tmp/g7.json" "$tmp/gf.json" \
+    && ok "--bc against G7 is the form factor (m/d^2)/BC" || nok "--bc against G7 is the form factor (m/d^2)/BC"
+fails "--bc with --form-factor refused" "not both" $B fire trajectory --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc 0.25 --form-factor 1 --mv 800 --qe 20
+fails "--bc negative named" "\-\-bc" $B fire trajectory --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc -0.2 --mv 800 --qe 20
+
+# ---- fire mcdrag: McCoy's Fig. 26 shape; the table saved in a drag folder is found by name
+$B fire mcdrag --diameter 0.0057 --length 5.48 --nose 3 --rt-r 0.5 --boattail 1 --base 0.754 >"$tmp/mc.csv"
+grep -q "^1.5,0.2862" "$tmp/mc.csv" && grep -q "^2,0.2423" "$tmp/mc.csv" && [ "$(grep -c '^[0-9]' "$tmp/mc.csv")" -eq 26 ] \
+    && ok "fire mcdrag prints the Fig. 26 table as a drag file" || nok "fire mcdrag table" "$(head -5 "$tmp/mc.csv")"
+mkdir -p "$tmp/home/fires/drag" && cp "$tmp/mc.csv" "$tmp/home/fires/drag/fig26.csv"
+FAGPT_HOME="$tmp/home" $B fire trajectory --json --model flat --mass 0.0036 --diameter 0.0057 --drag-table fig26 --mv 900 --qe 10 >"$tmp/mct.json"
+check "an MC DRAG table saved under FAGPT_HOME is found by name" 'j["projectile"]["drag_table"] == "fig26" and j["range_m"] > 500' "$tmp/mct.json"
+$B fire mcdrag --json --diameter 0.155 --length 5.6 --nose 3.0 --boattail 0.5 --base 0.85 --band 1.02 >"$tmp/mc.json"
+check "fire mcdrag --json gives the parts of CD0" 'len(j["rows"]) == 26 and all(abs(r["cd0"] - (r["head"]+r["skin_friction"]+r["band"]+r["boattail"]+r["base"])) < 5e-5 for r in j["rows"]) and j["rows"][-1]["band"] > 0' "$tmp/mc.json"
+fails "fire mcdrag: a nose longer than the body named" "\-\-nose" $B fire mcdrag --diameter 0.155 --length 4 --nose 5
+fails "fire mcdrag: unknown boundary layer named" "\-\-boundary-layer" $B fire mcdrag --diameter 0.155 --length 5 --nose 3 --boundary-layer XX
+fails "fire mcdrag: missing shape" "\-\-length" $B fire mcdrag --diameter 0.155
+
 $B fire trajectory --json --projectile M107 --mv 300 --qe 800 --target-alt 5000 >"$tmp/x.json" 2>/dev/null
 check "trajectory that never comes down to --target-alt says so" '"error" in j and "does not come back" in j["error"]' "$tmp/x.json"
 
