@@ -24,6 +24,7 @@ static const char usage[] =
     "       fagpt fire list [--json]\n"
     "       fagpt fire mcdrag --diameter M --length CAL --nose CAL [--rt-r X] [--boattail CAL] [--base CAL]\n"
     "                  [--meplat CAL] [--band CAL] [--boundary-layer LL|LT|TT] [--json]\n"
+    "       fagpt fire atmos [--alt M] [--temp C --pressure HPA [--humidity PCT]] [--json]\n"
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
     "            (shipped: G1 G2 G5 G6 G7 G8 GI GS RA4 kd_155mm_M101) with --form-factor F or --bc LB/IN2 (against a G table).\n"
@@ -37,18 +38,21 @@ static const char usage[] =
     "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n"
     "mcdrag: a Mach-Cd table estimated from the shape (McCoy, MC DRAG, BRL ARBRL-TR-02293, 1981), lengths in\n"
     "calibres (base, meplat and band diameters too; defaults: no boattail, base 1, meplat 0, band 1, rt-r 1 (a\n"
-    "tangent ogive; 0 is a cone), boundary layer LT); prints the table as a drag file to save in a drag folder and name with --drag-table.\n";
+    "tangent ogive; 0 is a cone), boundary layer LT); prints the table as a drag file to save in a drag folder and name with --drag-table.\n"
+    "atmos: the ICAO standard atmosphere at --alt (to 80 km), and with --temp/--pressure/--humidity the density of\n"
+    "that air by CIPM-2007 and its ratio to 1.225 kg/m^3 (the small-arms density ratio).\n";
 
 enum {
     O_MV = 1000, O_QE, O_MASS, O_DIA, O_DRAG, O_FF, O_BC, O_MODEL, O_TALT, O_GALT, O_LAT, O_AZ, O_MET, O_POINTS,
     O_PDT, O_GUN, O_TARGET, O_WEAPON, O_PROJ, O_CHARGE, O_ANGLE, O_AOF, O_FROM, O_TO, O_STEP, O_CSV, O_OBS, O_DATA,
-    O_TOL, O_CATALOG, O_PDX, O_LEN, O_NOSE, O_RTR, O_BT, O_BASE, O_MEPLAT, O_BAND, O_BL
+    O_TOL, O_CATALOG, O_PDX, O_ALT, O_TEMP, O_PRES, O_HUM, O_LEN, O_NOSE, O_RTR, O_BT, O_BASE, O_MEPLAT, O_BAND, O_BL
 };
 
 typedef struct opts {
     double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
     double len, nose, rtr, bt, base, meplat, band;  /* fire mcdrag: the shape, calibres */
     const char *bl;
+    double alt, temp_c, pres_hpa, hum;  /* fire atmos */
     bool have_talt, have_lat, have_aof, points, csv;
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
@@ -754,6 +758,40 @@ static int cmd_mcdrag(cli_ctx *c, const opts *o)
     return EXIT_OK;
 }
 
+/* fire atmos: the ICAO standard atmosphere at an altitude, and the density of given surface air (CIPM-2007). */
+static int cmd_atmos(cli_ctx *c, const opts *o)
+{
+    fires_air a;
+    fa_err e;
+    if (fires_icao(o->alt, &a, &e) != 0)
+        return cli_error(c, "--alt: %s", e.msg);
+    bool air = !isnan(o->temp_c) || !isnan(o->pres_hpa);
+    double rho = NAN;
+    if (air) {
+        if (isnan(o->temp_c) || isnan(o->pres_hpa))
+            return cli_error(c, "give both --temp C and --pressure HPA (station pressure) for the density of that air");
+        if (fires_air_density_cipm(o->temp_c + 273.15, o->pres_hpa * 100, o->hum / 100, &rho, &e) != 0)
+            return cli_error(c, "%s", e.msg);
+    }
+    if (c->json) {
+        printf("{\"alt_m\": %g, \"icao\": {\"temperature_k\": %.3f, \"pressure_hpa\": %.3f, \"density_kg_m3\": %.5f, "
+               "\"density_ratio\": %.6f, \"speed_of_sound_mps\": %.3f}", o->alt, a.t_k, a.p_pa / 100, a.rho,
+               a.rho / 1.225, a.sound);
+        if (air)
+            printf(", \"air\": {\"temperature_c\": %g, \"pressure_hpa\": %g, \"humidity_pct\": %g, \"density_kg_m3\": "
+                   "%.5f, \"density_ratio\": %.6f, \"speed_of_sound_mps\": %.3f, \"method\": \"CIPM-2007\"}",
+                   o->temp_c, o->pres_hpa, o->hum, rho, rho / 1.225, fires_sound_speed(o->temp_c + 273.15));
+        printf("}\n");
+    } else {
+        printf("ICAO standard atmosphere at %g m: %.2f K (%.2f C), %.2f hPa, %.4f kg/m^3 (ratio %.5f), sound %.2f m/s\n",
+               o->alt, a.t_k, a.t_k - 273.15, a.p_pa / 100, a.rho, a.rho / 1.225, a.sound);
+        if (air)
+            printf("Air at %g C, %g hPa, %g %% humidity (CIPM-2007): %.5f kg/m^3 (ratio %.5f), sound %.2f m/s (dry)\n",
+                   o->temp_c, o->pres_hpa, o->hum, rho, rho / 1.225, fires_sound_speed(o->temp_c + 273.15));
+    }
+    return EXIT_OK;
+}
+
 int cmd_fire(cli_ctx *c, int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -776,10 +814,12 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"rt-r", required_argument, 0, O_RTR},        {"boattail", required_argument, 0, O_BT},
         {"base", required_argument, 0, O_BASE},       {"meplat", required_argument, 0, O_MEPLAT},
         {"band", required_argument, 0, O_BAND},       {"boundary-layer", required_argument, 0, O_BL},
+        {"alt", required_argument, 0, O_ALT},         {"temp", required_argument, 0, O_TEMP},
+        {"pressure", required_argument, 0, O_PRES},   {"humidity", required_argument, 0, O_HUM},
         CLI_COMMON_LONGOPTS,                          {0, 0, 0, 0}};
     opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .bc = NAN, .from = NAN, .to = NAN,
               .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN, .len = NAN, .nose = NAN, .rtr = 1, .bt = 0,
-              .base = 1, .meplat = 0, .band = 1};
+              .base = 1, .meplat = 0, .band = 1, .temp_c = NAN, .pres_hpa = NAN, .hum = 0};
     int opt;
     while ((opt = getopt_long(argc, argv, "hJH:", lo, NULL)) != -1) {
         int r = cli_common_opt(c, opt, optarg, usage);
@@ -801,7 +841,8 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
                        opt == O_TALT || opt == O_GALT || opt == O_LAT || opt == O_AZ || opt == O_PDT || opt == O_PDX ||
                        opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL ||
                        opt == O_LEN || opt == O_NOSE || opt == O_RTR || opt == O_BT || opt == O_BASE ||
-                       opt == O_MEPLAT || opt == O_BAND;
+                       opt == O_MEPLAT || opt == O_BAND || opt == O_ALT || opt == O_TEMP || opt == O_PRES ||
+                       opt == O_HUM;
         if (numeric && fires_parse_num(optarg, field, &v, &e) != 0)
             return cli_error(c, "%s", e.msg);
         switch (opt) {
@@ -830,6 +871,10 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_MEPLAT: o.meplat = v; break;
         case O_BAND: o.band = v; break;
         case O_BL: o.bl = optarg; break;
+        case O_ALT: o.alt = v; break;
+        case O_TEMP: o.temp_c = v; break;
+        case O_PRES: o.pres_hpa = v; break;
+        case O_HUM: o.hum = v; break;
         case O_DRAG: o.drag = optarg; break;
         case O_MODEL: o.model = optarg; break;
         case O_MET: o.met = optarg; break;
@@ -847,7 +892,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage_error(usage, "fire: say trajectory, solve, table, fit, list or mcdrag");
+        return cli_usage_error(usage, "fire: say trajectory, solve, table, fit, list, mcdrag or atmos");
     const char *sub = argv[optind];
     if (optind + 1 < argc)
         return cli_usage_error(usage, "fire %s: unexpected argument '%s'", sub, argv[optind + 1]);
@@ -865,5 +910,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         return cmd_list(c, &o);
     if (!strcmp(sub, "mcdrag"))
         return cmd_mcdrag(c, &o);
+    if (!strcmp(sub, "atmos"))
+        return cmd_atmos(c, &o);
     return cli_usage_error(usage, "fire: unknown subcommand '%s'", sub);
 }

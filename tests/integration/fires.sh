@@ -47,6 +47,15 @@ $B --json grid convert 18SUJ233830845 >"$tmp/e.json" 2>/dev/null
 check "grid --json error is a JSON object" '"error" in j' "$tmp/e.json"
 $B grid --help >/dev/null && ok "grid --help" || nok "grid --help"
 
+# ---- fire atmos: ICAO Doc 7488 at 30 km, and CIPM-2007 air (py-ballisticcalc's A7 values)
+$B fire atmos --json --alt 30000 >"$tmp/a.json"
+check "fire atmos: ICAO 30 km 226.509 K, 11.97 hPa" 'abs(j["icao"]["temperature_k"]-226.509) < 1e-3 and abs(j["icao"]["pressure_hpa"]-11.97) < 0.005' "$tmp/a.json"
+$B fire atmos --json --temp 20 --pressure 1013 --humidity 100 >"$tmp/a2.json"
+check "fire atmos: saturated air at 20 C 1013 hPa is 1.19379 kg/m^3" 'abs(j["air"]["density_kg_m3"]-1.1937899) < 1e-4' "$tmp/a2.json"
+fails "fire atmos: humidity over 100 % named" "\-\-humidity" $B fire atmos --temp 20 --pressure 1013 --humidity 150
+fails "fire atmos: temperature without pressure" "\-\-pressure" $B fire atmos --temp 20
+fails "fire atmos: altitude beyond 80 km named" "\-\-alt" $B fire atmos --alt 1e6
+
 # ---- fire trajectory
 $B fire trajectory --json --model vacuum --mv 300 --qe 800 >"$tmp/v.json"
 check "vacuum trajectory: range v^2 sin 2q / g" 'abs(j["range_m"] - 300**2/9.80665) < 0.01 and abs(j["max_ordinate_m"] - 300**2*0.5/(2*9.80665)) < 0.01' "$tmp/v.json"

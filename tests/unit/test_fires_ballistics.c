@@ -86,8 +86,21 @@ static void atmosphere(void)
     CHECK_NEAR(fires_sound_speed(273.15 - 20), 318.94, 0.1);
     /* py-ballisticcalc's density ratio at 1000 m is 0.9078658; ICAO Doc 7488 gives 0.90748 (1.1117 kg/m^3) */
     CHECK_NEAR(a.rho / 1.225, 0.90748, 1e-4);
-    printf("# figure density ratio at 1000 m: ICAO %.7f, py-ballisticcalc 0.9078658 (their own convention)\n",
+    printf("# figure density ratio at 1000 m: ICAO %.7f, py-ballisticcalc 0.9078658 (real air, CIPM-2007)\n",
            a.rho / 1.225);
+    /* ... because py-ballisticcalc takes the density of real air by CIPM-2007 at the ICAO temperature and pressure
+     * (A7: Atmo.standard(1000 m) density ratio 0.9078658, tol 1e-4); the same equation here gives it */
+    double rho;
+    CHECK(fires_air_density_cipm(a.t_k, a.p_pa, 0, &rho, &e) == 0);
+    CHECK_NEAR(rho / 1.225, 0.9078658, 1e-4);
+    /* A7: air density at 20 C, 1013 hPa: dry 1.20426 kg/m^3, saturated 1.1937899 (tol 1e-4) */
+    CHECK(fires_air_density_cipm(293.15, 101300, 0, &rho, &e) == 0);
+    CHECK_NEAR(rho, 1.20426, 1e-4);
+    CHECK(fires_air_density_cipm(293.15, 101300, 1.0, &rho, &e) == 0);
+    CHECK_NEAR(rho, 1.1937899, 1e-4);
+    CHECK(fires_air_density_cipm(293.15, 101300, 1.5, &rho, &e) != 0 && strstr(e.msg, "--humidity"));
+    CHECK(fires_air_density_cipm(NAN, 101300, 0, &rho, &e) != 0 && strstr(e.msg, "--temp"));
+    CHECK(fires_air_density_cipm(293.15, 5, 0, &rho, &e) != 0 && strstr(e.msg, "--pressure"));
     CHECK(fires_icao(NAN, &a, &e) != 0 && strstr(e.msg, "altitude"));
     CHECK(fires_icao(90000, &a, &e) != 0);
 }

@@ -105,6 +105,8 @@ typedef struct fires_air {
 int fires_icao(double alt_m, fires_air *out, fa_err *e);
 /* Speed of sound in dry air at a temperature (K), sqrt(gamma R T) with the Doc 7488 constants. */
 double fires_sound_speed(double t_k);
+/* Density (kg/m^3) of moist air at a temperature (K), pressure (Pa) and relative humidity (0..1), CIPM-2007. */
+int fires_air_density_cipm(double t_k, double p_pa, double rh, double *rho, fa_err *e);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Met (met.c): the computer met message, METCM (STANAG 4082; TC 3-09.81 met chapter). Accepted layout:
