@@ -292,7 +292,7 @@ static void met(void)
 
     struct { const char *text, *want; } bad[] = {
         {"METEO 345985 011001 044978\n00 064 005 2931 0978\n", "line 1: message must begin with METCM"},
-        {"METCM1 34598 011001 044978\n", "line 1: header has 18 digits"},
+        {"METCM134598501100104497\n", "line 1: header has 18 digits"},
         {"METCM4 345985 011001 044978\n", "octant"},
         {"METCM1 345985 321001 044978\n", "day YY 32"},
         {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 066 007 2925 958\n", "line 3: 15 digits"},
@@ -303,7 +303,38 @@ static void met(void)
         {"METCM1 345985 011001 044978\n00 064 0x5 2931 0978\n", "line 2: only digits"},
         {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n", "at least line 01"},
         {"", "no header"},
+        /* each field of the header and of a zone line named, when the groups are written as usual */
+        {"METCM1 34598 011001 044978\n", "header field LaLaLaLoLoLo (latitude and longitude) has 5 digit(s)"},
+        {"METCM1 345985 01100 0449781\n", "header field YYGoGoGoG"},
+        {"METCM1 945985 011001 044978\n", "latitude LaLaLa 945"},
+        {"METCM1 345985 012501 044978\n", "time GoGoGo 250"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 066 007 2925 958\n", "field PPPP (pressure, mb) has 3"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n1 066 007 2925 0958\n", "field ZZ (zone) has 1"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 66 007 2925 0958\n", "field ddd (wind direction"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 066 07 2925 0958\n", "field FFF (wind speed"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 066 007 29250 0958\n", "field TTTT (virtual"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 066 350 2925 0958\n", "line 3 (zone 01): wind speed FFF=350"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 0978\n01 0660 07 2925 0958\n", "16 digits; field ddd (wind"},
+        {"METCM1 345985 011001 044978\n00 064 005 2931 1200\n01 066 007 2925 0958\n", "line 2 (zone 00): pressure PPPP=1200"},
     };
+    /* a full message: lines 00 .. 26 with the STANAG 4082 zone heights (26 zones to 20 km); a line 27 is refused */
+    strbuf full = {0};
+    sb_add(&full, "METCM1 345985 011001 044978\n");
+    for (int z = 0; z < FIRES_MET_ZONES; z++)
+        sb_addf(&full, "%02d 064 %03d %04d %04d\n", z, 5 + z, 2931 - 20 * z, 978 - 35 * z);
+    CHECK(fires_met_parse(full.s, &m, &e) == 0 && m.nlines == 27);
+    fires_met_zone_bounds(26, &b, &t);
+    CHECK(b == 19000 && t == 20000);
+    fires_met_zone_bounds(1, &b, &t);
+    CHECK(b == 0 && t == 200);
+    fires_met_zone_bounds(3, &b, &t);
+    CHECK(b == 500 && t == 1000);
+    fires_met_at(&m, 440 + 19500, &a, &we, &wn); /* zone 26 wind at 19.5 km above the MDP */
+    CHECK_NEAR(hypot(we, wn), 31 * FIRES_KNOT, 1e-9);
+    sb_addf(&full, "27 064 005 1900 0010\n");
+    CHECK(fires_met_parse(full.s, &m, &e) != 0 && strstr(e.msg, "line 29: zone ZZ=27 is above the last zone 26"));
+    printf("#   %s\n", e.msg);
+    sb_free(&full);
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int rc = fires_met_parse(bad[i].text, &m, &e);
         char what[160];
