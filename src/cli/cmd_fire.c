@@ -29,8 +29,12 @@ static const char usage[] =
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
     "            (shipped: G1 G2 G5 G6 G7 G8 GI GS RA4 kd_155mm_M101) with --form-factor F or --bc LB/IN2 (against a G table).\n"
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
-    "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum.\n"
-    "Drift is the point-mass lateral deviation (wind, Coriolis); spin drift (yaw of repose) is not modelled.\n"
+    "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum;\n"
+    "        mpm: full plus the lift on the yaw of repose, the spin drift (modified point mass, Lieske and Reiter,\n"
+    "        BRL R-1314; McCoy ch. 9). It needs --aero FILE|NAME (mach,cl_alpha,cm_alpha), --ix KG_M2 and --twist\n"
+    "        M/TURN (< 0 left hand), or a catalogue projectile that has them. It covers the drift and the small\n"
+    "        lift on range; spin constant at its muzzle value, no Magnus force, no yaw drag, linear coefficients.\n"
+    "Drift in full and flat is the point-mass lateral deviation only (wind, Coriolis), no spin drift.\n"
     "solve: without --charge, the lowest charge (by muzzle velocity) whose maximum range exceeds the target range\n"
     "by 5 %; deflection (with --aof) = 3200 + AOF - azimuth to fire; site = QE less the QE to the gun's altitude.\n"
     "Data: --data DIR (or FAGPT_DATA) holds fires/catalog.json and fires/drag/; $FAGPT_HOME/fires/drag and the\n"
@@ -45,7 +49,7 @@ static const char usage[] =
 enum {
     O_MV = 1000, O_QE, O_MASS, O_DIA, O_DRAG, O_FF, O_BC, O_MODEL, O_TALT, O_GALT, O_LAT, O_AZ, O_MET, O_POINTS,
     O_PDT, O_GUN, O_TARGET, O_WEAPON, O_PROJ, O_CHARGE, O_ANGLE, O_AOF, O_FROM, O_TO, O_STEP, O_CSV, O_OBS, O_DATA,
-    O_TOL, O_CATALOG, O_PDX, O_ALT, O_TEMP, O_PRES, O_HUM, O_LEN, O_NOSE, O_RTR, O_BT, O_BASE, O_MEPLAT, O_BAND, O_BL
+    O_TOL, O_CATALOG, O_PDX, O_AERO, O_IX, O_IY, O_TWIST, O_ALT, O_TEMP, O_PRES, O_HUM, O_LEN, O_NOSE, O_RTR, O_BT, O_BASE, O_MEPLAT, O_BAND, O_BL
 };
 
 typedef struct opts {
@@ -53,6 +57,8 @@ typedef struct opts {
     double len, nose, rtr, bt, base, meplat, band;  /* fire mcdrag: the shape, calibres */
     const char *bl;
     double alt, temp_c, pres_hpa, hum;  /* fire atmos */
+    double ix, iy, twist;               /* --model mpm */
+    const char *aero;
     bool have_talt, have_lat, have_aof, points, csv;
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
@@ -122,6 +128,20 @@ static int build(cli_ctx *c, const opts *o, setup *s, double *mv, const char **c
     }
     if (s->proj.drag.n && fires_projectile_check(&s->proj, &e) != 0)
         return cli_error(c, "%s", e.msg), -1;
+    if (o->aero) {
+        fires_aero_free(&s->proj.aero);
+        if (fires_aero_find(o->aero, s->data.dirs, &s->proj.aero, &e) != 0)
+            return cli_error(c, "--aero: %s", e.msg), -1;
+    }
+    if (!isnan(o->ix))
+        s->proj.ix_kg_m2 = o->ix;
+    if (!isnan(o->iy)) {
+        if (!(o->iy > 0))
+            return cli_error(c, "--iy: %g kg m^2 must be a positive moment of inertia", o->iy), -1;
+        s->proj.iy_kg_m2 = o->iy;
+    }
+    if (!isnan(o->twist))
+        s->proj.twist_m = o->twist;
     *charge_name = NULL;
     if (!isnan(o->mv)) {
         *mv = o->mv;
@@ -163,14 +183,16 @@ static int model_of(cli_ctx *c, const char *m, fires_model *out)
         *out = FIRES_MODEL_FLAT;
     else if (!strcmp(m, "vacuum"))
         *out = FIRES_MODEL_VACUUM;
+    else if (!strcmp(m, "mpm"))
+        *out = FIRES_MODEL_MPM;
     else
-        return cli_error(c, "--model: '%s' is not full, flat or vacuum", m), -1;
+        return cli_error(c, "--model: '%s' is not full, flat, vacuum or mpm", m), -1;
     return 0;
 }
 
 static const char *model_name(fires_model m)
 {
-    return m == FIRES_MODEL_FULL ? "full" : m == FIRES_MODEL_FLAT ? "flat" : "vacuum";
+    return m == FIRES_MODEL_FULL ? "full" : m == FIRES_MODEL_FLAT ? "flat" : m == FIRES_MODEL_MPM ? "mpm" : "vacuum";
 }
 
 static void proj_json(strbuf *b, const fires_projectile *p)
@@ -208,7 +230,8 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     sh.lat_deg = o->lat;
     sh.az_deg = o->az * 360.0 / 6400.0;
     sh.met = s.have_met ? &s.met : NULL;
-    sh.no_coriolis = model == FIRES_MODEL_FULL && !o->have_lat;
+    bool full = model == FIRES_MODEL_FULL || model == FIRES_MODEL_MPM;
+    sh.no_coriolis = full && !o->have_lat;
     if (!isnan(o->tol))
         sh.tol = o->tol;
     if (o->points && isnan(o->pdx))
@@ -267,10 +290,21 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
         sb_addf(&b,
                 ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
                 "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"drift_m\": %.3f, \"coriolis\": %s, "
-                "\"drift_model\": \"point mass: wind and Coriolis only, no spin drift\", \"apex_range_m\": %.1f, "
-                "\"steps\": %d, \"rejected_steps\": %d",
+                "\"drift_model\": \"%s\", \"apex_range_m\": %.1f, \"steps\": %d, \"rejected_steps\": %d",
                 r.range_m, r.tof_s, r.max_ord_m, aof, r.impact_v, r.drift_mils, r.drift_m,
-                model == FIRES_MODEL_FULL && o->have_lat ? "true" : "false", r.apex_range_m, r.steps, r.rejected);
+                full && o->have_lat ? "true" : "false",
+                model == FIRES_MODEL_MPM ? "modified point mass: wind, Coriolis and spin drift (lift on the yaw of "
+                                           "repose)"
+                                         : "point mass: wind and Coriolis only, no spin drift",
+                r.apex_range_m, r.steps, r.rejected);
+        if (model == FIRES_MODEL_MPM) {
+            sb_addf(&b, ", \"twist_m\": %g, \"max_yaw_of_repose_mils\": %.3f, \"sg_muzzle\": ",
+                    sh.twist_m != 0 ? sh.twist_m : s.proj.twist_m, fires_rad_to_mils(r.max_yaw_rad));
+            if (r.sg_muzzle > 0)
+                sb_addf(&b, "%.3f", r.sg_muzzle);
+            else
+                sb_add(&b, "null");
+        }
         if (o->points) {
             sb_add(&b, ", \"points\": [");
             for (size_t i = 0; i < r.points.n; i++) {
@@ -285,11 +319,15 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
         sb_free(&b);
     } else {
         printf("Trajectory (%s model), MV %g m/s, QE %g mils%s\n", model_name(model), mv, o->qe,
-               model == FIRES_MODEL_FULL && !o->have_lat ? " (no Coriolis: give --lat and --az)" : "");
+               full && !o->have_lat ? " (no Coriolis: give --lat and --az)" : "");
         printf("  range              %.1f m\n  time of flight     %.2f s\n  maximum ordinate   %.1f m\n", r.range_m,
                r.tof_s, r.max_ord_m);
         printf("  angle of fall      %.1f mils\n  impact velocity    %.1f m/s\n  drift              %.2f mils "
-               "(%.1f m; wind and Coriolis only)\n", aof, r.impact_v, r.drift_mils, r.drift_m);
+               "(%.1f m; %s)\n", aof, r.impact_v, r.drift_mils, r.drift_m,
+               model == FIRES_MODEL_MPM ? "wind, Coriolis and spin drift" : "wind and Coriolis only");
+        if (model == FIRES_MODEL_MPM && r.sg_muzzle > 0)
+            printf("  gyroscopic stability at the muzzle %.2f, largest yaw of repose %.2f mils\n", r.sg_muzzle,
+                   fires_rad_to_mils(r.max_yaw_rad));
         if (o->points) {
             printf("  %8s %10s %9s %8s %8s\n", "t s", "x m", "y m", "z m", "v m/s");
             for (size_t i = 0; i < r.points.n; i++) {
@@ -814,12 +852,15 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"rt-r", required_argument, 0, O_RTR},        {"boattail", required_argument, 0, O_BT},
         {"base", required_argument, 0, O_BASE},       {"meplat", required_argument, 0, O_MEPLAT},
         {"band", required_argument, 0, O_BAND},       {"boundary-layer", required_argument, 0, O_BL},
+        {"aero", required_argument, 0, O_AERO},       {"ix", required_argument, 0, O_IX},
+        {"iy", required_argument, 0, O_IY},           {"twist", required_argument, 0, O_TWIST},
         {"alt", required_argument, 0, O_ALT},         {"temp", required_argument, 0, O_TEMP},
         {"pressure", required_argument, 0, O_PRES},   {"humidity", required_argument, 0, O_HUM},
         CLI_COMMON_LONGOPTS,                          {0, 0, 0, 0}};
     opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .bc = NAN, .from = NAN, .to = NAN,
               .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN, .len = NAN, .nose = NAN, .rtr = 1, .bt = 0,
-              .base = 1, .meplat = 0, .band = 1, .temp_c = NAN, .pres_hpa = NAN, .hum = 0};
+              .base = 1, .meplat = 0, .band = 1, .temp_c = NAN, .pres_hpa = NAN, .hum = 0,
+              .ix = NAN, .iy = NAN, .twist = NAN};
     int opt;
     while ((opt = getopt_long(argc, argv, "hJH:", lo, NULL)) != -1) {
         int r = cli_common_opt(c, opt, optarg, usage);
@@ -842,7 +883,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
                        opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL ||
                        opt == O_LEN || opt == O_NOSE || opt == O_RTR || opt == O_BT || opt == O_BASE ||
                        opt == O_MEPLAT || opt == O_BAND || opt == O_ALT || opt == O_TEMP || opt == O_PRES ||
-                       opt == O_HUM;
+                       opt == O_HUM || opt == O_IX || opt == O_IY || opt == O_TWIST;
         if (numeric && fires_parse_num(optarg, field, &v, &e) != 0)
             return cli_error(c, "%s", e.msg);
         switch (opt) {
@@ -872,6 +913,10 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_BAND: o.band = v; break;
         case O_BL: o.bl = optarg; break;
         case O_ALT: o.alt = v; break;
+        case O_IX: o.ix = v; break;
+        case O_IY: o.iy = v; break;
+        case O_TWIST: o.twist = v; break;
+        case O_AERO: o.aero = optarg; break;
         case O_TEMP: o.temp_c = v; break;
         case O_PRES: o.pres_hpa = v; break;
         case O_HUM: o.hum = v; break;

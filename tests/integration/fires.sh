@@ -99,6 +99,23 @@ fails "fire mcdrag: missing shape" "\-\-length" $B fire mcdrag --diameter 0.155
 $B fire trajectory --json --projectile M107 --mv 300 --qe 800 --target-alt 5000 >"$tmp/x.json" 2>/dev/null
 check "trajectory that never comes down to --target-alt says so" '"error" in j and "does not come back" in j["error"]' "$tmp/x.json"
 
+# ---- modified point mass: spin drift of the .50 M33 (BRL-MR-3810 data in the catalogue)
+$B fire trajectory --json --model mpm --projectile M33 --mv 899 --qe 10 >"$tmp/mpm.json"
+check "mpm: M33 drifts right, Sg at the muzzle 1.8, within 15 % of Litz's spin-drift formula" \
+    'j["model"] == "mpm" and j["drift_m"] > 0 and abs(j["sg_muzzle"] - 1.8) < 0.05 and abs(j["drift_m"] / (1.25*(j["sg_muzzle"]+1.2)*j["tof_s"]**1.83*0.0254) - 1) < 0.15 and "spin drift" in j["drift_model"]' "$tmp/mpm.json"
+$B fire trajectory --json --model mpm --projectile M33 --mv 899 --qe 10 --twist -0.381 >"$tmp/mpml.json"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if abs(a['drift_m']+b['drift_m']) < 1e-3 and a['drift_m'] > 0 else 1)" "$tmp/mpm.json" "$tmp/mpml.json" \
+    && ok "mpm: --twist negative (left hand) mirrors the drift" || nok "mpm: left-hand twist mirrors the drift"
+$B fire trajectory --json --projectile M33 --mv 899 --qe 10 >"$tmp/pm.json"
+check "full model: the same shot has no spin drift" 'j["drift_m"] == 0 and "no spin drift" in j["drift_model"]' "$tmp/pm.json"
+fails "mpm without aerodynamic data names --aero" "\-\-aero" $B fire trajectory --model mpm --projectile M107 --mv 684 --qe 300
+fails "mpm with a bad twist names --twist" "\-\-twist" $B fire trajectory --model mpm --projectile M33 --mv 899 --qe 10 --twist 0.001
+printf 'mach,cl_alpha,cm_alpha\n1.0,2,3\n1.0,2,3\n' >"$tmp/aero_dup.csv"
+fails "mpm: duplicate Mach in an aerodynamic table named" "line 3: duplicate Mach" \
+    $B fire trajectory --model mpm --projectile M33 --aero "$tmp/aero_dup.csv" --mv 899 --qe 10
+$B fire solve --json --model mpm --gun 18SUJ2338308450 --target 18SUJ2338309450 --projectile M33 --mv 899 >"$tmp/mpms.json"
+check "solve --model mpm aims off the spin drift" 'j["model"] == "mpm" and j["drift_mils"] > 0 and abs(j["miss_m"]) < 1' "$tmp/mpms.json"
+
 # ---- fire solve
 G=18SUJ2338308450 T=18SUJ3000015000
 $B fire solve --json --gun $G --gun-alt 100 --target $T --target-alt 250 --weapon M777A2 --projectile M107 --aof 800 >"$tmp/s1.json"

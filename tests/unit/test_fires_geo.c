@@ -338,14 +338,33 @@ static void bad_input(void)
 {
     fires_pos p;
     fa_err e;
-    const char *bad[] = {"18SUJ233830845", "18SUI2338308450", "18SOJ2338308450", "61SUJ2338308450",
-                         "38ZMB4488", "18AUJ2338308450", "32XMH11", "18SUJ233830845012", "", "nan nan", "inf 0",
-                         "91 0", "hello", "18N abc 4308450", "38.9 -77.0 12"};
+    /* each kind of bad position, and the words of the error that name what is wrong */
+    struct { const char *pos, *want; } bad[] = {
+        {"18SUJ233830845", "same number"},             /* odd digit count */
+        {"18SUJ233830845012", "finer than 1 m"},       /* too many digits */
+        {"18SUI2338308450", "letter I"},               /* bad letters */
+        {"18SOJ2338308450", "letter O"},
+        {"18SUW2338308450", "Row letter W"},
+        {"18SUJ23383O8450", "even number of digits"},
+        {"61SUJ2338308450", "Zone 61"},                /* no such zone */
+        {"38ZMB4488", "Band letter Z"},                /* no such band in UTM */
+        {"18AUJ2338308450", "Band letter A"},
+        {"18TUJ2338308450", "not in zone/band 18T"},   /* a real square, but in the wrong band for it */
+        {"18RUJ2338308450", "not in zone/band 18R"},
+        {"32XMH11", "32X does not exist"},             /* Svalbard exception */
+        {"", "position"},
+        {"nan nan", "not a finite number"},
+        {"inf 0", "not a finite number"},
+        {"91 0", "Latitude 91"},
+        {"hello", "hello"},
+        {"18N abc 4308450", "UTM easting"},
+        {"38.9 -77.0 12", "38.9 -77.0 12"},
+    };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        int rc = fires_pos_parse(bad[i], &p, &e);
-        char what[128];
-        snprintf(what, sizeof what, "rejects position '%s'", bad[i]);
-        check_report(rc != 0 && e.msg[0], __FILE__, __LINE__, what);
+        int rc = fires_pos_parse(bad[i].pos, &p, &e);
+        char what[160];
+        snprintf(what, sizeof what, "rejects position '%s' saying '%s'", bad[i].pos, bad[i].want);
+        check_report(rc != 0 && strstr(e.msg, bad[i].want), __FILE__, __LINE__, what);
         if (rc)
             printf("#   %s\n", e.msg);
     }

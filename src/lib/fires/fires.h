@@ -187,12 +187,37 @@ int fires_mcdrag_table(const fires_mcdrag_shape *s, fires_drag *d, fa_err *e);
 /* ---------------------------------------------------------------------------------------------------------
  * Projectiles and weapons (catalog.c): data/fires/catalog.json, public nominal values with their source.
  */
+/* Lift-force and overturning-moment slopes by Mach for the modified point mass (mpm.c): CSV with the header
+ * "mach,cl_alpha,cm_alpha", linear between rows, constant outside. */
+typedef struct fires_aero {
+    char name[64];
+    size_t n;
+    double *mach, *cla, *cma;
+} fires_aero;
+
 typedef struct fires_projectile {
     char name[64];
     double mass_kg, diameter_m;
     double form_factor;         /* i: Cd = i * Cd_table(M) */
     fires_drag drag;            /* owned */
+    double ix_kg_m2, iy_kg_m2;  /* axial and transverse moments of inertia (modified point mass; 0 when unknown) */
+    fires_aero aero;            /* owned; n = 0 when unknown */
+    double twist_m;             /* rifling twist it is fired with, m per turn, < 0 left hand; 0 when unknown */
 } fires_projectile;
+
+int fires_aero_parse(const char *text, const char *label, fires_aero *a, fa_err *e);
+/* name is a file path, or a name looked up as aero_NAME.csv in each folder of dirs. */
+int fires_aero_find(const char *name, const char *const *dirs, fires_aero *a, fa_err *e);
+void fires_aero_at(const fires_aero *a, double mach, double *cla, double *cma);
+void fires_aero_free(fires_aero *a);
+/* What --model mpm needs of a projectile: the aerodynamic table, I_x and a twist; names the missing field. */
+int fires_mpm_check(const fires_projectile *p, double twist_m, fa_err *e);
+/* Gyroscopic stability factor S_g at a speed in air of a density and a speed of sound (needs iy_kg_m2). */
+double fires_gyro_stability(const fires_projectile *p, double twist_m, double v, double rho, double sound);
+/* The lift acceleration (m/s^2, frame of the velocity vectors) on the yaw of repose for a spin (rad/s), air
+ * density, Mach number, air-relative velocity v and point-mass acceleration acc; yaw (rad) when not NULL. */
+void fires_mpm_lift(const fires_projectile *p, double spin, double rho, double mach, const double *v,
+                    const double *acc, double *lift, double *yaw);
 
 /* Checks mass, diameter and form factor for NaN and physical range; names the field. */
 int fires_projectile_check(const fires_projectile *p, fa_err *e);
@@ -217,8 +242,9 @@ typedef struct fires_weapon {
 typedef struct fires_catalog {
     VEC(fires_weapon) weapons;
     struct fires_cat_proj {
-        char name[64], caliber[16], drag[64], source[256];
+        char name[64], caliber[16], drag[64], aero[64], source[512];
         double mass_kg, diameter_m, form_factor, square_kg;
+        double ix_kg_m2, iy_kg_m2, twist_m;     /* 0 when not given (modified point mass data) */
     } *projs;
     size_t nprojs;
 } fires_catalog;
@@ -238,7 +264,8 @@ void fires_catalog_free(fires_catalog *c);
 typedef enum {
     FIRES_MODEL_FULL,   /* round earth, gravity by height, Coriolis, met or ICAO atmosphere, wind by zone */
     FIRES_MODEL_FLAT,   /* reference: flat earth, g = 9.80665, ICAO atmosphere, no wind, no Coriolis */
-    FIRES_MODEL_VACUUM  /* no drag, flat earth, constant g: the closed forms */
+    FIRES_MODEL_VACUUM, /* no drag, flat earth, constant g: the closed forms */
+    FIRES_MODEL_MPM     /* FIRES_MODEL_FULL plus the lift on the yaw of repose (spin drift), mpm.c */
 } fires_model;
 
 typedef struct fires_point {
@@ -258,6 +285,7 @@ typedef struct fires_shot {
     double wind_e, wind_n;      /* an extra constant wind (m/s, toward), FIRES_MODEL_FULL only */
     bool no_coriolis;           /* FIRES_MODEL_FULL without earth rotation (standard firing-table conditions) */
     bool flat_earth;            /* FIRES_MODEL_FULL on a flat earth with constant g (small-arms cross-checks) */
+    double twist_m;             /* FIRES_MODEL_MPM: rifling twist, m per turn (< 0 left hand); 0: the projectile's */
     const double *at_range;     /* ascending downranges (m): record a point as the round passes each one, and keep */
     size_t n_at_range;          /* integrating past impact until the last is passed (or the round falls 2 km) */
     double rho_factor;          /* multiplies air density (1 = as is; correction factors) */
@@ -271,7 +299,9 @@ typedef struct fires_traj {
     double range_m;             /* along the earth's surface for the round-earth model */
     double tof_s, max_ord_m;    /* maximum ordinate above the gun */
     double angle_of_fall_rad, impact_v;
-    double drift_m, drift_mils; /* right of the line of fire (wind, Coriolis) */
+    double drift_m, drift_mils; /* right of the line of fire (wind, Coriolis; spin drift with FIRES_MODEL_MPM) */
+    double max_yaw_rad;         /* FIRES_MODEL_MPM: largest yaw of repose on the way */
+    double sg_muzzle;           /* FIRES_MODEL_MPM with iy_kg_m2: gyroscopic stability at the muzzle, else 0 */
     double apex_range_m;
     bool impact;                /* false when the round never came back down to the target altitude */
     size_t n_at_range;          /* how many of shot.at_range were reached; their points lead fires_traj.points */
