@@ -28,6 +28,7 @@ static const char usage[] =
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
     "            (shipped: G1 G2 G5 G6 G7 G8 GI GS RA4 kd_155mm_M101) with --form-factor F or --bc LB/IN2 (against a G table).\n"
+    "            --bc BC@V,BC@V,... gives ballistic coefficients by velocity band (m/s), linear between them.\n"
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
     "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum;\n"
     "        mpm: full plus the lift on the yaw of repose, the spin drift (modified point mass, Lieske and Reiter,\n"
@@ -53,9 +54,9 @@ enum {
 };
 
 typedef struct opts {
-    double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
+    double mv, qe, mass, dia, ff, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
     double len, nose, rtr, bt, base, meplat, band;  /* fire mcdrag: the shape, calibres */
-    const char *bl;
+    const char *bl, *bc_text;  /* --bc: one BC, or BC@V,BC@V,... by velocity band */
     double alt, temp_c, pres_hpa, hum;  /* fire atmos */
     double ix, iy, twist;               /* --model mpm */
     const char *aero;
@@ -83,6 +84,65 @@ static int load_catalog(cli_ctx *c, const opts *o, setup *s)
     fa_err e;
     if (fires_data_open(o->data, o->catalog, &s->data, &e) != 0)
         return cli_error(c, "catalogue: %s (set --data DIR or FAGPT_DATA to the folder holding fires/)", e.msg), -1;
+    return 0;
+}
+
+/* --bc: one ballistic coefficient (lb/in^2) against the G table, giving the form factor, or several by velocity
+ * band, "0.417@745,0.409@662" (m/s), folded into the table. */
+static int bc_option(cli_ctx *c, const opts *o, setup *s)
+{
+    fa_err e;
+    if (!strchr(o->bc_text, '@')) {
+        double bc;
+        if (fires_parse_num(o->bc_text, "--bc", &bc, &e) != 0)
+            return cli_error(c, "%s", e.msg), -1;
+        if (!(bc > 0))
+            return cli_error(c, "--bc: %g must be a positive ballistic coefficient (lb/in^2)", bc), -1;
+        s->proj.form_factor = fires_form_factor_from_bc(bc, o->mass, o->dia);
+        return 0;
+    }
+    double bc[16], v[16];
+    size_t n = 0;
+    char *list = xstrdup(o->bc_text), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(list, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+        char *at = strchr(t, '@'), f1[48], f2[48];
+        if (n == 16) {
+            rc = cli_error(c, "--bc: at most 16 BC@velocity points");
+            break;
+        }
+        snprintf(f1, sizeof f1, "--bc point %zu BC", n + 1);
+        snprintf(f2, sizeof f2, "--bc point %zu velocity", n + 1);
+        if (!at) {
+            rc = cli_error(c, "--bc point %zu: '%s' is not BC@VELOCITY (lb/in^2 @ m/s)", n + 1, t);
+            break;
+        }
+        *at = 0;
+        if (fires_parse_num(t, f1, &bc[n], &e) || fires_parse_num(at + 1, f2, &v[n], &e)) {
+            rc = cli_error(c, "%s", e.msg);
+            break;
+        }
+        n++;
+    }
+    free(list);
+    if (rc)
+        return -1;
+    /* ascending velocity, each BC's Mach at the ICAO sea-level speed of sound (as the BCs are published) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+            t = bc[j];
+            bc[j] = bc[j - 1];
+            bc[j - 1] = t;
+        }
+    double mach[16], sd = o->mass / 0.45359237 / ((o->dia / 0.0254) * (o->dia / 0.0254));
+    for (size_t i = 0; i < n; i++)
+        mach[i] = v[i] / fires_sound_speed(288.15);
+    if (fires_drag_multi_bc(&s->proj.drag, bc, mach, n, sd, &e) != 0)
+        return cli_error(c, "%s", e.msg), -1;
+    s->proj.form_factor = 1.0;
     return 0;
 }
 
@@ -118,12 +178,11 @@ static int build(cli_ctx *c, const opts *o, setup *s, double *mv, const char **c
         s->proj.mass_kg = o->mass;
         s->proj.diameter_m = o->dia;
         s->proj.form_factor = isnan(o->ff) ? 1.0 : o->ff;
-        if (!isnan(o->bc)) {
+        if (o->bc_text) {
             if (!isnan(o->ff))
                 return cli_error(c, "give --form-factor or --bc, not both"), -1;
-            if (!(o->bc > 0))
-                return cli_error(c, "--bc: %g must be a positive ballistic coefficient (lb/in^2)", o->bc), -1;
-            s->proj.form_factor = fires_form_factor_from_bc(o->bc, o->mass, o->dia);
+            if (bc_option(c, o, s) != 0)
+                return -1;
         }
     }
     if (s->proj.drag.n && fires_projectile_check(&s->proj, &e) != 0)
@@ -857,7 +916,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"alt", required_argument, 0, O_ALT},         {"temp", required_argument, 0, O_TEMP},
         {"pressure", required_argument, 0, O_PRES},   {"humidity", required_argument, 0, O_HUM},
         CLI_COMMON_LONGOPTS,                          {0, 0, 0, 0}};
-    opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .bc = NAN, .from = NAN, .to = NAN,
+    opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .from = NAN, .to = NAN,
               .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN, .len = NAN, .nose = NAN, .rtr = 1, .bt = 0,
               .base = 1, .meplat = 0, .band = 1, .temp_c = NAN, .pres_hpa = NAN, .hum = 0,
               .ix = NAN, .iy = NAN, .twist = NAN};
@@ -878,7 +937,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         snprintf(field, sizeof field, "--%s", name);
         double v = 0;
         fa_err e;
-        bool numeric = opt == O_MV || opt == O_QE || opt == O_MASS || opt == O_DIA || opt == O_FF || opt == O_BC ||
+        bool numeric = opt == O_MV || opt == O_QE || opt == O_MASS || opt == O_DIA || opt == O_FF ||
                        opt == O_TALT || opt == O_GALT || opt == O_LAT || opt == O_AZ || opt == O_PDT || opt == O_PDX ||
                        opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL ||
                        opt == O_LEN || opt == O_NOSE || opt == O_RTR || opt == O_BT || opt == O_BASE ||
@@ -892,7 +951,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_MASS: o.mass = v; break;
         case O_DIA: o.dia = v; break;
         case O_FF: o.ff = v; break;
-        case O_BC: o.bc = v; break;
+        case O_BC: o.bc_text = optarg; break;
         case O_TALT: o.talt = v; o.have_talt = true; break;
         case O_GALT: o.galt = v; break;
         case O_LAT: o.lat = v; o.have_lat = true; break;

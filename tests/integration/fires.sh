@@ -80,6 +80,12 @@ env -u FAGPT_DRAG_PATH $B fire trajectory --json --model flat --mass 0.0109 --di
 env -u FAGPT_DRAG_PATH $B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc 0.25 --mv 800 --qe 20 >"$tmp/g7.json"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if abs(a['range_m']-b['range_m']) < 0.01 else 1)" "$tmp/g7.json" "$tmp/gf.json" \
     && ok "--bc against G7 is the form factor (m/d^2)/BC" || nok "--bc against G7 is the form factor (m/d^2)/BC"
+$B fire trajectory --json --model flat --mass 0.018468 --diameter 0.008585 --drag-table G7 --bc 0.41 --mv 820 --qe 5 >"$tmp/b1.json"
+$B fire trajectory --json --model flat --mass 0.018468 --diameter 0.008585 --drag-table G7 --bc "0.41@900,0.41@500" --mv 820 --qe 5 >"$tmp/b2.json"
+$B fire trajectory --json --model flat --mass 0.018468 --diameter 0.008585 --drag-table G7 --bc "0.417@745,0.409@662,0.400@580" --mv 820 --qe 5 >"$tmp/b3.json"
+python3 -c "import json,sys; a,b,c=[json.load(open(f)) for f in sys.argv[1:]]; sys.exit(0 if abs(a['range_m']-b['range_m']) < 0.01 and abs(c['range_m']-a['range_m']) > 1 else 1)" "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json" \
+    && ok "--bc by velocity bands: equal BCs give the single-BC shot, different ones change it" || nok "--bc by velocity bands"
+fails "--bc bands: a bad point named" "\-\-bc point 2 BC" $B fire trajectory --mass 0.0185 --diameter 0.0086 --drag-table G7 --bc "0.41@745,x@600" --mv 820 --qe 5
 fails "--bc with --form-factor refused" "not both" $B fire trajectory --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc 0.25 --form-factor 1 --mv 800 --qe 20
 fails "--bc negative named" "\-\-bc" $B fire trajectory --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc -0.2 --mv 800 --qe 20
 

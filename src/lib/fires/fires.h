@@ -162,6 +162,9 @@ int fires_drag_load(const char *path, fires_drag *d, fa_err *e);
 int fires_drag_find(const char *name, const char *const *dirs, fires_drag *d, fa_err *e);
 double fires_drag_cd(const fires_drag *d, double mach);
 void fires_drag_free(fires_drag *d);
+/* Folds ballistic coefficients (lb/in^2) given at Mach numbers (ascending) into a G table for a projectile of
+ * sectional density sd (lb/in^2): Cd(M) = Cd_G(M) sd / BC(M), BC linear between the points, constant outside. */
+int fires_drag_multi_bc(fires_drag *d, const double *bc, const double *mach, size_t n, double sd_lb_in2, fa_err *e);
 
 /* MC DRAG (mcdrag.c): zero-yaw Cd from the projectile's shape, McCoy, BRL ARBRL-TR-02293 (1981). Lengths and
  * diameters in calibres except the reference diameter (mm). Boundary layer: laminar or turbulent on the nose and
