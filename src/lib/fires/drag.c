@@ -19,10 +19,11 @@ void fires_drag_free(fires_drag *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Fritsch-Carlson slopes: harmonic mean of neighbouring secants, zero at extrema. */
+/* Fritsch-Carlson slopes: harmonic mean of neighbouring secants, zero at extrema (replacing any earlier ones). */
 static void pchip_slopes(fires_drag *d)
 {
     size_t n = d->n;
+    free(d->slope);
     d->slope = xcalloc(n, sizeof *d->slope);
     if (n < 3) {
         double s = (d->cd[1] - d->cd[0]) / (d->mach[1] - d->mach[0]);

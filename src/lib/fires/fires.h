@@ -116,8 +116,9 @@ int fires_air_density_cipm(double t_k, double p_pa, double rh, double *rho, fa_e
  *                                                     dropped); zone, wind direction (10 mils), speed (knots),
  *                                                     virtual temperature (0.1 K), pressure (mb)
  *
- * Spaces inside groups are ignored. Zone heights above the MDP follow STANAG 4082 (00 surface, 01 0-200 m,
- * 02 200-500 m, then 500 m steps to 5 km, then 1 km steps to 20 km).
+ * Written in those groups, each group must have its length (an error names the field); written without spaces,
+ * the digit count is checked. Zone heights above the MDP follow STANAG 4082 (00 surface, 01 0-200 m, 02 200-500 m,
+ * then 500 m steps to 5 km, then 1 km steps to 20 km: lines 00 .. 26).
  */
 #define FIRES_MET_ZONES 27
 typedef struct fires_met_line {

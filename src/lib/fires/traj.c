@@ -3,6 +3,7 @@
  * -2 Omega x v with Omega = omega (cos L cos AZ, sin L, -cos L sin AZ) in the (downrange, up, right) frame of fire.
  * The round earth enters as gravity toward the earth's centre falling off as (R/r)^2 and as impact on the sphere
  * (height and range measured on it), which gives the curvature and gravity-direction corrections of firing data.
+ * FIRES_MODEL_MPM adds the lift on the yaw of repose (mpm.c), the modified point mass's spin drift.
  *
  * Integration is Dormand-Prince 5(4) (Dormand and Prince, J. Comp. Appl. Math. 6, 1980; Hairer, Norsett, Wanner,
  * Solving ODEs I, II.5) with local error control; events (apex, impact, recorded points) are located by taking a
