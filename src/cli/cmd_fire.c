@@ -787,12 +787,21 @@ static int cmd_list(cli_ctx *c, const opts *o)
             sb_addf(&b, ", \"mass_kg\": %g, \"diameter_m\": %g, \"form_factor\": %g, \"drag_table\": ", p->mass_kg,
                     p->diameter_m, p->form_factor);
             json_str(&b, p->drag);
+            if (p->aero[0]) { /* what the modified point mass needs */
+                sb_add(&b, ", \"aero\": ");
+                json_str(&b, p->aero);
+                sb_addf(&b, ", \"ix_kg_m2\": %g, \"iy_kg_m2\": %g, \"twist_m\": %g", p->ix_kg_m2, p->iy_kg_m2,
+                        p->twist_m);
+            }
             sb_add(&b, ", \"source\": ");
             json_str(&b, p->source);
             sb_add(&b, "}");
         } else {
-            sb_addf(&b, "  %-10s %s mm, %g kg, d %g m, drag %s, form factor %g\n             source: %s\n", p->name,
-                    p->caliber, p->mass_kg, p->diameter_m, p->drag, p->form_factor, p->source);
+            sb_addf(&b, "  %-10s %s mm, %g kg, d %g m, drag %s, form factor %g", p->name, p->caliber, p->mass_kg,
+                    p->diameter_m, p->drag, p->form_factor);
+            if (p->aero[0])
+                sb_addf(&b, ", mpm data %s (I_x %g kg m^2, twist %g m)", p->aero, p->ix_kg_m2, p->twist_m);
+            sb_addf(&b, "\n             source: %s\n", p->source);
         }
     }
     sb_add(&b, c->json ? "]}\n" : "");

@@ -105,6 +105,9 @@ fails "fire mcdrag: missing shape" "\-\-length" $B fire mcdrag --diameter 0.155
 $B fire trajectory --json --projectile M107 --mv 300 --qe 800 --target-alt 5000 >"$tmp/x.json" 2>/dev/null
 check "trajectory that never comes down to --target-alt says so" '"error" in j and "does not come back" in j["error"]' "$tmp/x.json"
 
+$B fire list --json >"$tmp/list.json"
+check "fire list: the M33 carries its modified point mass data" '[p for p in j["projectiles"] if p["name"] == "M33"][0]["aero"] == "cal50_M33" and all("source" in w for w in j["weapons"])' "$tmp/list.json"
+
 # ---- modified point mass: spin drift of the .50 M33 (BRL-MR-3810 data in the catalogue)
 $B fire trajectory --json --model mpm --projectile M33 --mv 899 --qe 10 >"$tmp/mpm.json"
 check "mpm: M33 drifts right, Sg at the muzzle 1.8, within 15 % of Litz's spin-drift formula" \
