@@ -136,27 +136,6 @@ static void drag_tables(void)
         check_report(through && bounded, __FILE__, __LINE__, what);
         fires_drag_free(&d);
     }
-    /* the standard G functions shipped in data/fires/drag equal the corpus tabulation point for point, and are
-     * found by name */
-    const char *gs[] = {"G1", "G2", "G5", "G6", "G7", "G8", "GI", "GS", "RA4"};
-    const char *gdirs[] = {"data/fires/drag", NULL};
-    for (size_t i = 0; i < sizeof gs / sizeof *gs; i++) {
-        char path[512], what[128];
-        snprintf(path, sizeof path, "%s/corpus/ballistics/drag_%s.csv", shared(), gs[i]);
-        fires_drag a, b;
-        fa_err e;
-        int ra = fires_drag_find(gs[i], gdirs, &a, &e), rb = fires_drag_load(path, &b, &e);
-        bool same = ra == 0 && rb == 0 && a.n == b.n;
-        for (size_t k = 0; same && k < a.n; k++)
-            same = a.mach[k] == b.mach[k] && a.cd[k] == b.cd[k];
-        snprintf(what, sizeof what, "shipped drag table %s (%zu points) equals the corpus tabulation", gs[i],
-                 ra == 0 ? a.n : 0);
-        check_report(same, __FILE__, __LINE__, what);
-        if (ra == 0)
-            fires_drag_free(&a);
-        if (rb == 0)
-            fires_drag_free(&b);
-    }
     /* the shipped M101 table equals the corpus evaluation of the same BRL MR-1167 fit at common Mach numbers */
     fires_drag ours, theirs;
     fa_err e;
