@@ -27,7 +27,7 @@ static const char usage[] =
     "       fagpt fire atmos [--alt M] [--temp C --pressure HPA [--humidity PCT]] [--json]\n"
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
-    "            (shipped: G1 G2 G5 G6 G7 G8 GI GS RA4 kd_155mm_M101 cal50_M33) with --form-factor F, or --bc\n"
+    "            (G1, G7, ... from FAGPT_DRAG_PATH; shipped: kd_155mm_M101, cal50_M33) with --form-factor F, or --bc\n"
     "            LB/IN2 against a G table; --bc BC@V,BC@V,... gives BCs by velocity band (m/s), linear between.\n"
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
     "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum;\n"
