@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,16 +528,45 @@ static int rank_top(store *s, const search_query *q, int k, ranked *r, fa_err *e
     return rc;
 }
 
+/* The page ranking, run in a thread of its own beside the chunk ranking (the store ranks pages on a connection
+ * of their own). */
+typedef struct {
+    store *s;
+    const search_query *q;
+    ranked r;
+    int rc;
+    fa_err e;
+} page_job;
+
+static void *rank_pages_job(void *arg)
+{
+    page_job *j = arg;
+    j->rc = rank_top(j->s, j->q, PAGE_CANDIDATES, &j->r, &j->e);
+    return NULL;
+}
+
 int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e)
 {
-    ranked chunks = {0}, page_list = {.pages = true};
-    if (rank_top(s, q, CANDIDATES, &chunks, e) != 0 || rank_top(s, q, PAGE_CANDIDATES, &page_list, e) != 0) {
+    ranked chunks = {0};
+    page_job pj = {.s = s, .q = q, .r = {.pages = true}};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, rank_pages_job, &pj) == 0;
+    if (!threaded)
+        rank_pages_job(&pj);
+    int rc = rank_top(s, q, CANDIDATES, &chunks, e);
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (rc == 0 && pj.rc != 0) {
+        *e = pj.e;
+        rc = -1;
+    }
+    if (rc != 0) {
         store_hits_free(&chunks.hits);
-        free(page_list.scores.v);
+        free(pj.r.scores.v);
         return -1;
     }
     store_hits cand = chunks.hits;
-    store_page_scores pages = page_list.scores;
+    store_page_scores pages = pj.r.scores;
     /* Stage one: the passage's BM25 and its page's BM25 (the page supplies context a small passage lacks, as in
      * passage-document score interpolation), each relative to the best. Stage two, for the best of those only:
      * plus the covered share of the question, which needs the passage tokenised. */

@@ -15,7 +15,7 @@
 #include "core/json.h"
 
 /* The search path's statements, prepared once per handle (preparing costs as much as running them). */
-enum { STMT_RANK, STMT_RANK_ALLOWED, STMT_RANK_PAGES, STMT_RANK_PAGES_ALLOWED, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
+enum { STMT_RANK, STMT_RANK_ALLOWED, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
        STMT_COUNT };
 
 /* Tokens in each row of a full-text table (index: rowid; 0 where there is no row), as FTS5's %_docsize holds
@@ -28,6 +28,8 @@ typedef struct {
     int version;            /* PRAGMA data_version when read; -1 stale */
 } row_lengths;
 
+enum { PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION };
+
 struct store {
     sqlite3 *db;
     pthread_mutex_t lock;
@@ -36,6 +38,11 @@ struct store {
     long long total_chunks;
     int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
     row_lengths lengths[2]; /* of chunks_fts and pages_fts, for fagpt_bm25 */
+    /* A second, read-only connection on which store_rank_pages runs, so that a search can rank pages in one
+     * thread while it ranks chunks in another (a connection serves one thread at a time). */
+    sqlite3 *pages_db;
+    pthread_mutex_t pages_lock;
+    sqlite3_stmt *pages_cache[3]; /* PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
 };
 
@@ -222,6 +229,7 @@ store *store_open(const char *db_path, fa_err *e)
 {
     store *s = xcalloc(1, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->pages_lock, NULL);
     s->data_version = -1;
     s->lengths[0] = (row_lengths){"chunks_fts_docsize", NULL, 0, -1};
     s->lengths[1] = (row_lengths){"pages_fts_docsize", NULL, 0, -1};
@@ -246,31 +254,45 @@ store *store_open(const char *db_path, fa_err *e)
         store_close(s);
         return NULL;
     }
-    if (api->xCreateFunction(api, "fagpt_bm25_chunks", &s->lengths[0], fts_bm25, NULL) != SQLITE_OK ||
-        api->xCreateFunction(api, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK) {
+    if (api->xCreateFunction(api, "fagpt_bm25_chunks", &s->lengths[0], fts_bm25, NULL) != SQLITE_OK) {
         fa_fail(e, "cannot add the ranking function to SQLite's FTS5: %s", sqlite3_errmsg(s->db));
         store_close(s);
         return NULL;
     }
+    fts5_api *papi = NULL;
+    if (sqlite3_open_v2(db_path, &s->pages_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+        !(papi = fts5_api_of(s->pages_db)) ||
+        papi->xCreateFunction(papi, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK) {
+        fa_fail(e, "cannot open the library database %s for reading: %s", db_path,
+                s->pages_db ? sqlite3_errmsg(s->pages_db) : "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->pages_db, 15000);
     return s;
 }
 
 /* A cached statement, reset and ready for new bindings; NULL (with the error in e) when it cannot be prepared.
  * Callers hold s->lock while they use it. */
-static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+static sqlite3_stmt *prepared(sqlite3 *db, sqlite3_stmt **slot, const char *sql, fa_err *e)
 {
-    sqlite3_stmt *st = s->cache[slot];
+    sqlite3_stmt *st = *slot;
     if (st) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
         return st;
     }
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        fa_fail(e, "database error: %s", sqlite3_errmsg(s->db));
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fa_fail(e, "database error: %s", sqlite3_errmsg(db));
         return NULL;
     }
-    s->cache[slot] = st;
+    *slot = st;
     return st;
+}
+
+static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+{
+    return prepared(s->db, &s->cache[slot], sql, e);
 }
 
 void store_close(store *s)
@@ -279,6 +301,10 @@ void store_close(store *s)
         return;
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
+    for (int i = 0; i < 3; i++)
+        sqlite3_finalize(s->pages_cache[i]);
+    sqlite3_close(s->pages_db);
+    pthread_mutex_destroy(&s->pages_lock);
     if (s->tok)
         s->tokenizer.xDelete(s->tok);
     free(s->lengths[0].v);
@@ -663,7 +689,7 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
         if (rc != 0)
             exec(s, "ROLLBACK", NULL);
     }
-    s->data_version = s->lengths[0].version = s->lengths[1].version = -1;
+    s->data_version = s->lengths[0].version = -1;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -681,7 +707,7 @@ int store_delete_document(store *s, long long id, fa_err *e)
             rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
-    s->data_version = s->lengths[0].version = s->lengths[1].version = -1;
+    s->data_version = s->lengths[0].version = -1;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -803,19 +829,22 @@ static const unsigned char *get_varint(const unsigned char *p, const unsigned ch
     return end;
 }
 
-static long long single_int(store *s, int slot, const char *sql, const char *arg, long long def);
-
-/* Re-reads a table's row lengths when the library changed since they were read. Caller holds s->lock. */
-static int lengths_fresh(store *s, row_lengths *len, fa_err *e)
+/* Re-reads a table's row lengths when the library changed since they were read (PRAGMA data_version of db, run
+ * by version). Caller holds the lock of db. */
+static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len, fa_err *e)
 {
-    int version = (int)single_int(s, STMT_DATA_VERSION, "PRAGMA data_version", NULL, -2);
+    int version = -2;
+    if (version_st && sqlite3_step(version_st) == SQLITE_ROW)
+        version = sqlite3_column_int(version_st, 0);
+    if (version_st)
+        sqlite3_reset(version_st);
     if (version == len->version && version != -2)
         return 0;
     char *sql = xasprintf("SELECT id, sz FROM %s ORDER BY id", len->table);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         free(sql);
-        return db_fail(s, e, "reading the index's row lengths");
+        return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
     }
     free(sql);
     size_t cap = 0;
@@ -842,7 +871,7 @@ static int lengths_fresh(store *s, row_lengths *len, fa_err *e)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return db_fail(s, e, "reading the index's row lengths");
+        return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
     len->version = version;
     return 0;
 }
@@ -871,7 +900,8 @@ int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits
     char *match = rank_match(q, &w, &nw);
     char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = lengths_fresh(s, &s->lengths[0], e) != 0 ? NULL
+    sqlite3_stmt *version = cached(s, STMT_DATA_VERSION, "PRAGMA data_version", e);
+    sqlite3_stmt *st = !version || lengths_fresh(s->db, version, &s->lengths[0], e) != 0 ? NULL
                        : q->restricted ? cached(s, STMT_RANK_ALLOWED, sql_allowed, e) : cached(s, STMT_RANK, sql, e);
     int rc = SQLITE_ERROR;
     if (st) {
@@ -924,10 +954,11 @@ int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_
     size_t nw;
     char *match = rank_match(q, &w, &nw);
     char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
-    pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = lengths_fresh(s, &s->lengths[1], e) != 0 ? NULL
-                       : q->restricted ? cached(s, STMT_RANK_PAGES_ALLOWED, sql_allowed, e)
-                                       : cached(s, STMT_RANK_PAGES, sql, e);
+    pthread_mutex_lock(&s->pages_lock);
+    sqlite3_stmt *version = prepared(s->pages_db, &s->pages_cache[PAGES_VERSION], "PRAGMA data_version", e);
+    sqlite3_stmt *st = !version || lengths_fresh(s->pages_db, version, &s->lengths[1], e) != 0 ? NULL
+                       : q->restricted ? prepared(s->pages_db, &s->pages_cache[PAGES_RANK_ALLOWED], sql_allowed, e)
+                                       : prepared(s->pages_db, &s->pages_cache[PAGES_RANK], sql, e);
     int rc = SQLITE_ERROR;
     if (st) {
         bind_str(st, 1, match);
@@ -940,9 +971,10 @@ int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_
             VEC_PUSH(*out, p);
         }
         sqlite3_reset(st);
-        rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+        rc = rc == SQLITE_DONE ? 0
+             : fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
     }
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&s->pages_lock);
     free(match);
     free(w);
     free(allowed);
