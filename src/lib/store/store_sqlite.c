@@ -21,6 +21,7 @@ enum { STMT_RANK, STMT_RANK_ALLOWED, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRAS
 /* Tokens in each row of a full-text table (index: rowid; 0 where there is no row), as FTS5's %_docsize holds
  * them, read once per change of the library: BM25 needs a row's length, and FTS5's xColumnSize looks each one up
  * with a statement of its own (most of the cost of ranking a row). */
+#define ROW_LENGTHS_MAX ((sqlite3_int64)1 << 26)
 typedef struct {
     const char *table;
     uint32_t *v;
@@ -853,11 +854,11 @@ static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
         const unsigned char *p = sqlite3_column_blob(st, 1), *end = p + sqlite3_column_bytes(st, 1);
-        if (id < 0 || id > (sqlite3_int64)1 << 32)
-            continue;
+        if (id < 0 || id >= ROW_LENGTHS_MAX)
+            continue; /* such a row's length is looked up by FTS5 instead */
         if ((size_t)id >= cap) {
             size_t old = cap;
-            cap = ((size_t)id + 1) * 2;
+            cap = (size_t)id + 1 + (size_t)id / 2;
             len->v = xrealloc(len->v, cap * sizeof *len->v);
             memset(len->v + old, 0, (cap - old) * sizeof *len->v);
         }
