@@ -1,11 +1,35 @@
 /* test_store_search.c - the SQLite store and search on a real file: one document in, found by id, name and
- * publication id, searched with and without acronym expansion, replaced, removed; query validation. */
+ * publication id, searched with and without acronym expansion, restricted to allowed documents, replaced,
+ * removed; query validation. */
 #include "check.h"
 #include "search/search.h"
 #include "store/store.h"
 
 #include <stdlib.h>
 #include <unistd.h>
+
+/* Searches with the allowed documents given (n < 0: unrestricted); fills hits. */
+static int search_allowed(store *s, const char *text, const long long *ids, int n, store_hits *h)
+{
+    search_query q;
+    fa_err e;
+    if (search_prepare(s, text, &q, &e) != 0)
+        return -1;
+    q.restricted = n >= 0;
+    for (int i = 0; i < n; i++)
+        VEC_PUSH(q.allowed_docs, ids[i]);
+    int rc = search_run(s, &q, 10, h, &e);
+    search_query_free(&q);
+    return rc;
+}
+
+static bool all_from(const store_hits *h, long long doc)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->v[i].doc_id != doc)
+            return false;
+    return true;
+}
 
 static int top_page(store *s, const char *text)
 {
@@ -73,6 +97,37 @@ int main(void)
     CHECK(search_run(s, &q, 5, &h, &e) == 0);
     store_hits_free(&h);
     search_query_free(&q);
+
+    /* Access labels and filters: a restricted search never returns, nor ranks, documents outside allowed_docs. */
+    char pdf2[1024];
+    snprintf(pdf2, sizeof pdf2, "%s/corpus/pdf/ADP_4-0_Sustainment_2019-07.pdf", shared ? shared : "../shared");
+    doc_document *d2;
+    CHECK(doc_extract(pdf2, NULL, &d2, &e) == 0);
+    doc_analyze(d2);
+    doc_chunks ch2 = {0};
+    doc_make_chunks(d2, &ch2);
+    store_doc rec2 = {.path = pdf2, .file_name = "ADP_4-0_Sustainment_2019-07.pdf", .sha256 = "def", .size_bytes = 1};
+    CHECK(store_put_document(s, &rec2, d2, &ch2, &e) == 0);
+    const char *both = "fires and sustainment of the force";
+    store_hits open = {0}, mine = {0}, theirs = {0}, none = {0}, each = {0};
+    long long ids[2] = {rec.id < rec2.id ? rec.id : rec2.id, rec.id < rec2.id ? rec2.id : rec.id};
+    CHECK(search_allowed(s, both, NULL, -1, &open) == 0 && open.n == 10);
+    CHECK(search_allowed(s, both, &rec.id, 1, &mine) == 0 && mine.n > 0 && all_from(&mine, rec.id));
+    CHECK(search_allowed(s, both, &rec2.id, 1, &theirs) == 0 && theirs.n > 0 && all_from(&theirs, rec2.id));
+    CHECK(search_allowed(s, both, ids, 0, &none) == 0 && none.n == 0);
+    CHECK(search_allowed(s, both, ids, 2, &each) == 0 && each.n == open.n);
+    bool same = each.n == open.n;
+    for (size_t i = 0; same && i < open.n; i++)
+        same = each.v[i].chunk_id == open.v[i].chunk_id;
+    CHECK(same);
+    store_hits_free(&open);
+    store_hits_free(&mine);
+    store_hits_free(&theirs);
+    store_hits_free(&none);
+    store_hits_free(&each);
+    CHECK(store_delete_document(s, rec2.id, &e) == 0);
+    doc_chunks_free(&ch2);
+    doc_free(d2);
 
     /* Replacing by path keeps one copy; removing leaves nothing searchable. */
     CHECK(store_put_document(s, &rec, d, &ch, &e) == 0);

@@ -1,9 +1,10 @@
 /*
  * search.h - lexical retrieval over the store: the question is checked, tokenised with the index's own
  * stemmer, stop words dropped, acronyms expanded both ways from the terms table ("FSCM" <-> "fire support
- * coordination measure"), then BM25 (FTS5) candidates are re-ranked by how much of the question's weight
- * (inverse document frequency) each chunk covers, so a passage that answers every part of the question beats
- * one that repeats a single word.
+ * coordination measure"), then the best BM25 candidates (found with MaxScore early termination, so that a
+ * common word's long posting list is never walked) are re-ranked by their page's BM25 and by how much of the
+ * question's weight (inverse document frequency) each chunk covers, so a passage that answers every part of the
+ * question beats one that repeats a single word.
  *
  *     search_query q;
  *     if (search_prepare(st, "what is an FSCM", &q, &err) != 0) ... err.msg is for the user
@@ -24,6 +25,7 @@ typedef struct search_concept {
     VEC(int) ids;          /* the stems' indexes in the query's vocabulary */
     double idf;
     double df_ratio;       /* share of chunks holding it (the rarest of a phrase's words) */
+    long long df;          /* chunks holding it (the rarest of a phrase's words) */
     bool expansion;        /* added by acronym expansion, not typed */
     bool bigram;           /* two adjacent typed words, a ranking bonus only */
     int group;             /* concepts of one group (a word and its expansions) are satisfied by any member */
@@ -36,7 +38,11 @@ typedef struct search_query {
     long long library_chunks; /* chunks in the library when the query was prepared */
     int unknown_names;     /* typed names (with digits or capitals: "M119A3", "HIMARS") found nowhere in the library */
     double total_weight;   /* sum over groups of the group's idf */
-    char *match;           /* the FTS5 MATCH expression */
+    /* The ranked terms (typed words and expansions, see build_terms in search.c), rarest first, with their
+     * BM25 idf and the number of chunks holding each. */
+    str_vec terms;
+    VEC(double) term_idf;
+    VEC(long long) term_df;
     str_vec subject;       /* "what is X": the stems of X, else empty */
     str_vec copulas;       /* stems of "is", "are", "means"...: what follows X in its definition */
     str_vec vocab;         /* every distinct stem above; a passage is matched against these alone */

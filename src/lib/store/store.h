@@ -10,7 +10,7 @@
  *
  *     store *s = store_open("/path/library.db", &err);
  *     store_put_document(s, &rec, chunks, &err);
- *     store_search(s, &query, &hits, &err);
+ *     store_rank_chunks(s, &query, 10, &hits, &err);
  *     store_close(s);
  */
 #ifndef FAGPT_STORE_H
@@ -66,16 +66,37 @@ int store_quarantine_add(store *s, const char *path, const char *reason, fa_err 
 int store_quarantine_remove(store *s, const char *path, fa_err *e);
 int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e);
 
-/* Runs an FTS5 MATCH expression and returns up to limit hits, best first (score = -bm25). */
-int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e);
-/* The same over whole pages: the best pages for a MATCH expression, with their BM25 (higher is better). */
+/*
+ * Ranked retrieval for search.c's top-k loop (MaxScore, see search.c). A query is a list of terms - a word or a
+ * phrase as typed, tokenised by the store like the index - each with its weight (idf, chosen by the caller), and
+ * a required prefix: only rows holding at least one of terms[0..nrequired) are candidates, while every term
+ * counts in their score. The score is BM25 (Robertson and Zaragoza, "The Probabilistic Relevance Framework",
+ * 2009, eq. 3.15; k1 = 1.2, b = 0.75, term frequencies summed over the fields, the heading's occurrences
+ * weighing 1.5 and the body's 1), so that a term's share of any row's score is below
+ * STORE_BM25_BOUND * its weight: the bound the caller's early termination relies on.
+ * When restricted, rows of documents outside allowed (ids, ascending) are never candidates.
+ */
+#define STORE_BM25_BOUND 2.2 /* k1 + 1 */
+typedef struct store_rank_query {
+    const char *const *terms;
+    const double *weights;
+    size_t nterms, nrequired;
+    const long long *allowed;
+    size_t nallowed;
+    bool restricted;
+} store_rank_query;
+/* The best limit chunks for the query, best first (score: BM25 as above). */
+int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e);
+/* The same over whole pages (one field): the best limit pages, best first. */
 typedef struct store_page_score {
     long long doc_id;
     int page;       /* 1-based */
     double score;
 } store_page_score;
 typedef VEC(store_page_score) store_page_scores;
-int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e);
+int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e);
+/* Number of chunks holding the phrase (its words adjacent, tokenised like the index), counted up to limit. */
+int store_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e);
 /* Expansions recorded for a term (acronym), appended to out; and the terms whose expansion equals a phrase. */
 int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e);
 int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e);

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,21 @@
 #include "core/json.h"
 
 /* The search path's statements, prepared once per handle (preparing costs as much as running them). */
-enum { STMT_FTS, STMT_FTS_PAGES, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
+enum { STMT_RANK, STMT_RANK_ALLOWED, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
        STMT_COUNT };
+
+/* Tokens in each row of a full-text table (index: rowid; 0 where there is no row), as FTS5's %_docsize holds
+ * them, read once per change of the library: BM25 needs a row's length, and FTS5's xColumnSize looks each one up
+ * with a statement of its own (most of the cost of ranking a row). */
+#define ROW_LENGTHS_MAX ((sqlite3_int64)1 << 26)
+typedef struct {
+    const char *table;
+    uint32_t *v;
+    size_t n;
+    int version;            /* PRAGMA data_version when read; -1 stale */
+} row_lengths;
+
+enum { PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION };
 
 struct store {
     sqlite3 *db;
@@ -24,6 +38,12 @@ struct store {
     Fts5Tokenizer *tok;
     long long total_chunks;
     int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
+    row_lengths lengths[2]; /* of chunks_fts and pages_fts, for fagpt_bm25 */
+    /* A second, read-only connection on which store_rank_pages runs, so that a search can rank pages in one
+     * thread while it ranks chunks in another (a connection serves one thread at a time). */
+    sqlite3 *pages_db;
+    pthread_mutex_t pages_lock;
+    sqlite3_stmt *pages_cache[3]; /* PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
 };
 
@@ -136,11 +156,84 @@ static fts5_api *fts5_api_of(sqlite3 *db)
     return api;
 }
 
+/*
+ * fagpt_bm25_chunks(chunks_fts, weights, w0, w1, ...), fagpt_bm25_pages(pages_fts, ...): the BM25 of store_rank_query (store.h) for the current row. weights is
+ * a blob of one double per phrase of the MATCH expression (a phrase that only selects rows weighs 0); w0, w1...
+ * weigh an occurrence in each column. FTS5's own bm25() counts every phrase's rows to find its idf, which walks
+ * the whole doclist of a common word; here the caller supplies the weights, so a row costs only its own
+ * position lists. The average length comes from FTS5's totals, as in its bm25(), and the row's length from
+ * row_lengths.
+ */
+typedef struct {
+    int nphrase;
+    double avgdl, *weight, *freq, column[4]; /* column weights (at most 4 columns; more weigh 1) */
+} bm25_data;
+
+static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                     sqlite3_value **val)
+{
+    const double k1 = 1.2, b = 0.75;
+    bm25_data *d = api->xGetAuxdata(fts, 0);
+    if (!d) {
+        int n = api->xPhraseCount(fts);
+        d = sqlite3_malloc64(sizeof *d + 2 * (size_t)(n ? n : 1) * sizeof(double));
+        if (!d) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        d->nphrase = n;
+        d->weight = (double *)(d + 1);
+        d->freq = d->weight + (n ? n : 1);
+        memset(d->weight, 0, (size_t)(n ? n : 1) * sizeof(double));
+        int bytes = nval > 0 ? sqlite3_value_bytes(val[0]) : 0;
+        const void *blob = nval > 0 ? sqlite3_value_blob(val[0]) : NULL;
+        size_t nw = blob ? (size_t)bytes / sizeof(double) : 0;
+        memcpy(d->weight, blob ? blob : d->weight, (nw < (size_t)n ? nw : (size_t)n) * sizeof(double));
+        sqlite3_int64 rows = 0, tokens = 0;
+        api->xRowCount(fts, &rows);
+        api->xColumnTotalSize(fts, -1, &tokens);
+        d->avgdl = rows > 0 && tokens > 0 ? (double)tokens / (double)rows : 1;
+        for (int c = 0; c < 4; c++)
+            d->column[c] = c + 1 < nval ? sqlite3_value_double(val[c + 1]) : 1.0;
+        if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+    }
+    /* Each weighed phrase's occurrences, one phrase at a time (xInstCount would merge them all by position). */
+    for (int i = 0; i < d->nphrase; i++) {
+        d->freq[i] = 0;
+        if (d->weight[i] == 0)
+            continue;
+        Fts5PhraseIter it;
+        int col = -1, off = 0;
+        if (api->xPhraseFirst(fts, i, &it, &col, &off) != SQLITE_OK) {
+            sqlite3_result_error(ctx, "cannot read the row's positions", -1);
+            return;
+        }
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+            d->freq[i] += col < 4 ? d->column[col] : 1.0;
+    }
+    const row_lengths *len = api->xUserData(fts);
+    sqlite3_int64 row = api->xRowid(fts);
+    int ntok = row >= 0 && (size_t)row < len->n ? (int)len->v[row] : 0;
+    if (ntok == 0)
+        api->xColumnSize(fts, -1, &ntok);
+    double norm = k1 * (1 - b + b * (double)ntok / d->avgdl), score = 0;
+    for (int i = 0; i < d->nphrase; i++)
+        if (d->freq[i] > 0)
+            score += d->weight[i] * d->freq[i] * (k1 + 1) / (d->freq[i] + norm);
+    sqlite3_result_double(ctx, score);
+}
+
 store *store_open(const char *db_path, fa_err *e)
 {
     store *s = xcalloc(1, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->pages_lock, NULL);
     s->data_version = -1;
+    s->lengths[0] = (row_lengths){"chunks_fts_docsize", NULL, 0, -1};
+    s->lengths[1] = (row_lengths){"pages_fts_docsize", NULL, 0, -1};
     if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -162,25 +255,45 @@ store *store_open(const char *db_path, fa_err *e)
         store_close(s);
         return NULL;
     }
+    if (api->xCreateFunction(api, "fagpt_bm25_chunks", &s->lengths[0], fts_bm25, NULL) != SQLITE_OK) {
+        fa_fail(e, "cannot add the ranking function to SQLite's FTS5: %s", sqlite3_errmsg(s->db));
+        store_close(s);
+        return NULL;
+    }
+    fts5_api *papi = NULL;
+    if (sqlite3_open_v2(db_path, &s->pages_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+        !(papi = fts5_api_of(s->pages_db)) ||
+        papi->xCreateFunction(papi, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK) {
+        fa_fail(e, "cannot open the library database %s for reading: %s", db_path,
+                s->pages_db ? sqlite3_errmsg(s->pages_db) : "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->pages_db, 15000);
     return s;
 }
 
 /* A cached statement, reset and ready for new bindings; NULL (with the error in e) when it cannot be prepared.
  * Callers hold s->lock while they use it. */
-static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+static sqlite3_stmt *prepared(sqlite3 *db, sqlite3_stmt **slot, const char *sql, fa_err *e)
 {
-    sqlite3_stmt *st = s->cache[slot];
+    sqlite3_stmt *st = *slot;
     if (st) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
         return st;
     }
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        fa_fail(e, "database error: %s", sqlite3_errmsg(s->db));
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fa_fail(e, "database error: %s", sqlite3_errmsg(db));
         return NULL;
     }
-    s->cache[slot] = st;
+    *slot = st;
     return st;
+}
+
+static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+{
+    return prepared(s->db, &s->cache[slot], sql, e);
 }
 
 void store_close(store *s)
@@ -189,8 +302,14 @@ void store_close(store *s)
         return;
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
+    for (int i = 0; i < 3; i++)
+        sqlite3_finalize(s->pages_cache[i]);
+    sqlite3_close(s->pages_db);
+    pthread_mutex_destroy(&s->pages_lock);
     if (s->tok)
         s->tokenizer.xDelete(s->tok);
+    free(s->lengths[0].v);
+    free(s->lengths[1].v);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -571,7 +690,7 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
         if (rc != 0)
             exec(s, "ROLLBACK", NULL);
     }
-    s->data_version = -1;
+    s->data_version = s->lengths[0].version = -1;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -589,7 +708,7 @@ int store_delete_document(store *s, long long id, fa_err *e)
             rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
-    s->data_version = -1;
+    s->data_version = s->lengths[0].version = -1;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -647,70 +766,244 @@ int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing the quarantine");
 }
 
-int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+/* Appends `"phrase"` to an FTS5 expression, with its quotes doubled as FTS5 wants. */
+static void fts_phrase(strbuf *b, const char *phrase, const char *sep)
 {
-    sqlite3_stmt *st;
-    const char *sql =
-        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
-        " c.section, c.paragraph, c.text, c.boxes, -f.rank"
-        " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        "       AND rank MATCH 'bm25(1.5, 1.0)' ORDER BY rank LIMIT ?2) f"
-        " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
-    pthread_mutex_lock(&s->lock);
-    if (!(st = cached(s, STMT_FTS, sql, e))) {
-        pthread_mutex_unlock(&s->lock);
-        return -1;
+    if (b->len && b->s[b->len - 1] != '(')
+        sb_add(b, sep);
+    sb_addc(b, '"');
+    for (const char *p = phrase; *p; p++) {
+        if (*p == '"')
+            sb_addc(b, '"');
+        sb_addc(b, *p);
     }
-    bind_str(st, 1, match);
-    sqlite3_bind_int(st, 2, limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_hit h = {0};
-        h.chunk_id = sqlite3_column_int64(st, 0);
-        h.doc_id = sqlite3_column_int64(st, 1);
-        h.doc = col_str(st, 2);
-        h.publication = col_str(st, 3);
-        h.title = col_str(st, 4);
-        h.page = sqlite3_column_int(st, 5);
-        h.page_end = sqlite3_column_int(st, 6);
-        h.page_label = col_str(st, 7);
-        h.page_label_end = col_str(st, 8);
-        h.section = col_str(st, 9);
-        h.paragraph = col_str(st, 10);
-        h.text = col_str(st, 11);
-        h.boxes = col_str(st, 12);
-        h.score = sqlite3_column_double(st, 13);
-        VEC_PUSH(*out, h);
-    }
-    sqlite3_reset(st);
-    rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
+    sb_addc(b, '"');
 }
 
-int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+/* The MATCH expression of a ranked query and the weight of each of its phrases: the required terms first (they
+ * select the rows and weigh nothing), AND-ed with every term (each weighed once). FTS5 walks the required terms'
+ * doclists and seeks in the others' (their doclist indexes skip what no required row needs). */
+static char *rank_match(const store_rank_query *q, double **weights, size_t *nweights)
 {
-    sqlite3_stmt *st;
-    const char *sql = "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
-                      " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank";
-    pthread_mutex_lock(&s->lock);
-    if (!(st = cached(s, STMT_FTS_PAGES, sql, e))) {
-        pthread_mutex_unlock(&s->lock);
-        return -1;
+    strbuf m = {0};
+    size_t nreq = q->nrequired >= q->nterms ? 0 : q->nrequired, n = 0;
+    *weights = xcalloc(nreq + q->nterms + 1, sizeof **weights);
+    if (nreq) {
+        sb_addc(&m, '(');
+        for (size_t i = 0; i < nreq; i++, n++)
+            fts_phrase(&m, q->terms[i], " OR ");
+        sb_add(&m, ") AND (");
     }
-    bind_str(st, 1, match);
-    sqlite3_bind_int(st, 2, limit);
+    for (size_t i = 0; i < q->nterms; i++, n++) {
+        fts_phrase(&m, q->terms[i], " OR ");
+        (*weights)[n] = q->weights[i];
+    }
+    if (nreq)
+        sb_addc(&m, ')');
+    *nweights = n;
+    return sb_take(&m);
+}
+
+static char *ids_json(const long long *ids, size_t n)
+{
+    strbuf b = {0};
+    sb_addc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_addf(&b, "%s%lld", i ? "," : "", ids[i]);
+    sb_addc(&b, ']');
+    return sb_take(&b);
+}
+
+/* FTS5's varint (SQLite's: 7 bits a byte, high bit set on all but the last, a 9th byte of 8 bits). */
+static const unsigned char *get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+    *v = 0;
+    for (int i = 0; p < end; i++, p++) {
+        if (i == 8) {
+            *v = (*v << 8) | *p;
+            return p + 1;
+        }
+        *v = (*v << 7) | (*p & 0x7f);
+        if (!(*p & 0x80))
+            return p + 1;
+    }
+    return end;
+}
+
+/* Re-reads a table's row lengths when the library changed since they were read (PRAGMA data_version of db, run
+ * by version). Caller holds the lock of db. */
+static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len, fa_err *e)
+{
+    int version = -2;
+    if (version_st && sqlite3_step(version_st) == SQLITE_ROW)
+        version = sqlite3_column_int(version_st, 0);
+    if (version_st)
+        sqlite3_reset(version_st);
+    if (version == len->version && version != -2)
+        return 0;
+    char *sql = xasprintf("SELECT id, sz FROM %s ORDER BY id", len->table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        free(sql);
+        return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
+    }
+    free(sql);
+    size_t cap = 0;
+    len->n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
-        VEC_PUSH(*out, p);
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        const unsigned char *p = sqlite3_column_blob(st, 1), *end = p + sqlite3_column_bytes(st, 1);
+        if (id < 0 || id >= ROW_LENGTHS_MAX)
+            continue; /* such a row's length is looked up by FTS5 instead */
+        if ((size_t)id >= cap) {
+            size_t old = cap;
+            cap = (size_t)id + 1 + (size_t)id / 2;
+            len->v = xrealloc(len->v, cap * sizeof *len->v);
+            memset(len->v + old, 0, (cap - old) * sizeof *len->v);
+        }
+        uint64_t total = 0, v;
+        while (p && p < end) {
+            p = get_varint(p, end, &v);
+            total += v;
+        }
+        len->v[id] = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+        len->n = (size_t)id + 1;
     }
-    sqlite3_reset(st);
-    rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
+    len->version = version;
+    return 0;
+}
+
+int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e)
+{
+    if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
+        return 0;
+#define RANK_OUTER(inner) \
+        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end," \
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start)," \
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end)," \
+        " c.section, c.paragraph, c.text, c.boxes, f.sc FROM (" inner ") f" \
+        " JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.sc DESC, f.id"
+    static const char *sql = RANK_OUTER(
+        "SELECT rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, 1.5, 1.0) AS sc FROM chunks_fts WHERE chunks_fts MATCH ?1"
+        " ORDER BY sc DESC, id LIMIT ?3");
+    /* Restricted: the allowed documents' rows only, before the top limit is taken. */
+    static const char *sql_allowed = RANK_OUTER(
+        "SELECT chunks_fts.rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, 1.5, 1.0) AS sc FROM chunks_fts"
+        " JOIN chunks a ON a.id = chunks_fts.rowid WHERE chunks_fts MATCH ?1"
+        " AND a.doc_id IN (SELECT value FROM json_each(?4)) ORDER BY sc DESC, id LIMIT ?3");
+#undef RANK_OUTER
+    double *w;
+    size_t nw;
+    char *match = rank_match(q, &w, &nw);
+    char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *version = cached(s, STMT_DATA_VERSION, "PRAGMA data_version", e);
+    sqlite3_stmt *st = !version || lengths_fresh(s->db, version, &s->lengths[0], e) != 0 ? NULL
+                       : q->restricted ? cached(s, STMT_RANK_ALLOWED, sql_allowed, e) : cached(s, STMT_RANK, sql, e);
+    int rc = SQLITE_ERROR;
+    if (st) {
+        bind_str(st, 1, match);
+        sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, limit);
+        if (allowed)
+            bind_str(st, 4, allowed);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_hit h = {0};
+            h.chunk_id = sqlite3_column_int64(st, 0);
+            h.doc_id = sqlite3_column_int64(st, 1);
+            h.doc = col_str(st, 2);
+            h.publication = col_str(st, 3);
+            h.title = col_str(st, 4);
+            h.page = sqlite3_column_int(st, 5);
+            h.page_end = sqlite3_column_int(st, 6);
+            h.page_label = col_str(st, 7);
+            h.page_label_end = col_str(st, 8);
+            h.section = col_str(st, 9);
+            h.paragraph = col_str(st, 10);
+            h.text = col_str(st, 11);
+            h.boxes = col_str(st, 12);
+            h.score = sqlite3_column_double(st, 13);
+            VEC_PUSH(*out, h);
+        }
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+    }
     pthread_mutex_unlock(&s->lock);
-    return rc;
+    free(match);
+    free(w);
+    free(allowed);
+    return rc == 0 ? 0 : -1;
+}
+
+int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e)
+{
+    if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
+        return 0;
+#define RANK_PAGES(from, where) \
+        "SELECT p.doc_id, p.page, f.sc FROM (SELECT pages_fts.rowid AS id, fagpt_bm25_pages(pages_fts, ?2, 1.0) AS sc" \
+        " FROM " from " WHERE pages_fts MATCH ?1" where " ORDER BY sc DESC, id LIMIT ?3) f" \
+        " JOIN pages p ON p.id = f.id ORDER BY f.sc DESC, f.id"
+    static const char *sql = RANK_PAGES("pages_fts", "");
+    static const char *sql_allowed = RANK_PAGES("pages_fts JOIN pages a ON a.id = pages_fts.rowid",
+                                                " AND a.doc_id IN (SELECT value FROM json_each(?4))");
+#undef RANK_PAGES
+    double *w;
+    size_t nw;
+    char *match = rank_match(q, &w, &nw);
+    char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
+    pthread_mutex_lock(&s->pages_lock);
+    sqlite3_stmt *version = prepared(s->pages_db, &s->pages_cache[PAGES_VERSION], "PRAGMA data_version", e);
+    sqlite3_stmt *st = !version || lengths_fresh(s->pages_db, version, &s->lengths[1], e) != 0 ? NULL
+                       : q->restricted ? prepared(s->pages_db, &s->pages_cache[PAGES_RANK_ALLOWED], sql_allowed, e)
+                                       : prepared(s->pages_db, &s->pages_cache[PAGES_RANK], sql, e);
+    int rc = SQLITE_ERROR;
+    if (st) {
+        bind_str(st, 1, match);
+        sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, limit);
+        if (allowed)
+            bind_str(st, 4, allowed);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
+            VEC_PUSH(*out, p);
+        }
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0
+             : fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
+    }
+    pthread_mutex_unlock(&s->pages_lock);
+    free(match);
+    free(w);
+    free(allowed);
+    return rc == 0 ? 0 : -1;
+}
+
+int store_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e)
+{
+    strbuf m = {0};
+    fts_phrase(&m, phrase, "");
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = cached(s, STMT_PHRASE_DF,
+                              "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?1 LIMIT ?2)", e);
+    int rc = SQLITE_ERROR;
+    *df = 0;
+    if (st) {
+        bind_str(st, 1, m.s);
+        sqlite3_bind_int64(st, 2, limit);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *df = sqlite3_column_int64(st, 0);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, m.s);
+    }
+    pthread_mutex_unlock(&s->lock);
+    sb_free(&m);
+    return rc == 0 ? 0 : -1;
 }
 
 static int collect_strings(store *s, int slot, const char *sql, const char *arg, str_vec *out, fa_err *e)
