@@ -92,7 +92,7 @@ static void test_recall(const char *what, int ncl, double sd)
     size_t n = 4000;
     int nq = 100;
     float *v = vectors(n, ncl, sd), *qs = vectors((size_t)nq, ncl, sd);
-    search_hnsw *h = search_hnsw_new(DIM, 16, 200, 42);
+    search_hnsw *h = search_hnsw_new(DIM, 16, 100, 42);
     for (size_t i = 0; i < n; i++)
         search_hnsw_add(h, (long long)i, 0, v + i * DIM);
     CHECK(search_hnsw_size(h) == n);

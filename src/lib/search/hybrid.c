@@ -2,44 +2,11 @@
  * (see search_hybrid in search.h). */
 #include "search.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RRF_K 60.0
 #define MIN_CANDIDATES 20
-
-typedef float v8f __attribute__((vector_size(32)));
-
-float search_dot(const float *a, const float *b, int dim)
-{
-    v8f acc = {0};
-    int i = 0;
-    for (; i + 8 <= dim; i += 8) {
-        v8f x, y;
-        memcpy(&x, a + i, sizeof x);
-        memcpy(&y, b + i, sizeof y);
-        acc += x * y;
-    }
-    float sum = 0;
-    for (int j = 0; j < 8; j++)
-        sum += acc[j];
-    for (; i < dim; i++)
-        sum += a[i] * b[i];
-    return sum;
-}
-
-void search_normalize(float *v, int dim)
-{
-    double n = 0;
-    for (int i = 0; i < dim; i++)
-        n += (double)v[i] * v[i];
-    if (n <= 0)
-        return;
-    float inv = (float)(1.0 / sqrt(n));
-    for (int i = 0; i < dim; i++)
-        v[i] *= inv;
-}
 
 typedef struct fused {
     long long id;

@@ -11,49 +11,10 @@
 #include <string.h>
 
 #define HNSW_M 16
-#define HNSW_EFC 200
+#define HNSW_EFC 100
 #define HNSW_EF 160             /* the query's candidate list: recall@10 >= 0.95 in tests/unit/test_vindex.c */
 #define HNSW_REBUILD_SHARE 0.25 /* more changed than this share of the graph: build it again */
 #define HNSW_EXACT_SHARE 0.10   /* a restriction to fewer vectors than this share: scan them exactly */
-
-typedef float v8f __attribute__((vector_size(32)));
-typedef int8_t v16b __attribute__((vector_size(16)));
-typedef int16_t v16h __attribute__((vector_size(32)));
-typedef int32_t v16i __attribute__((vector_size(64)));
-
-float search_quantize_i8(const float *v, int dim, int8_t *out)
-{
-    float m = 0;
-    for (int i = 0; i < dim; i++)
-        m = fmaxf(m, fabsf(v[i]));
-    float scale = m > 0 ? m / 127.0f : 1.0f;
-    float inv = 1.0f / scale;
-    for (int i = 0; i < dim; i++) {
-        long r = lrintf(v[i] * inv);
-        out[i] = (int8_t)(r > 127 ? 127 : r < -127 ? -127 : r);
-    }
-    return scale;
-}
-
-int32_t search_dot_i8(const int8_t *a, const int8_t *b, int dim)
-{
-    v16i acc = {0};
-    int i = 0;
-    for (; i + 16 <= dim; i += 16) {
-        v16b x, y;
-        memcpy(&x, a + i, sizeof x);
-        memcpy(&y, b + i, sizeof y);
-        /* |x*y| <= 127 * 127 fits int16; the sum goes to int32 */
-        v16h p = __builtin_convertvector(x, v16h) * __builtin_convertvector(y, v16h);
-        acc += __builtin_convertvector(p, v16i);
-    }
-    int32_t sum = 0;
-    for (int j = 0; j < 16; j++)
-        sum += acc[j];
-    for (; i < dim; i++)
-        sum += (int32_t)a[i] * b[i];
-    return sum;
-}
 
 int search_vec_kind_parse(const char *name, search_vec_kind *out)
 {
