@@ -2,6 +2,8 @@
  * embeddings and model lists, with timeouts, retries and errors that name the server and the fix. */
 #include "llm.h"
 
+#include "core/config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +33,25 @@ const char *llm_api_name(llm_api api)
     return api == LLM_OLLAMA ? "ollama" : api == LLM_OPENAI ? "openai" : "none";
 }
 
+/* The environment's value, else the config file's (core/config.h). */
 static const char *env(const char *name)
 {
+    return fa_setting(name);
+}
+
+/* Where a URL setting came from, for messages: the variable, or its key in the config file. */
+static const char *origin(const char *name)
+{
+    static const char *const names[][2] = {
+        {"FAGPT_LLM_URL", "llm_url in the config file"},
+        {"OLLAMA_HOST", "ollama_host in the config file"},
+        {"OPENAI_BASE_URL", "openai_base_url in the config file"},
+    };
     const char *v = getenv(name);
-    return v && *v ? v : NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i][0], name))
+            return v && *v ? names[i][0] : names[i][1];
+    return name;
 }
 
 /* "host", "host:port", "http://host:port/" -> "http://host:port" (default_port when none is given). */
@@ -141,6 +158,8 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     if (!flags)
         flags = &none;
     memset(cfg, 0, sizeof *cfg);
+    if (fa_settings_load(e) != 0)
+        return -1;
     cfg->timeout_ms = env_int("FAGPT_LLM_TIMEOUT", 120, 1, 86400) * 1000;
     cfg->retries = env_int("FAGPT_LLM_RETRIES", 2, 0, 10);
     const char *chat = flags->chat_model ? flags->chat_model : env("FAGPT_CHAT_MODEL");
@@ -149,6 +168,8 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     cfg->embed_model = emb ? xstrdup(emb) : NULL;
     const char *vis = flags->vision_model ? flags->vision_model : env("FAGPT_VISION_MODEL");
     cfg->vision_model = vis ? xstrdup(vis) : NULL;
+    const char *rr = flags->rerank_model ? flags->rerank_model : env("FAGPT_RERANK_MODEL");
+    cfg->rerank_model = rr ? xstrdup(rr) : NULL;
     cfg->api_key = env("OPENAI_API_KEY") ? xstrdup(env("OPENAI_API_KEY")) : NULL;
     const char *off = env("FAGPT_LLM");
     if (off && (!strcasecmp(off, "off") || !strcmp(off, "0") || !strcasecmp(off, "no"))) {
@@ -172,18 +193,19 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     if ((raw = flags->url))
         cfg->source = "--url";
     else if ((raw = env("FAGPT_LLM_URL")))
-        cfg->source = "FAGPT_LLM_URL";
+        cfg->source = origin("FAGPT_LLM_URL");
     else if ((raw = env("OLLAMA_HOST")) && want != LLM_OPENAI)
-        cfg->source = "OLLAMA_HOST";
+        cfg->source = origin("OLLAMA_HOST");
     else if ((raw = env("OPENAI_BASE_URL"))) {
-        cfg->source = "OPENAI_BASE_URL";
+        cfg->source = origin("OPENAI_BASE_URL");
         if (want == LLM_NONE)
             want = LLM_OPENAI;
     } else {
         raw = "http://127.0.0.1:11434";
         cfg->source = "default";
     }
-    cfg->url = normalise_url(raw, !strcmp(cfg->source, "OLLAMA_HOST") || !strcmp(cfg->source, "default")
+    cfg->url = normalise_url(raw, !strncmp(cfg->source, "OLLAMA_HOST", 11) || !strncmp(cfg->source, "ollama_host", 11) ||
+                                      !strcmp(cfg->source, "default")
                                       ? "11434" : NULL);
     http_url u;
     fa_err ue;
@@ -223,6 +245,7 @@ void llm_config_free(llm_config *cfg)
     free(cfg->chat_model);
     free(cfg->embed_model);
     free(cfg->vision_model);
+    free(cfg->rerank_model);
     free(cfg->api_key);
     free(cfg->why_none);
     memset(cfg, 0, sizeof *cfg);

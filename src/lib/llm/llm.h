@@ -35,13 +35,13 @@ typedef enum { LLM_NONE, LLM_OLLAMA, LLM_OPENAI } llm_api;
 
 /* Command-line values; NULL fields fall through to the environment. */
 typedef struct llm_flags {
-    const char *url, *api, *chat_model, *embed_model, *vision_model;
+    const char *url, *api, *chat_model, *embed_model, *vision_model, *rerank_model;
 } llm_flags;
 
 typedef struct llm_config {
     llm_api api;
     char *url;          /* base URL without a trailing slash; for OpenAI it ends in /v1 */
-    char *chat_model, *embed_model, *vision_model, *api_key;
+    char *chat_model, *embed_model, *vision_model, *rerank_model, *api_key;
     const char *source; /* where the URL came from: "FAGPT_LLM_URL", "OLLAMA_HOST", "default"... */
     char *why_none;     /* when api is LLM_NONE: why, for the user */
     bool off;           /* FAGPT_LLM=off: no server wanted (api LLM_NONE), nothing to tell the user */

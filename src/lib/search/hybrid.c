@@ -2,6 +2,8 @@
  * (see search_hybrid in search.h). */
 #include "search.h"
 
+#include "core/config.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +30,7 @@ int search_hybrid(store *s, const search_query *q, const char *model, const floa
     if (search_run(s, q, (int)cand, &bm, e) != 0)
         return -1;
     search_vec_kind kind;
-    const char *want = getenv("FAGPT_VECTOR_INDEX");
+    const char *want = fa_setting("FAGPT_VECTOR_INDEX");
     if (search_vec_kind_parse(want, &kind) != 0) {
         store_hits_free(&bm);
         return fa_fail(e, "FAGPT_VECTOR_INDEX is '%s'; use auto, exact, int8 or hnsw", want);
