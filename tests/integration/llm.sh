@@ -146,6 +146,22 @@ for api in ollama openai; do
     check "$api: two 503s are retried and the third try answers" "[ \$(requests $path) -eq 3 ] && jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" else 1)' < '$T/a.json'"
 done
 
+# Retry-After on 429/503: the delay the server asks for is waited (the stand-in logs when each request came); a
+# delay longer than FA-GPT waits is not retried; an HTTP-date already past is retried at once.
+ctl "{$(base), \"api\": \"ollama\", \"fail\": 1, \"retry_after\": 1}"
+kill "$SRV"; wait "$SRV" 2>/dev/null; rm -f "$T/port"
+python3 tests/integration/llmserver.py "$T/port" "$T/ctl.json" & SRV=$!
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+export FAGPT_LLM_URL=http://127.0.0.1:$(cat "$T/port")
+FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "Retry-After: 1 on a 503: the second try waits for it, then the model answers" "[ \$(requests /api/chat) -eq 2 ] && python3 -c \"import json,sys; t=[json.loads(l)['t'] for l in open('$T/log') if '/api/chat' in l]; sys.exit(0 if t[1]-t[0] >= 0.9 else 1)\" && jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" else 1)' < '$T/a.json'"
+ctl "{$(base), \"api\": \"ollama\", \"status\": 429, \"retry_after\": 120}"
+FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "Retry-After: 120 on a 429 is not waited for: one request, the note says so, the extractive answer" "[ \$(requests /api/chat) -eq 1 ] && jq_py 'sys.exit(0 if d[\"mode\"]==\"extractive\" and \"HTTP 429\" in d[\"note\"] and \"retry after 120 s\" in d[\"note\"] else 1)' < '$T/a.json'"
+ctl "{$(base), \"api\": \"ollama\", \"status\": 503, \"retry_after\": \"Wed, 21 Oct 2015 07:28:00 GMT\"}"
+FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "Retry-After as a past HTTP-date: retried at once, three tries in all" "[ \$(requests /api/chat) -eq 3 ] && jq_py 'sys.exit(0 if \"3 tries\" in d[\"note\"] else 1)' < '$T/a.json'"
+
 # Failures: each falls back to the extractive answer, labelled, with a note that names the server and the fix.
 fallback() {  # name ctl-json expected-note-words... ; runs ask --json and checks the fallback
     local name=$1 c=$2; shift 2

@@ -18,11 +18,12 @@ CONTROLFILE is JSON, re-read on every request:
   rewrite    {"follow-up": "standalone question"}: answers to requests to rewrite a follow-up (default: as asked)
   fail       the first N chat/embed requests answer 503 (counted by the server)
   status     every chat/embed request answers this status
+  retry_after  sent as the Retry-After header of those failures (seconds, or an HTTP-date string)
   slow_ms    wait this long before answering; token_ms: between streamed tokens
   drop       close the connection after two streamed tokens
   malformed  send a line that is not JSON in the stream (and a non-JSON body when not streaming)
   dim        embedding dimension (default 8)
-  log        append each request as a JSON line {"method", "path", "auth", "body"} to this file
+  log        append each request as a JSON line {"method", "path", "auth", "body", "t"} to this file
 """
 import base64
 import hashlib
@@ -61,15 +62,17 @@ class Handler(BaseHTTPRequestHandler):
         with open(self.server.control) as f:
             return json.load(f)
 
-    def send_body(self, status, ctype, body):
+    def send_body(self, status, ctype, body, headers=None):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
-    def send_json(self, obj, status=200):
-        self.send_body(status, "application/json; charset=utf-8", dumps(obj).encode())
+    def send_json(self, obj, status=200, headers=None):
+        self.send_body(status, "application/json; charset=utf-8", dumps(obj).encode(), headers)
 
     def start_chunked(self, ctype):
         self.send_response(200)
@@ -83,17 +86,21 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
-    def ollama_error(self, status, msg):
-        self.send_json({"error": msg}, status)
+    def ollama_error(self, status, msg, headers=None):
+        self.send_json({"error": msg}, status, headers)
 
-    def openai_error(self, status, msg, typ, code):
-        self.send_json({"error": {"message": msg, "type": typ, "param": None, "code": code}}, status)
+    def openai_error(self, status, msg, typ, code, headers=None):
+        self.send_json({"error": {"message": msg, "type": typ, "param": None, "code": code}}, status, headers)
 
     def error_for(self, openai, status):
-        msg = self.ctl().get("error_msg")  # a message of the test's choosing, e.g. a GPU failure
+        c = self.ctl()
+        msg = c.get("error_msg")  # a message of the test's choosing, e.g. a GPU failure
+        headers = {"Retry-After": str(c["retry_after"])} if "retry_after" in c else None
         if openai:
-            return self.openai_error(status, msg or "The server is overloaded or not ready yet.", "server_error", None)
-        return self.ollama_error(status, msg or "server busy, please try again. maximum pending requests exceeded")
+            return self.openai_error(status, msg or "The server is overloaded or not ready yet.", "server_error", None,
+                                     headers)
+        return self.ollama_error(status, msg or "server busy, please try again. maximum pending requests exceeded",
+                                 headers)
 
     def do_GET(self):
         self.route("GET", None)
@@ -108,7 +115,7 @@ class Handler(BaseHTTPRequestHandler):
         if c.get("log"):
             with open(c["log"], "a") as f:
                 f.write(dumps({"method": method, "path": self.path, "auth": self.headers.get("Authorization"),
-                               "body": raw.decode() if raw else None}) + "\n")
+                               "body": raw.decode() if raw else None, "t": time.time()}) + "\n")
         api = c.get("api", "both")
         if c.get("slow_ms"):
             time.sleep(c["slow_ms"] / 1000)

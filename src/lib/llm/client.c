@@ -279,6 +279,8 @@ static const char *status_hint(int status)
     }
 }
 
+#define RETRY_AFTER_MAX_S 30
+
 static void sleep_ms(int ms, const volatile sig_atomic_t *cancel)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -345,9 +347,18 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
             rc = 0;
             break;
         }
-        if ((r.status >= 500 || r.status == 429) && again) {
+        /* A 429 or 503 with Retry-After is retried after the delay the server asks for (RFC 9110 10.2.3), when
+         * that delay is within RETRY_AFTER_MAX_S and the request's timeout; a longer one is not waited for. */
+        int wait_ms = 250 << attempt;
+        bool too_long = false;
+        if ((r.status == 429 || r.status == 503) && r.retry_after_s >= 0) {
+            int cap = cfg->timeout_ms / 1000 < RETRY_AFTER_MAX_S ? cfg->timeout_ms / 1000 : RETRY_AFTER_MAX_S;
+            too_long = r.retry_after_s > cap;
+            wait_ms = r.retry_after_s * 1000;
+        }
+        if ((r.status >= 500 || r.status == 429) && again && !too_long) {
             http_response_free(&r);
-            sleep_ms(250 << attempt, cfg->cancel);
+            sleep_ms(wait_ms, cfg->cancel);
             continue;
         }
         char *msg = server_message(r.body, r.body_len);
@@ -356,6 +367,9 @@ static int call(const llm_config *cfg, const char *path, const char *json_body, 
                 r.status, msg ? " (" : "", msg ? msg : "", msg ? ")" : "", gpu ? gpu : status_hint(r.status));
         if (attempt)
             snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg), " (%d tries)", attempt + 1);
+        if (too_long)
+            snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
+                     "; it asks to retry after %d s, longer than FA-GPT waits", r.retry_after_s);
         free(msg);
         http_response_free(&r);
         break;

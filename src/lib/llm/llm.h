@@ -18,7 +18,9 @@
  *
  * Every request has a timeout (FAGPT_LLM_TIMEOUT seconds, default 120; for a stream it is the longest silence
  * allowed) and is retried with backoff (0.25 s, 0.5 s, 1 s...) on connection errors and on 5xx and 429
- * answers, FAGPT_LLM_RETRIES times (default 2); a stream is never retried once tokens have been delivered.
+ * answers, FAGPT_LLM_RETRIES times (default 2); a 429 or 503 with Retry-After waits the delay it asks for (up to
+ * 30 s and the timeout; a longer one fails at once, saying so); a stream is never retried once tokens have been
+ * delivered.
  * Errors name the server and say what to do.
  */
 #ifndef FAGPT_LLM_H
