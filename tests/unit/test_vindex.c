@@ -188,6 +188,19 @@ static void test_recall(const char *what, int ncl, double sd)
     free(dead);
     free(dead_by_node);
     search_hnsw_free(h);
+
+    /* built by four threads at once: every vector in, the same recall */
+    long long *ids = xmalloc(n * sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = (long long)i;
+    h = search_hnsw_new(DIM, 16, 100, 43);
+    CHECK(search_hnsw_add_many(h, n, ids, NULL, v, 4) == n && search_hnsw_size(h) == n);
+    CHECK(search_hnsw_add_many(h, 10, ids, NULL, v, 4) == 0); /* ids already there are skipped */
+    r = recall(h, v, n, qs, nq, 160, NULL);
+    printf("# %s: HNSW built by 4 threads: recall@10 %.3f\n", what, r);
+    CHECK(r >= 0.95);
+    free(ids);
+    search_hnsw_free(h);
     free(v);
     free(qs);
 }

@@ -16,6 +16,7 @@
 
 #define HNSW_MAGIC "FAHNSW01"
 #define HNSW_MAX_LEVEL 30
+#define HNSW_STRIPES 1024
 
 struct search_hnsw {
     int dim, M, M0, efc;
@@ -28,13 +29,21 @@ struct search_hnsw {
     int max_level;
     uint32_t entry;            /* the entry point (paper: ep), valid when n > 0 */
     uint64_t rng;
-    uint32_t *visit, visit_tag;
-    size_t visit_cap;
+    struct visited {
+        uint32_t *v, tag;
+        size_t cap;
+        uint32_t *links;       /* a copy of one node's links, read under its lock */
+    } vis;                     /* the single-threaded searches' (under lock) */
     long long *hash;           /* open addressing, id -> node index + 1 (0: empty) in hash_idx */
     uint32_t *hash_idx;
     size_t hash_cap;
-    pthread_mutex_t lock;      /* searches share the visited array */
+    pthread_mutex_t lock;      /* searches share vis */
+    /* While search_hnsw_add_many runs several threads: link lists are read and written under the stripe lock of
+     * their node, the entry point under glock (as hnswlib does). */
+    bool concurrent;
+    pthread_mutex_t stripes[HNSW_STRIPES], glock;
 };
+typedef struct visited visited;
 
 typedef struct cand {
     float d;
@@ -164,6 +173,9 @@ search_hnsw *search_hnsw_new(int dim, int M, int ef_construction, uint64_t seed)
     h->mL = 1.0 / log((double)h->M);
     h->rng = seed;
     pthread_mutex_init(&h->lock, NULL);
+    pthread_mutex_init(&h->glock, NULL);
+    for (int i = 0; i < HNSW_STRIPES; i++)
+        pthread_mutex_init(&h->stripes[i], NULL);
     return h;
 }
 
@@ -178,10 +190,14 @@ void search_hnsw_free(search_hnsw *h)
     free(h->tags);
     free(h->vecs);
     free(h->level);
-    free(h->visit);
+    free(h->vis.v);
+    free(h->vis.links);
     free(h->hash);
     free(h->hash_idx);
     pthread_mutex_destroy(&h->lock);
+    pthread_mutex_destroy(&h->glock);
+    for (int i = 0; i < HNSW_STRIPES; i++)
+        pthread_mutex_destroy(&h->stripes[i]);
     free(h);
 }
 
@@ -225,18 +241,32 @@ static uint32_t new_node(search_hnsw *h, long long id, long long tag, const floa
     return i;
 }
 
-static void visit_begin(search_hnsw *h)
+static void visit_begin(const search_hnsw *h, visited *vs)
 {
-    if (h->visit_cap < h->n) {
-        free(h->visit);
-        h->visit_cap = h->cap;
-        h->visit = xcalloc(h->visit_cap, sizeof *h->visit);
-        h->visit_tag = 0;
+    if (vs->cap < h->n) {
+        free(vs->v);
+        vs->cap = h->cap;
+        vs->v = xcalloc(vs->cap, sizeof *vs->v);
+        vs->tag = 0;
     }
-    if (++h->visit_tag == 0) {
-        memset(h->visit, 0, h->visit_cap * sizeof *h->visit);
-        h->visit_tag = 1;
+    if (!vs->links)
+        vs->links = xmalloc((size_t)(h->M0 + 2) * sizeof *vs->links);
+    if (++vs->tag == 0) {
+        memset(vs->v, 0, vs->cap * sizeof *vs->v);
+        vs->tag = 1;
     }
+}
+
+static inline void node_lock(search_hnsw *h, uint32_t node)
+{
+    if (h->concurrent)
+        pthread_mutex_lock(&h->stripes[node % HNSW_STRIPES]);
+}
+
+static inline void node_unlock(search_hnsw *h, uint32_t node)
+{
+    if (h->concurrent)
+        pthread_mutex_unlock(&h->stripes[node % HNSW_STRIPES]);
 }
 
 typedef bool (*tag_ok_fn)(long long tag, void *arg);
@@ -247,17 +277,17 @@ typedef bool (*tag_ok_fn)(long long tag, void *arg);
  * With ok, only nodes it accepts enter W (a filtered search), while every node may still be traversed.
  * W is left in *w (keys are distances).
  */
-static void search_layer(search_hnsw *h, const float *q, const cand *eps, size_t neps, int ef, int lc, tag_ok_fn ok,
-                         void *arg, heap *w)
+static void search_layer(search_hnsw *h, visited *vs, const float *q, const cand *eps, size_t neps, int ef, int lc,
+                         tag_ok_fn ok, void *arg, heap *w)
 {
     heap c = {0};
     w->n = 0;
-    visit_begin(h);
+    visit_begin(h, vs);
     for (size_t i = 0; i < neps; i++) {
         uint32_t e = eps[i].i;
-        if (h->visit[e] == h->visit_tag)
+        if (vs->v[e] == vs->tag)
             continue;
-        h->visit[e] = h->visit_tag;
+        vs->v[e] = vs->tag;
         heap_push(&c, -eps[i].d, e);
         if (!ok || ok(h->tags[e], arg))
             heap_push(w, eps[i].d, e);
@@ -269,12 +299,16 @@ static void search_layer(search_hnsw *h, const float *q, const cand *eps, size_t
         float dc = -cc.d;
         if (w->n >= (size_t)ef && dc > w->v[0].d) /* all elements in W are evaluated */
             break;
-        uint32_t *l = links_at(h, cc.i, lc);
-        for (uint32_t j = 1; j <= l[0]; j++) {
-            uint32_t e = l[j];
-            if (h->visit[e] == h->visit_tag)
+        uint32_t *l = links_at(h, cc.i, lc), nl;
+        node_lock(h, cc.i);
+        nl = l[0];
+        memcpy(vs->links, l + 1, nl * sizeof *l);
+        node_unlock(h, cc.i);
+        for (uint32_t j = 0; j < nl; j++) {
+            uint32_t e = vs->links[j];
+            if (vs->v[e] == vs->tag)
                 continue;
-            h->visit[e] = h->visit_tag;
+            vs->v[e] = vs->tag;
             float de = dist(h, q, e);
             if (w->n < (size_t)ef || de < w->v[0].d) {
                 heap_push(&c, -de, e);
@@ -332,29 +366,32 @@ static void shrink(search_hnsw *h, uint32_t e, int lc, cand *buf)
         l[j + 1] = buf[j].i;
 }
 
-/* Algorithm 1, INSERT(hnsw, q, M, Mmax, efConstruction, mL), for node q already allocated at its level. */
-static void insert_node(search_hnsw *h, uint32_t q)
+/* Algorithm 1, INSERT(hnsw, q, M, Mmax, efConstruction, mL), for node q already allocated at its level, the
+ * graph having an entry point. Safe to run in several threads at once when h->concurrent is set. */
+static void insert_node(search_hnsw *h, visited *vs, uint32_t q)
 {
     int l = h->level[q];
-    if (h->n == 1) {
-        h->entry = q;
-        h->max_level = l;
-        return;
-    }
+    if (h->concurrent)
+        pthread_mutex_lock(&h->glock);
+    uint32_t entry = h->entry;
+    int top = h->max_level;
+    bool new_top = l > top; /* then glock stays held until q is the entry point (lines 18-19) */
+    if (h->concurrent && !new_top)
+        pthread_mutex_unlock(&h->glock);
     const float *vq = h->vecs + (size_t)q * (size_t)h->dim;
-    cand ep = {dist(h, vq, h->entry), h->entry};
+    cand ep = {dist(h, vq, entry), entry};
     heap w = {0};
     cand *buf = xmalloc((size_t)(h->M0 + 2 > h->efc ? h->M0 + 2 : h->efc) * sizeof *buf);
-    for (int lc = h->max_level; lc > l; lc--) { /* lines 5-7: greedy descent, ef = 1 */
-        search_layer(h, vq, &ep, 1, 1, lc, NULL, NULL, &w);
+    for (int lc = top; lc > l; lc--) { /* lines 5-7: greedy descent, ef = 1 */
+        search_layer(h, vs, vq, &ep, 1, 1, lc, NULL, NULL, &w);
         if (w.n)
             ep = w.v[0];
     }
     cand *eps = xmalloc(sizeof *eps);
     size_t neps = 1;
     eps[0] = ep;
-    for (int lc = l < h->max_level ? l : h->max_level; lc >= 0; lc--) { /* lines 8-17 */
-        search_layer(h, vq, eps, neps, h->efc, lc, NULL, NULL, &w);
+    for (int lc = l < top ? l : top; lc >= 0; lc--) { /* lines 8-17 */
+        search_layer(h, vs, vq, eps, neps, h->efc, lc, NULL, NULL, &w);
         /* W's elements, nearest first; they are the next layer's entry points (line 17). */
         free(eps);
         neps = w.n;
@@ -365,37 +402,108 @@ static void insert_node(search_hnsw *h, uint32_t q)
         memcpy(sel, eps, neps * sizeof *sel);
         size_t r = select_neighbors(h, sel, neps, h->M); /* line 10 */
         uint32_t *lq = links_at(h, q, lc);
+        node_lock(h, q);
         lq[0] = (uint32_t)r;
-        for (size_t j = 0; j < r; j++) { /* line 11: bidirectional connections */
+        for (size_t j = 0; j < r; j++)
             lq[j + 1] = sel[j].i;
+        node_unlock(h, q);
+        for (size_t j = 0; j < r; j++) { /* line 11: bidirectional connections */
             uint32_t *le = links_at(h, sel[j].i, lc);
+            node_lock(h, sel[j].i);
             le[++le[0]] = q; /* the block has one spare word past the maximum */
             if ((int)le[0] > max_links(h, lc))
                 shrink(h, sel[j].i, lc, buf);
+            node_unlock(h, sel[j].i);
         }
         free(sel);
     }
     free(eps);
     free(buf);
     free(w.v);
-    if (l > h->max_level) { /* lines 18-19 */
+    if (new_top) { /* lines 18-19 */
         h->max_level = l;
         h->entry = q;
+        if (h->concurrent)
+            pthread_mutex_unlock(&h->glock);
     }
+}
+
+/* Algorithm 1, line 4: l = floor(-ln(unif(0..1)) * mL) */
+static int draw_level(search_hnsw *h)
+{
+    double u = ((double)(next_rand(h) >> 11) + 0.5) / 9007199254740992.0;
+    int l = (int)floor(-log(u) * h->mL);
+    return l > HNSW_MAX_LEVEL ? HNSW_MAX_LEVEL : l;
 }
 
 int search_hnsw_add(search_hnsw *h, long long id, long long tag, const float *v)
 {
     if (search_hnsw_find(h, id) >= 0)
         return -1;
-    /* Algorithm 1, line 4: l = floor(-ln(unif(0..1)) * mL) */
-    double u = ((double)(next_rand(h) >> 11) + 0.5) / 9007199254740992.0;
-    int l = (int)floor(-log(u) * h->mL);
-    if (l > HNSW_MAX_LEVEL)
-        l = HNSW_MAX_LEVEL;
-    uint32_t q = new_node(h, id, tag, v, l);
-    insert_node(h, q);
+    uint32_t q = new_node(h, id, tag, v, draw_level(h));
+    if (h->n == 1) {
+        h->entry = q;
+        h->max_level = h->level[q];
+    } else {
+        insert_node(h, &h->vis, q);
+    }
     return 0;
+}
+
+typedef struct batch {
+    search_hnsw *h;
+    uint32_t first, last; /* nodes [first, last) to insert */
+    _Atomic uint32_t next;
+} batch;
+
+static void *insert_worker(void *arg)
+{
+    batch *b = arg;
+    visited vs = {0};
+    for (;;) {
+        uint32_t i = b->next++;
+        if (i >= b->last)
+            break;
+        insert_node(b->h, &vs, i);
+    }
+    free(vs.v);
+    free(vs.links);
+    return NULL;
+}
+
+size_t search_hnsw_add_many(search_hnsw *h, size_t n, const long long *ids, const long long *tags, const float *vecs,
+                            int threads)
+{
+    uint32_t first = (uint32_t)h->n;
+    for (size_t i = 0; i < n; i++) /* every node allocated first, so no array moves while threads insert */
+        if (search_hnsw_find(h, ids[i]) < 0)
+            new_node(h, ids[i], tags ? tags[i] : 0, vecs + i * (size_t)h->dim, draw_level(h));
+    uint32_t last = (uint32_t)h->n;
+    if (first == last)
+        return 0;
+    batch b = {.h = h, .first = first, .last = last, .next = first};
+    if (first == 0) { /* an empty graph: the first node is the entry point */
+        h->entry = 0;
+        h->max_level = h->level[0];
+        b.next = 1;
+    }
+    if (threads > 64)
+        threads = 64;
+    if (threads > 1 && last - b.next >= 1000) {
+        pthread_t t[64];
+        int started = 0;
+        h->concurrent = true;
+        for (int i = 0; i < threads; i++)
+            if (pthread_create(&t[i], NULL, insert_worker, &b) == 0)
+                t[started++] = t[i];
+        insert_worker(&b); /* this thread too; all nodes get inserted even if no thread started */
+        for (int i = 0; i < started; i++)
+            pthread_join(t[i], NULL);
+        h->concurrent = false;
+    } else {
+        insert_worker(&b);
+    }
+    return last - first;
 }
 
 /* Algorithm 5, K-NN-SEARCH(hnsw, q, K, ef): greedy descent to layer 1, then SEARCH-LAYER at layer 0 with ef,
@@ -411,11 +519,11 @@ size_t search_hnsw_search(search_hnsw *h, const float *q, int k, int ef, bool (*
     heap w = {0};
     cand ep = {dist(h, q, h->entry), h->entry};
     for (int lc = h->max_level; lc > 0; lc--) {
-        search_layer(h, q, &ep, 1, 1, lc, NULL, NULL, &w);
+        search_layer(h, &h->vis, q, &ep, 1, 1, lc, NULL, NULL, &w);
         if (w.n)
             ep = w.v[0];
     }
-    search_layer(h, q, &ep, 1, ef, 0, ok, arg, &w);
+    search_layer(h, &h->vis, q, &ep, 1, ef, 0, ok, arg, &w);
     pthread_mutex_unlock(&h->lock);
     qsort(w.v, w.n, sizeof *w.v, by_dist);
     size_t n = w.n < (size_t)k ? w.n : (size_t)k;

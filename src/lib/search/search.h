@@ -84,13 +84,18 @@ typedef struct search_scored {
 /*
  * HNSW (hnsw.c): an approximate nearest-neighbour graph (Malkov & Yashunin) over normalised float32 vectors,
  * M links per node (2 M at layer 0), efConstruction candidates while building. Each node has the caller's id
- * (unique) and a tag (the chunk's document, for filters). Searches may run from several threads.
+ * (unique) and a tag (the chunk's document, for filters). Searches may run from several threads; building
+ * (add, add_many, remove) excludes searches.
  */
 typedef struct search_hnsw search_hnsw;
 search_hnsw *search_hnsw_new(int dim, int M, int ef_construction, uint64_t seed);
 void search_hnsw_free(search_hnsw *h);
 /* Inserts a vector (copied); -1 when the id is already there. */
 int search_hnsw_add(search_hnsw *h, long long id, long long tag, const float *v);
+/* Inserts n vectors (ids not already there; tags may be NULL), with up to threads threads (more than one only
+ * for 1,000 vectors or more; the graph is then not the same from run to run). Returns how many were added. */
+size_t search_hnsw_add_many(search_hnsw *h, size_t n, const long long *ids, const long long *tags, const float *vecs,
+                            int threads);
 /* The k nearest (at most) with a candidate list of ef (>= k), best first; with ok, only nodes whose tag it
  * accepts are returned (the graph is still walked through the others). Returns how many were written. */
 size_t search_hnsw_search(search_hnsw *h, const float *q, int k, int ef, bool (*ok)(long long tag, void *arg),

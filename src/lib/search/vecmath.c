@@ -8,8 +8,9 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 
-/* x86-64: a baseline build and one for x86-64-v3 (AVX2, FMA), chosen at load time by the CPU (GCC's ifunc). */
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+/* x86-64: a baseline build and one for x86-64-v3 (AVX2, FMA), chosen at load time by the CPU (GCC's ifunc);
+ * not under the sanitizers, whose run-time is not ready when ifunc resolvers run. */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define VEC_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define VEC_CLONES

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HNSW_M 16
 #define HNSW_EFC 100
@@ -91,6 +92,13 @@ static void collect(long long id, long long doc, const float *vec, void *arg)
     v->n++;
 }
 
+/* Threads to build a graph with: one per online CPU, at most 16. */
+static int build_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
 /* The HNSW graph for the vectors just scanned into v->f32: the stored one when it is current, else the stored
  * one brought up to date, else a new one; stored again when it changed. The table is then freed. */
 static int hnsw_ready(store *s, vindex *v, search_dense_info *info, fa_err *e)
@@ -131,9 +139,7 @@ static int hnsw_ready(store *s, vindex *v, search_dense_info *info, fa_err *e)
             for (size_t i = 0; i < n; i++)
                 seen[i] = !seen[i];
             search_hnsw_remove(h, seen);
-            for (size_t i = 0; i < v->n; i++)
-                if (where[i] < 0)
-                    search_hnsw_add(h, v->ids[i], v->docs[i], v->f32 + i * (size_t)v->dim);
+            search_hnsw_add_many(h, v->n, v->ids, v->docs, v->f32, build_threads());
             changed = true;
             if (info)
                 info->updated = true;
@@ -145,8 +151,7 @@ static int hnsw_ready(store *s, vindex *v, search_dense_info *info, fa_err *e)
     }
     if (!h) {
         h = search_hnsw_new(v->dim, HNSW_M, HNSW_EFC, 0x9e3779b97f4a7c15ULL ^ (uint64_t)v->n);
-        for (size_t i = 0; i < v->n; i++)
-            search_hnsw_add(h, v->ids[i], v->docs[i], v->f32 + i * (size_t)v->dim);
+        search_hnsw_add_many(h, v->n, v->ids, v->docs, v->f32, build_threads());
         changed = true;
         if (info)
             info->built = true;
