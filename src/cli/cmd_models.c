@@ -13,7 +13,8 @@ static const char usage[] =
     "  Lists the models the model server offers, those loaded now (Ollama), and the models configured\n"
     "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, FAGPT_RERANK_MODEL) with whether the server\n"
     "  has them.\n"
-    "  --check   also try them: a chat answer whole and streamed, and an embedding, with their times\n"
+    "  --check   also try them: a chat answer whole and streamed, an embedding and a reranking, with their\n"
+    "            times\n"
     "            (scripts/check-llm URL runs this against a server of yours)\n" CLI_LLM_USAGE;
 
 typedef struct check_result {
@@ -36,8 +37,10 @@ static int count_piece(const char *text, size_t n, void *arg)
     return 0;
 }
 
-/* Tries the configured models: a whole chat answer, a streamed one, an embedding. Fills r[3]. */
-static void run_checks(const llm_config *cfg, check_result r[3])
+#define NCHECKS 4
+
+/* Tries the configured models: a whole chat answer, a streamed one, an embedding, a reranking. Fills r[NCHECKS]. */
+static void run_checks(const llm_config *cfg, check_result r[NCHECKS])
 {
     static const llm_message msgs[] = {
         {.role = "system", .content = "You are a connectivity check. Reply with one short word."},
@@ -47,6 +50,23 @@ static void run_checks(const llm_config *cfg, check_result r[3])
     r[0] = (check_result){.name = "chat"};
     r[1] = (check_result){.name = "chat_stream"};
     r[2] = (check_result){.name = "embed"};
+    r[3] = (check_result){.name = "rerank"};
+    if (!cfg->rerank_model) {
+        r[3].skipped = true;
+        r[3].detail = xstrdup("no rerank model set (FAGPT_RERANK_MODEL)");
+    } else {
+        const char *docs[] = {"The moon orbits the earth.",
+                              "Clearance of fires is the process of approving fires within an area."};
+        float sc[2];
+        double t0 = fa_now();
+        int rc = llm_rerank(cfg, "what is clearance of fires", docs, 2, sc, &e);
+        r[3].ms = (fa_now() - t0) * 1000;
+        r[3].ok = rc == 0 && sc[1] > sc[0];
+        r[3].detail = rc != 0 ? xstrdup(e.msg)
+                      : xasprintf("2 passages, %s (%.3g vs %.3g)",
+                                  r[3].ok ? "the relevant one first" : "the irrelevant one scored as high", sc[1],
+                                  sc[0]);
+    }
     double t = fa_now();
     r[0].ok = llm_chat(cfg, msgs, 2, NULL, NULL, &text, &e) == 0;
     r[0].ms = (fa_now() - t) * 1000;
@@ -133,11 +153,11 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
     llm_loaded_list loaded = {0};
     fa_err le;
     int have_loaded = got == 0 ? llm_loaded_models(&cfg, &loaded, &le) : 1; /* 0: listed, 1: not told, -1 */
-    check_result checks[3] = {{0}};
+    check_result checks[NCHECKS] = {{0}};
     bool checked = check && !problem, failed = false;
     if (checked) {
         run_checks(&cfg, checks);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < NCHECKS; i++)
             failed |= !checks[i].ok && !checks[i].skipped;
     }
     if (c->json) {
@@ -198,7 +218,7 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
         }
         if (checked) {
             sb_add(&b, ", \"checks\": [");
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < NCHECKS; i++) {
                 sb_addf(&b, "%s{\"name\": \"%s\", \"ok\": %s, \"skipped\": %s, \"ms\": %.1f, \"detail\": ",
                         i ? ", " : "", checks[i].name, checks[i].ok ? "true" : "false",
                         checks[i].skipped ? "true" : "false", checks[i].ms);
@@ -238,13 +258,13 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
             model_line("Rerank model", cfg.rerank_model, "FAGPT_RERANK_MODEL", &models, got == 0);
         if (fa_settings_path())
             printf("Config file      %s\n", fa_settings_path());
-        for (int i = 0; checked && i < 3; i++)
+        for (int i = 0; checked && i < NCHECKS; i++)
             printf("check %-12s %s  %s (%.0f ms)\n", checks[i].name,
                    checks[i].skipped ? "skip" : checks[i].ok ? "ok  " : "FAIL", checks[i].detail, checks[i].ms);
         if (problem)
             fprintf(stderr, "fagpt: %s\n", problem);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NCHECKS; i++)
         free(checks[i].detail);
     int rc = problem || failed ? EXIT_USER : EXIT_OK;
     free(version);

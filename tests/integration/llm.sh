@@ -51,8 +51,11 @@ check "the key goes as a bearer token" "grep -q '\"auth\":\"Bearer sk-good\"' '$
 for api in ollama openai; do
     ctl "{$(base), \"api\": \"$api\", \"answer\": \"ready\"}"
     FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest > "$T/c.txt" 2>&1; rc=$?
-    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt'"
+    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt' && grep -q 'check rerank       skip' '$T/c.txt'"
 done
+ctl "{$(base), \"api\": \"openai\"}"
+FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest bge-reranker-v2-m3 > "$T/c.txt" 2>&1; rc=$?
+check "openai: check-llm with a rerank model asks /v1/rerank and sees the relevant passage first" "[ $rc -eq 0 ] && grep -q 'check rerank       ok    2 passages, the relevant one first' '$T/c.txt'"
 ctl "{$(base), \"status\": 500}"
 FAGPT_LLM_RETRIES=0 FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
 check "check-llm against a failing server: exit 1, each failure said, no embedding model skipped" "[ $rc -eq 1 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 500' '$T/c.txt') -eq 2 ] && grep -q 'check embed        skip' '$T/c.txt'"
