@@ -250,6 +250,12 @@ static void test_store(void)
     CHECK(search_dense(s, NULL, "m", q, DIM, K, SEARCH_VEC_AUTO, got, &ng, &info, &e) == 0);
     CHECK(info.kind == SEARCH_VEC_EXACT); /* a small library is searched exactly */
 
+    /* prepare: nothing for an exact index, the graph brought up to date for hnsw (here: already current) */
+    CHECK(search_dense_prepare(s, "m", DIM, SEARCH_VEC_AUTO, &info, &e) == 0 && info.kind == SEARCH_VEC_EXACT &&
+          info.vectors == 0);
+    CHECK(search_dense_prepare(s, "m", DIM, SEARCH_VEC_HNSW, &info, &e) == 0 && info.kind == SEARCH_VEC_HNSW &&
+          info.vectors == n && !info.built);
+
     /* persisted: a new handle loads the graph rather than building it */
     store_close(s);
     s = store_open(path, &e);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "search/search.h"
 
 /* The dimension of the library's vectors from model, 0 when it has none; *other gets the largest set of
@@ -88,6 +89,11 @@ int llm_embed_library(const llm_config *cfg, store *s, int batch, bool again, ll
     }
     st->dim = dim;
     st->seconds = fa_now() - t0;
+    /* a large library's HNSW graph is brought up to date now, not at the first question */
+    search_vec_kind kind;
+    if (st->embedded && dim > 0 && search_vec_kind_parse(fa_setting("FAGPT_VECTOR_INDEX"), &kind) == 0 &&
+        search_dense_prepare(s, cfg->embed_model, dim, kind, NULL, e) != 0)
+        return -1;
     return 0;
 }
 

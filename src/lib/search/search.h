@@ -143,5 +143,9 @@ typedef struct search_dense_info {
  * restriction). info may be NULL. */
 int search_dense(store *s, const search_query *q, const char *model, const float *qvec, int dim, int k,
                  search_vec_kind kind, search_scored *out, size_t *nout, search_dense_info *info, fa_err *e);
+/* Brings the stored HNSW graph of (model, dim) up to date now (built, or updated and stored again), when kind is
+ * or resolves to hnsw, so that the first question after embedding does not wait for it; else does nothing. */
+int search_dense_prepare(store *s, const char *model, int dim, search_vec_kind kind, search_dense_info *info,
+                         fa_err *e);
 
 #endif

@@ -171,24 +171,30 @@ static int hnsw_ready(store *s, vindex *v, search_dense_info *info, fa_err *e)
     return 0;
 }
 
+/* auto: exact below SEARCH_HNSW_MIN vectors of (model, dim), hnsw from there. -1 on a store error. */
+static int resolve_kind(store *s, const char *model, int dim, search_vec_kind *kind, fa_err *e)
+{
+    if (*kind != SEARCH_VEC_AUTO)
+        return 0;
+    store_vector_set_list sets = {0};
+    if (store_vector_sets(s, &sets, e) != 0)
+        return -1;
+    long long count = 0;
+    for (size_t i = 0; i < sets.n; i++)
+        if (!strcmp(sets.v[i].model, model) && sets.v[i].dim == dim)
+            count = sets.v[i].count;
+    store_vector_set_list_free(&sets);
+    *kind = count >= SEARCH_HNSW_MIN ? SEARCH_VEC_HNSW : SEARCH_VEC_EXACT;
+    return 0;
+}
+
 /* The index for (s, model, dim, kind) in the cache, loaded or built when missing or stale. Under cache_lock. */
 static vindex *vindex_get(store *s, const char *model, int dim, search_vec_kind kind, search_dense_info *info,
                           fa_err *e)
 {
     long long gen;
-    if (store_vector_gen(s, model, dim, &gen, e) != 0)
+    if (store_vector_gen(s, model, dim, &gen, e) != 0 || resolve_kind(s, model, dim, &kind, e) != 0)
         return NULL;
-    if (kind == SEARCH_VEC_AUTO) {
-        store_vector_set_list sets = {0};
-        if (store_vector_sets(s, &sets, e) != 0)
-            return NULL;
-        long long count = 0;
-        for (size_t i = 0; i < sets.n; i++)
-            if (!strcmp(sets.v[i].model, model) && sets.v[i].dim == dim)
-                count = sets.v[i].count;
-        store_vector_set_list_free(&sets);
-        kind = count >= SEARCH_HNSW_MIN ? SEARCH_VEC_HNSW : SEARCH_VEC_EXACT;
-    }
     if (cache && cache->serial == store_serial(s) && cache->dim == dim && cache->gen == gen && cache->kind == kind &&
         !strcmp(cache->model, model)) {
         if (info)
@@ -298,4 +304,23 @@ int search_dense(store *s, const search_query *q, const char *model, const float
     pthread_mutex_unlock(&cache_lock);
     *nout = t.n;
     return 0;
+}
+
+int search_dense_prepare(store *s, const char *model, int dim, search_vec_kind kind, search_dense_info *info,
+                         fa_err *e)
+{
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (resolve_kind(s, model, dim, &kind, e) != 0)
+        return -1;
+    if (info)
+        info->kind = kind;
+    if (kind != SEARCH_VEC_HNSW)
+        return 0; /* the exact tables are read when a question comes; nothing is stored for them */
+    pthread_mutex_lock(&cache_lock);
+    vindex *v = vindex_get(s, model, dim, kind, info, e);
+    if (v && info)
+        info->vectors = search_hnsw_size(v->hnsw);
+    pthread_mutex_unlock(&cache_lock);
+    return v ? 0 : -1;
 }
