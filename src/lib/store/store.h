@@ -161,6 +161,22 @@ int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long lon
 int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e);
 void store_chunk_texts_free(store_chunk_texts *v);
 void store_vector_set_list_free(store_vector_set_list *v);
+/*
+ * The vector index's persistence (search/vindex.c). A vector set's generation grows with every insert or delete
+ * of its vectors (0: none ever); the index is stored with the generation it reflects, per (model, dim, kind).
+ * store_serial is unique among the handles this process opened (a cache key that a reused address cannot fool).
+ */
+unsigned long long store_serial(const store *s);
+int store_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e);
+/* Calls fn for every vector of (model, dim) with its chunk's document. */
+int store_scan_vectors_docs(store *s, const char *model, int dim,
+                            void (*fn)(long long id, long long doc_id, const float *v, void *arg), void *arg,
+                            fa_err *e);
+/* 1 and *data (caller frees) when an index of that kind is stored, 0 when none, -1 on error. */
+int store_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
+                           size_t *len, fa_err *e);
+int store_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
+                           const void *data, size_t len, fa_err *e);
 
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);

@@ -45,6 +45,7 @@ struct store {
     pthread_mutex_t pages_lock;
     sqlite3_stmt *pages_cache[3]; /* PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
+    unsigned long long serial; /* unique among the handles this process opened (store_serial) */
 };
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. */
@@ -92,6 +93,20 @@ static const char *migrations[] = {
     "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
     "CREATE INDEX links_doc ON links(doc_id, kind);"
     "CREATE INDEX links_pub ON links(pub_key);",
+    /* 4: the vector index beside the vectors (search/vindex.c): a generation per vector set, bumped by every
+     * insert or delete of its vectors, and the approximate index (an HNSW graph) persisted with the generation
+     * it was built at, so a stale one is brought up to date, never used as is */
+    "CREATE TABLE vector_gen (model TEXT NOT NULL, dim INTEGER NOT NULL, gen INTEGER NOT NULL,"
+    "  PRIMARY KEY (model, dim)) WITHOUT ROWID;"
+    "INSERT INTO vector_gen SELECT model, dim, count(*) FROM chunk_vectors GROUP BY model, dim;"
+    "CREATE TRIGGER chunk_vectors_gen_ai AFTER INSERT ON chunk_vectors BEGIN"
+    "  INSERT INTO vector_gen (model, dim, gen) VALUES (new.model, new.dim, 1)"
+    "  ON CONFLICT (model, dim) DO UPDATE SET gen = gen + 1; END;"
+    "CREATE TRIGGER chunk_vectors_gen_ad AFTER DELETE ON chunk_vectors BEGIN"
+    "  UPDATE vector_gen SET gen = gen + 1 WHERE model = old.model AND dim = old.dim; END;"
+    "CREATE TABLE vector_index (model TEXT NOT NULL, dim INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  gen INTEGER NOT NULL, count INTEGER NOT NULL, built_at TEXT NOT NULL, data BLOB NOT NULL,"
+    "  PRIMARY KEY (model, dim, kind)) WITHOUT ROWID;",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -228,7 +243,9 @@ static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 
 store *store_open(const char *db_path, fa_err *e)
 {
+    static _Atomic unsigned long long serials;
     store *s = xcalloc(1, sizeof *s);
+    s->serial = ++serials;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->pages_lock, NULL);
     s->data_version = -1;
@@ -1393,4 +1410,114 @@ void store_ref_rows_free(store_ref_rows *v)
     }
     free(v->v);
     memset(v, 0, sizeof *v);
+}
+
+/* The vector index (migration 4). */
+
+unsigned long long store_serial(const store *s)
+{
+    return s->serial;
+}
+
+int store_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e)
+{
+    sqlite3_stmt *st;
+    *gen = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT gen FROM vector_gen WHERE model = ?1 AND dim = ?2", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *gen = sqlite3_column_int64(st, 0);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the vector generation");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_scan_vectors_docs(store *s, const char *model, int dim,
+                            void (*fn)(long long id, long long doc_id, const float *v, void *arg), void *arg,
+                            fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT v.chunk_id, c.doc_id, v.vec FROM chunk_vectors v"
+                                       " JOIN chunks c ON c.id = v.chunk_id WHERE v.model = ?1 AND v.dim = ?2",
+                                -1, &st, NULL);
+    float *buf = xmalloc((size_t)(dim > 0 ? dim : 1) * sizeof *buf);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const void *blob = sqlite3_column_blob(st, 2);
+            if (blob && sqlite3_column_bytes(st, 2) == dim * (int)sizeof(float)) {
+                memcpy(buf, blob, (size_t)dim * sizeof *buf);
+                fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), buf, arg);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    free(buf);
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading vectors");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
+                           size_t *len, fa_err *e)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    *data = NULL;
+    *len = 0;
+    *gen = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT gen, data FROM vector_index WHERE model = ?1 AND dim = ?2 AND kind = ?3",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        bind_str(st, 3, kind);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *gen = sqlite3_column_int64(st, 0);
+            size_t n = (size_t)sqlite3_column_bytes(st, 1);
+            *data = xmalloc(n ? n : 1);
+            if (n)
+                memcpy(*data, sqlite3_column_blob(st, 1), n);
+            *len = n;
+            found = 1;
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? found : db_fail(s, e, "reading the vector index");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int store_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
+                           const void *data, size_t len, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO vector_index (model, dim, kind, gen, count, built_at,"
+                                       " data) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        bind_str(st, 3, kind);
+        sqlite3_bind_int64(st, 4, gen);
+        sqlite3_bind_int64(st, 5, count);
+        sqlite3_bind_blob64(st, 6, data, (sqlite3_uint64)len, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "storing the vector index");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
