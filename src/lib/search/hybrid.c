@@ -88,7 +88,8 @@ int search_hybrid(store *s, const search_query *q, const char *model, const floa
     if (search_run(s, q, (int)cand, &bm, e) != 0)
         return -1;
     dense_top top = {.q = qvec, .dim = dim, .cap = cand, .v = xcalloc(cand, sizeof(scored))};
-    if (store_scan_vectors(s, model, dim, consider, &top, e) != 0) {
+    if ((q->restricted ? store_scan_vectors_docs(s, model, dim, q->allowed_docs.v, q->allowed_docs.n, consider, &top, e)
+                       : store_scan_vectors(s, model, dim, consider, &top, e)) != 0) {
         free(top.v);
         store_hits_free(&bm);
         return -1;

@@ -442,7 +442,14 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
 {
     store_hits cand = {0};
     store_page_scores pages = {0};
-    if (store_fts(s, q->match, CANDIDATES, &cand, e) != 0 || store_fts_pages(s, q->match, PAGE_CANDIDATES, &pages, e) != 0) {
+    /* Access labels and filters (restrict.c) apply inside the store's queries, before the candidate limit. */
+    int got = q->restricted
+                  ? (store_fts_docs(s, q->match, CANDIDATES, q->allowed_docs.v, q->allowed_docs.n, &cand, e) != 0 ||
+                     store_fts_pages_docs(s, q->match, PAGE_CANDIDATES, q->allowed_docs.v, q->allowed_docs.n, &pages,
+                                          e) != 0)
+                  : (store_fts(s, q->match, CANDIDATES, &cand, e) != 0 ||
+                     store_fts_pages(s, q->match, PAGE_CANDIDATES, &pages, e) != 0);
+    if (got) {
         store_hits_free(&cand);
         free(pages.v);
         return -1;

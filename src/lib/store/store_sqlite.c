@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,17 @@ static const char *migrations[] = {
     "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
     "CREATE INDEX links_doc ON links(doc_id, kind);"
     "CREATE INDEX links_pub ON links(pub_key);",
+    /* 4 (web): accounts with Argon2id password hashes, sessions and API tokens stored hashed (SHA-256 of the
+     * secret), an audit log, and a document access label (NULL: the default from the distribution statement) */
+    "CREATE TABLE users (username TEXT PRIMARY KEY, hash TEXT NOT NULL, role TEXT NOT NULL,"
+    "  labels TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);"
+    "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username)"
+    "  ON DELETE CASCADE, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, username TEXT NOT NULL"
+    "  REFERENCES users(username) ON DELETE CASCADE, name TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT, action TEXT NOT NULL,"
+    "  target TEXT, detail TEXT);"
+    "ALTER TABLE documents ADD COLUMN label TEXT;",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -213,7 +225,7 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
 /* A publication id as compared across documents: "ADP 3-19" = "adp_3-19" = "ADP3-19". */
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes"
+                    "pages, chunks, status, ingested_at, size_bytes, label"
 
 static void read_doc(sqlite3_stmt *st, store_doc *d)
 {
@@ -231,6 +243,9 @@ static void read_doc(sqlite3_stmt *st, store_doc *d)
     d->status = col_str(st, 11);
     d->ingested_at = col_str(st, 12);
     d->size_bytes = sqlite3_column_int64(st, 13);
+    d->label = col_str(st, 14);
+    if (!d->label)
+        d->label = store_default_label(d->distribution);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -424,18 +439,29 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     bind_str(st, 1, rec->path);
     long long old_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
+    char *old_label = NULL; /* a label an admin set stays on the new version of the file */
+    if (old_id && sqlite3_prepare_v2(s->db, "SELECT label FROM documents WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, old_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            old_label = col_str(st, 0);
+        sqlite3_finalize(st);
+    }
     if (old_id && (adjust_term_stats(s, old_id, -1, e) != 0 ||
                    run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", old_id, e, "replacing the old version") != 0 ||
-                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0))
+                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0)) {
+        free(old_label);
         return -1;
+    }
     int rc;
 
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution,"
-                           " supersedes, pages, chunks, status, ingested_at, size_bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-                           "?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11)",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " supersedes, pages, chunks, status, ingested_at, size_bytes, label) VALUES (?1,?2,?3,?4,?5,"
+                           "?6,?7,?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11,?12)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(old_label);
         return db_fail(s, e, "adding the document");
+    }
     bind_str(st, 1, rec->path);
     bind_str(st, 2, rec->file_name);
     bind_str(st, 3, rec->sha256);
@@ -447,6 +473,8 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_bind_int(st, 9, d->npages);
     sqlite3_bind_int(st, 10, (int)chunks->n);
     sqlite3_bind_int64(st, 11, rec->size_bytes);
+    bind_str(st, 12, old_label);
+    free(old_label);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -647,22 +675,52 @@ int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing the quarantine");
 }
 
-int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+/* ", 3, 7, 12" -> "(3,7,12)": a document set for an IN clause (ids are integers: nothing to quote). */
+static void doc_set_sql(strbuf *b, const long long *docs, size_t n)
 {
+    sb_addc(b, '(');
+    for (size_t i = 0; i < n; i++)
+        sb_addf(b, "%s%lld", i ? "," : "", docs[i]);
+    sb_addc(b, ')');
+}
+
+/* The FTS queries take an optional document set (restricted): the set is applied inside the ranked subquery,
+ * before its LIMIT, so documents outside it take no candidate slot. Restricted statements carry their set in
+ * the SQL text and are prepared per call; unrestricted ones are cached. */
+static int fts_chunks(store *s, const char *match, int limit, const long long *docs, size_t ndocs, bool restricted,
+                      store_hits *out, fa_err *e)
+{
+    if (restricted && ndocs == 0)
+        return 0;
     sqlite3_stmt *st;
-    const char *sql =
-        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
-        " c.section, c.paragraph, c.text, c.boxes, -f.rank"
-        " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        "       AND rank MATCH 'bm25(1.5, 1.0)' ORDER BY rank LIMIT ?2) f"
-        " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
+    strbuf sql = {0};
+    sb_add(&sql, "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
+                 " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
+                 " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
+                 " c.section, c.paragraph, c.text, c.boxes, -f.rank"
+                 " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
+                 "       AND rank MATCH 'bm25(1.5, 1.0)'");
+    if (restricted) {
+        sb_add(&sql, " AND rowid IN (SELECT id FROM chunks WHERE doc_id IN ");
+        doc_set_sql(&sql, docs, ndocs);
+        sb_addc(&sql, ')');
+    }
+    sb_add(&sql, " ORDER BY rank LIMIT ?2) f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id"
+                 " ORDER BY f.rank");
     pthread_mutex_lock(&s->lock);
-    if (!(st = cached(s, STMT_FTS, sql, e))) {
+    if (restricted) {
+        if (sqlite3_prepare_v2(s->db, sql.s, -1, &st, NULL) != SQLITE_OK) {
+            sb_free(&sql);
+            int rc = db_fail(s, e, "searching");
+            pthread_mutex_unlock(&s->lock);
+            return rc;
+        }
+    } else if (!(st = cached(s, STMT_FTS, sql.s, e))) {
+        sb_free(&sql);
         pthread_mutex_unlock(&s->lock);
         return -1;
     }
+    sb_free(&sql);
     bind_str(st, 1, match);
     sqlite3_bind_int(st, 2, limit);
     int rc;
@@ -684,22 +742,54 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
         h.score = sqlite3_column_double(st, 13);
         VEC_PUSH(*out, h);
     }
-    sqlite3_reset(st);
+    if (restricted)
+        sqlite3_finalize(st);
+    else
+        sqlite3_reset(st);
     rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
 
-int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
 {
+    return fts_chunks(s, match, limit, NULL, 0, false, out, e);
+}
+
+int store_fts_docs(store *s, const char *match, int limit, const long long *docs, size_t ndocs, store_hits *out,
+                   fa_err *e)
+{
+    return fts_chunks(s, match, limit, docs, ndocs, true, out, e);
+}
+
+static int fts_pages(store *s, const char *match, int limit, const long long *docs, size_t ndocs, bool restricted,
+                     store_page_scores *out, fa_err *e)
+{
+    if (restricted && ndocs == 0)
+        return 0;
     sqlite3_stmt *st;
-    const char *sql = "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
-                      " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank";
+    strbuf sql = {0};
+    sb_add(&sql, "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1");
+    if (restricted) {
+        sb_add(&sql, " AND rowid IN (SELECT id FROM pages WHERE doc_id IN ");
+        doc_set_sql(&sql, docs, ndocs);
+        sb_addc(&sql, ')');
+    }
+    sb_add(&sql, " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank");
     pthread_mutex_lock(&s->lock);
-    if (!(st = cached(s, STMT_FTS_PAGES, sql, e))) {
+    if (restricted) {
+        if (sqlite3_prepare_v2(s->db, sql.s, -1, &st, NULL) != SQLITE_OK) {
+            sb_free(&sql);
+            int rc = db_fail(s, e, "searching pages");
+            pthread_mutex_unlock(&s->lock);
+            return rc;
+        }
+    } else if (!(st = cached(s, STMT_FTS_PAGES, sql.s, e))) {
+        sb_free(&sql);
         pthread_mutex_unlock(&s->lock);
         return -1;
     }
+    sb_free(&sql);
     bind_str(st, 1, match);
     sqlite3_bind_int(st, 2, limit);
     int rc;
@@ -707,10 +797,24 @@ int store_fts_pages(store *s, const char *match, int limit, store_page_scores *o
         store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
         VEC_PUSH(*out, p);
     }
-    sqlite3_reset(st);
+    if (restricted)
+        sqlite3_finalize(st);
+    else
+        sqlite3_reset(st);
     rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+{
+    return fts_pages(s, match, limit, NULL, 0, false, out, e);
+}
+
+int store_fts_pages_docs(store *s, const char *match, int limit, const long long *docs, size_t ndocs,
+                         store_page_scores *out, fa_err *e)
+{
+    return fts_pages(s, match, limit, docs, ndocs, true, out, e);
 }
 
 static int collect_strings(store *s, int slot, const char *sql, const char *arg, str_vec *out, fa_err *e)
@@ -790,6 +894,7 @@ void store_doc_free(store_doc *d)
     free(d->supersedes);
     free(d->status);
     free(d->ingested_at);
+    free(d->label);
     memset(d, 0, sizeof *d);
 }
 
@@ -916,13 +1021,22 @@ void store_vector_set_list_free(store_vector_set_list *v)
     memset(v, 0, sizeof *v);
 }
 
-int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
-                       void *arg, fa_err *e)
+static int scan_vectors(store *s, const char *model, int dim, const long long *docs, size_t ndocs, bool restricted,
+                        void (*fn)(long long id, const float *v, void *arg), void *arg, fa_err *e)
 {
+    if (restricted && ndocs == 0)
+        return 0;
     sqlite3_stmt *st;
+    strbuf sql = {0};
+    sb_add(&sql, "SELECT chunk_id, vec FROM chunk_vectors WHERE model = ?1 AND dim = ?2");
+    if (restricted) {
+        sb_add(&sql, " AND chunk_id IN (SELECT id FROM chunks WHERE doc_id IN ");
+        doc_set_sql(&sql, docs, ndocs);
+        sb_addc(&sql, ')');
+    }
     pthread_mutex_lock(&s->lock);
-    int rc = sqlite3_prepare_v2(s->db, "SELECT chunk_id, vec FROM chunk_vectors WHERE model = ?1 AND dim = ?2",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, sql.s, -1, &st, NULL);
+    sb_free(&sql);
     float *buf = xmalloc((size_t)(dim > 0 ? dim : 1) * sizeof *buf);
     if (rc == SQLITE_OK) {
         bind_str(st, 1, model);
@@ -940,6 +1054,18 @@ int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long lon
     rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading vectors");
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
+                       void *arg, fa_err *e)
+{
+    return scan_vectors(s, model, dim, NULL, 0, false, fn, arg, e);
+}
+
+int store_scan_vectors_docs(store *s, const char *model, int dim, const long long *docs, size_t ndocs,
+                            void (*fn)(long long id, const float *v, void *arg), void *arg, fa_err *e)
+{
+    return scan_vectors(s, model, dim, docs, ndocs, true, fn, arg, e);
 }
 
 int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
@@ -1096,6 +1222,370 @@ void store_ref_rows_free(store_ref_rows *v)
         free(v->v[i].target);
         free(v->v[i].doc);
         free(v->v[i].kind);
+        free(v->v[i].page_label);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Accounts, sessions, API tokens, the audit log and document access labels (the web server's state). Every
+ * function below is part of store.h's "Accounts" group; a PostgreSQL store implements the same group.
+ * --------------------------------------------------------------------------------------------------------- */
+
+char *store_default_label(const char *distribution)
+{
+    /* DoDI 5230.24 distribution statements A-F ("DISTRIBUTION STATEMENT A: Approved for public release"); Army
+     * publications print "DISTRIBUTION RESTRICTION: Approved for public release; distribution is unlimited",
+     * which is statement A. Anything else unrecognised is left for an admin to label. */
+    if (!distribution || !*distribution)
+        return xstrdup("UNLABELLED");
+    char *up = xstrdup(distribution);
+    for (char *p = up; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    char letter = 0;
+    const char *p = strstr(up, "STATEMENT ");
+    if (p && p[10] >= 'A' && p[10] <= 'F' && (p[11] == 0 || p[11] == ':' || p[11] == '.' || p[11] == ' ' ||
+                                             p[11] == ','))
+        letter = p[10];
+    else if (strstr(up, "APPROVED FOR PUBLIC RELEASE"))
+        letter = 'A';
+    free(up);
+    return letter ? xasprintf("DISTRIBUTION %c", letter) : xstrdup("UNLABELLED");
+}
+
+int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE documents SET label = ?2 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "setting a label");
+    sqlite3_bind_int64(st, 1, doc_id);
+    bind_str(st, 2, label);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "setting a label");
+    return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+/* Runs a statement with text parameters (NULL binds NULL); returns the rows changed, or -1. */
+static int run_text(store *s, const char *sql, const char *what, fa_err *e, int n, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, what);
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++)
+        bind_str(st, i + 1, va_arg(ap, const char *));
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, what);
+    return sqlite3_changes(s->db);
+}
+
+int store_user_add(store *s, const store_user *u, fa_err *e)
+{
+    store_user old;
+    int got = store_user_get(s, u->username, &old, e);
+    if (got < 0)
+        return -1;
+    if (got) {
+        store_user_free(&old);
+        return fa_fail(e, "a user named '%s' exists already (change it with `fagpt user passwd`, or remove it first)",
+                       u->username);
+    }
+    return run_text(s, "INSERT INTO users (username, hash, role, labels, created_at) VALUES (?1, ?2, ?3, ?4,"
+                       " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding a user", e, 4, u->username, u->hash, u->role,
+                    u->labels ? u->labels : "") < 0 ? -1 : 0;
+}
+
+static void read_user(sqlite3_stmt *st, store_user *u)
+{
+    u->username = col_str(st, 0);
+    u->hash = col_str(st, 1);
+    u->role = col_str(st, 2);
+    u->labels = col_str(st, 3);
+    u->created_at = col_str(st, 4);
+}
+
+int store_user_get(store *s, const char *username, store_user *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users WHERE username = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "looking up a user");
+    bind_str(st, 1, username);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_user(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "looking up a user");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_user_list(store *s, store_users *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users ORDER BY username", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing users");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_user u = {0};
+        read_user(st, &u);
+        VEC_PUSH(*out, u);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing users");
+}
+
+int store_user_count(store *s, long long *n, fa_err *e)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM users", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "counting users");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : db_fail(s, e, "counting users");
+}
+
+int store_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+                      fa_err *e)
+{
+    int n = run_text(s, "UPDATE users SET hash = coalesce(?2, hash), role = coalesce(?3, role),"
+                        " labels = coalesce(?4, labels) WHERE username = ?1", "changing a user", e, 4, username, hash,
+                     role, labels);
+    if (n > 0 && hash) /* a new password signs the user out everywhere */
+        run_text(s, "DELETE FROM sessions WHERE username = ?1", "ending sessions", NULL, 1, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_user_delete(store *s, const char *username, fa_err *e)
+{
+    if (run_text(s, "DELETE FROM sessions WHERE username = ?1", "removing a user", e, 1, username) < 0 ||
+        run_text(s, "DELETE FROM api_tokens WHERE username = ?1", "removing a user", e, 1, username) < 0)
+        return -1;
+    int n = run_text(s, "DELETE FROM users WHERE username = ?1", "removing a user", e, 1, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+                      fa_err *e)
+{
+    sqlite3_stmt *st;
+    run_text(s, "DELETE FROM sessions WHERE expires < strftime('%s','now')", "ending old sessions", NULL, 0);
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO sessions (id_hash, username, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "starting a session");
+    bind_str(st, 1, id_hash);
+    bind_str(st, 2, username);
+    bind_str(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, expires);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "starting a session");
+}
+
+int store_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, csrf, expires FROM sessions WHERE id_hash = ?1 AND expires > ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading a session");
+    bind_str(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        out->username = col_str(st, 0);
+        out->csrf = col_str(st, 1);
+        out->expires = sqlite3_column_int64(st, 2);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "reading a session");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_session_delete(store *s, const char *id_hash, fa_err *e)
+{
+    return run_text(s, "DELETE FROM sessions WHERE id_hash = ?1", "ending a session", e, 1, id_hash) < 0 ? -1 : 0;
+}
+
+int store_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
+{
+    if (run_text(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES (?1, ?2, ?3,"
+                    " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding an API token", e, 3, hash, username, name) < 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static void read_token(sqlite3_stmt *st, store_token *t)
+{
+    t->id = sqlite3_column_int64(st, 0);
+    t->username = col_str(st, 1);
+    t->name = col_str(st, 2);
+    t->created_at = col_str(st, 3);
+}
+
+int store_token_find(store *s, const char *hash, store_token *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens WHERE hash = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, e, "checking an API token");
+    bind_str(st, 1, hash);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_token(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "checking an API token");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_token_list(store *s, const char *username, store_tokens *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens"
+                                  " WHERE ?1 IS NULL OR username = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing API tokens");
+    bind_str(st, 1, username);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_token t = {0};
+        read_token(st, &t);
+        VEC_PUSH(*out, t);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing API tokens");
+}
+
+int store_token_delete(store *s, long long id, const char *username, fa_err *e)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", id);
+    int n = run_text(s, "DELETE FROM api_tokens WHERE id = CAST(?1 AS INTEGER) AND (?2 IS NULL OR username = ?2)",
+                     "removing an API token", e, 2, num, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+                    fa_err *e)
+{
+    return run_text(s, "INSERT INTO audit (at, username, action, target, detail) VALUES"
+                       " (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, ?2, ?3, ?4)", "writing the audit log", e, 4,
+                    username, action, target, detail) < 0 ? -1 : 0;
+}
+
+int store_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT at, username, action, target, detail FROM audit ORDER BY id DESC LIMIT ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading the audit log");
+    sqlite3_bind_int(st, 1, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_audit_event a = {col_str(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3), col_str(st, 4)};
+        VEC_PUSH(*out, a);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the audit log");
+}
+
+void store_user_free(store_user *u)
+{
+    free(u->username);
+    free(u->hash);
+    free(u->role);
+    free(u->labels);
+    free(u->created_at);
+    memset(u, 0, sizeof *u);
+}
+
+void store_users_free(store_users *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_user_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_session_free(store_session *x)
+{
+    free(x->username);
+    free(x->csrf);
+    memset(x, 0, sizeof *x);
+}
+
+void store_token_free(store_token *t)
+{
+    free(t->username);
+    free(t->name);
+    free(t->created_at);
+    memset(t, 0, sizeof *t);
+}
+
+void store_tokens_free(store_tokens *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_token_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_audit_events_free(store_audit_events *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].at);
+        free(v->v[i].username);
+        free(v->v[i].action);
+        free(v->v[i].target);
+        free(v->v[i].detail);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT o.section, o.page, (SELECT label FROM pages WHERE doc_id = ?1 AND page = o.page)"
+                                  " FROM (SELECT section, min(page_start) AS page, min(seq) AS first FROM chunks"
+                                  " WHERE doc_id = ?1 AND section IS NOT NULL GROUP BY section) o ORDER BY o.first",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading the outline");
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_outline_row o = {col_str(st, 0), col_str(st, 2), sqlite3_column_int(st, 1)};
+        VEC_PUSH(*out, o);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the outline");
+}
+
+void store_outline_free(store_outline *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].section);
         free(v->v[i].page_label);
     }
     free(v->v);
