@@ -259,7 +259,8 @@ static enum MHD_Result dispatch(req *r)
         sb_free(&b);
         return rc;
     }
-    if (!strcmp(r->url, "/") || !strcmp(r->url, "/index.html")) {
+    /* The UI is one page; /setup is its first-run view. */
+    if (!strcmp(r->url, "/") || !strcmp(r->url, "/index.html") || !strcmp(r->url, "/setup")) {
         r->route = "/";
         if (strcmp(m, "GET") && strcmp(m, "HEAD"))
             return reply_error(r, 405, "method", "use GET for /");
