@@ -333,6 +333,27 @@ req "--no-auth: /api/me without credentials" 200 "$B/api/me"
 check "me says no_auth and admin" "py 'sys.exit(0 if d[\"no_auth\"] is True and d[\"role\"]==\"admin\" else 1)'"
 req "--no-auth: POST needs no CSRF" 200 -X POST -d '{"pos":"18SUJ2338308450"}' "$B/api/grid/convert"
 kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null
+
+# Streamed answers from a model server (the stand-in of the LLM tests speaks Ollama's protocol), then the
+# same server down: the answer is extractive and says why.
+"$BIN" --home "$T/llm" ingest --no-ocr "$T/xss/Secret_Annex.pdf" > /dev/null
+echo '{"models": ["qwen2.5:7b"], "answer": "The line moves at H-hour [1].", "token_ms": 20}' > "$T/ctl.json"
+python3 tests/integration/llmserver.py "$T/port" "$T/ctl.json" & LLM=$!
+PIDS="$PIDS $LLM"
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+FAGPT_LLM= FAGPT_LLM_URL=http://127.0.0.1:$(cat "$T/port") FAGPT_CHAT_MODEL=qwen2.5:7b FAGPT_LLM_RETRIES=0 \
+    start_server "$T/llm" --no-auth
+B=$URL
+curl -s -N -H 'Accept: text/event-stream' -X POST -d '{"question":"When does the fire support coordination line move?"}' "$B/api/ask" > "$T/sse"
+check "the model's answer streams as token events" "[ \$(grep -c '^event: token' '$T/sse') -ge 3 ] && grep -q '^data: {\"text\": \" line\"}' '$T/sse'"
+grep '^data: ' "$T/sse" | tail -1 | sed 's/^data: //' > "$T/out"
+check "then done with the whole answer, cited" "py 'sys.exit(0 if d[\"mode\"]==\"llm\" and d[\"answer\"]==\"The line moves at H-hour [1].\" and d[\"citations\"][0][\"doc\"]==\"Secret_Annex.pdf\" and d[\"notice\"] is None else 1)'"
+kill "$LLM"; wait "$LLM" 2>/dev/null
+req "ask with the model server down" 200 -X POST -d '{"question":"When does the fire support coordination line move?"}' "$B/api/ask"
+check "the answer is extractive and the notice says the model server failed" "py 'sys.exit(0 if d[\"mode\"]==\"extractive\" and \"model server failed\" in d[\"notice\"] else 1)'"
+req "system says the model server is down" 200 "$B/api/system"
+check "model_server up is false" "py 'sys.exit(0 if d[\"model_server\"][\"up\"] is False and d[\"model_server\"][\"api\"]==\"ollama\" else 1)'"
+kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null
 check "the server stops cleanly on SIGTERM" "! grep -qi 'error\|sanitizer' '$T/serve.err'"
 
 echo "1..$n"

@@ -284,14 +284,26 @@ typedef struct ask_job {
     /* streaming */
     bool stream;
     pthread_mutex_t lock;
-    pthread_cond_t cond;
     strbuf out;
     size_t sent;
     bool done;
     pthread_t th;
     bool started;
     int status;
+    /* The connection is suspended while no text is waiting (so its pool thread serves others) and resumed
+     * by the answer thread when some arrives. */
+    struct MHD_Connection *conn;
+    bool suspended;
 } ask_job;
+
+/* Called with j->lock held after new output or the end. */
+static void wake(ask_job *j)
+{
+    if (j->suspended) {
+        j->suspended = false;
+        MHD_resume_connection(j->conn);
+    }
+}
 
 static void sse_push(ask_job *j, const char *event, const char *data, size_t n)
 {
@@ -299,7 +311,7 @@ static void sse_push(ask_job *j, const char *event, const char *data, size_t n)
     sb_addf(&j->out, "event: %s\ndata: ", event);
     sb_addn(&j->out, data, n);
     sb_add(&j->out, "\n\n");
-    pthread_cond_broadcast(&j->cond);
+    wake(j);
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -416,7 +428,6 @@ static void ask_job_free(ask_job *j)
     free(j->conversation);
     sb_free(&j->out);
     pthread_mutex_destroy(&j->lock);
-    pthread_cond_destroy(&j->cond);
     free(j);
 }
 
@@ -429,7 +440,7 @@ static void *ask_thread(void *arg)
     sb_free(&b);
     pthread_mutex_lock(&j->lock);
     j->done = true;
-    pthread_cond_broadcast(&j->cond);
+    wake(j);
     pthread_mutex_unlock(&j->lock);
     return NULL;
 }
@@ -438,8 +449,13 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     ask_job *j = cls;
     pthread_mutex_lock(&j->lock);
-    while (j->sent == j->out.len && !j->done)
-        pthread_cond_wait(&j->cond, &j->lock);
+    if (j->sent == j->out.len && !j->done) {
+        /* Nothing yet: park the connection until the answer thread has more (0 = call again when resumed). */
+        j->suspended = true;
+        MHD_suspend_connection(j->conn);
+        pthread_mutex_unlock(&j->lock);
+        return 0;
+    }
     size_t n = j->out.len - j->sent;
     if (n > max)
         n = max;
@@ -490,7 +506,6 @@ static enum MHD_Result do_ask(req *r)
     j->cfg = r->sv->llm;
     j->cfg.cancel = &j->cancel;
     pthread_mutex_init(&j->lock, NULL);
-    pthread_cond_init(&j->cond, NULL);
     const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept");
     if (!accept || !strstr(accept, "text/event-stream")) {
         strbuf b = {0};
@@ -499,6 +514,7 @@ static enum MHD_Result do_ask(req *r)
         return reply_json(r, status, &b);
     }
     j->stream = true;
+    j->conn = r->conn;
     if (pthread_create(&j->th, NULL, ask_thread, j) != 0) {
         ask_job_free(j);
         return reply_error(r, 503, "busy", "cannot start the answer now; try again");
