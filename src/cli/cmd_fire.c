@@ -235,31 +235,9 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     double aof = fires_rad_to_mils(r.angle_of_fall_rad);
     if (c->json) {
         strbuf b = {0};
-        sb_add(&b, "{\"label\": ");
-        json_str(&b, FIRES_LABEL);
-        sb_addf(&b, ", \"model\": \"%s\", \"mv_mps\": %g, \"qe_mils\": %g, \"projectile\": ", model_name(model), mv,
-                o->qe);
-        if (sh.proj)
-            fires_projectile_json(&b, &s.proj);
-        else
-            sb_add(&b, "null");
-        sb_addf(&b,
-                ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
-                "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"drift_m\": %.3f, \"coriolis\": %s, "
-                "\"drift_model\": \"point mass: wind and Coriolis only, no spin drift\", \"apex_range_m\": %.1f, "
-                "\"steps\": %d, \"rejected_steps\": %d",
-                r.range_m, r.tof_s, r.max_ord_m, aof, r.impact_v, r.drift_mils, r.drift_m,
-                model == FIRES_MODEL_FULL && o->have_lat ? "true" : "false", r.apex_range_m, r.steps, r.rejected);
-        if (o->points) {
-            sb_add(&b, ", \"points\": [");
-            for (size_t i = 0; i < r.points.n; i++) {
-                const fires_point *p = &r.points.v[i];
-                sb_addf(&b, "%s{\"t\": %.3f, \"x\": %.2f, \"y\": %.2f, \"z\": %.3f, \"v\": %.2f}", i ? ", " : "", p->t,
-                        p->x, p->y, p->z, p->v);
-            }
-            sb_add(&b, "]");
-        }
-        sb_add(&b, "}\n");
+        fires_traj_json(&b, model, mv, o->qe, sh.proj ? &s.proj : NULL, &r, model == FIRES_MODEL_FULL && o->have_lat,
+                        o->points);
+        sb_addc(&b, '\n');
         fputs(b.s, stdout);
         sb_free(&b);
     } else {

@@ -50,6 +50,10 @@ printf '.TL\nSecret Annex\n.PP\nThe fire support coordination line moves at <scr
     | groff -ms -Tpdf > "$T/xss/Secret_Annex.pdf"
 "$BIN" --home "$H" ingest --no-ocr --json "$T/xss/Secret_Annex.pdf" > /dev/null
 "$BIN" --home "$H" label Secret_Annex.pdf CUI > /dev/null
+"$BIN" --home "$H" page Secret_Annex.pdf 1 --dpi 50 -o "$T/p1.png" 2>/dev/null
+check "fagpt page writes a PNG" "[ \"\$(head -c 4 '$T/p1.png' | od -An -c | tr -d ' ')\" = '211PNG' ]"
+check "fagpt page refuses a page past the end" "! '$BIN' --home '$H' page Secret_Annex.pdf 9 -o '$T/p9.png' 2>'$T/err' && grep -q 'has 1 page' '$T/err'"
+check "fagpt page refuses a chunk of another document" "! '$BIN' --home '$H' page Secret_Annex.pdf 1 --highlight 999999 -o '$T/p.png' 2>/dev/null"
 check "fagpt label sets a label" "'$BIN' --home '$H' label --json Secret_Annex.pdf | grep -q '\"CUI\"'"
 echo 'adminpass1' | "$BIN" --home "$H" user add alice --admin > /dev/null
 echo 'operpass12' | "$BIN" --home "$H" user add olga --role operator > /dev/null

@@ -358,6 +358,9 @@ void fires_fd_json(struct strbuf *b, const fires_fd_in *in, const fires_fd *fd);
 void fires_table_row_json(struct strbuf *b, const fires_table_row *row);
 void fires_table_row_csv(struct strbuf *b, const fires_table_row *row);
 extern const char fires_table_csv_header[];
+/* The trajectory object of `fagpt fire trajectory --json` (proj NULL in vacuum), with its points when asked. */
+void fires_traj_json(struct strbuf *b, fires_model model, double mv, double qe_mils, const fires_projectile *proj,
+                     const fires_traj *r, bool coriolis, bool points);
 /* A position in every form (`fagpt grid convert --json`), with alt_m when with_alt; and two positions with the
  * geometry between them (`fagpt grid between --json`). */
 void fires_pos_json(struct strbuf *b, const fires_pos *p, double alt, bool with_alt);

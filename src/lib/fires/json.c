@@ -181,3 +181,33 @@ void fires_between_json(strbuf *b, const fires_pos *a, double alt_a, const fires
             g->grid_dist_m, g->grid_az_mils, g->grid_az_deg, g->true_az_mils, g->true_az_deg, g->geodesic_m,
             g->convergence_mils, g->vi_m, g->site_mils);
 }
+
+void fires_traj_json(strbuf *b, fires_model model, double mv, double qe_mils, const fires_projectile *proj,
+                     const fires_traj *r, bool coriolis, bool points)
+{
+    sb_add(b, "{\"label\": ");
+    json_str(b, FIRES_LABEL);
+    sb_addf(b, ", \"model\": \"%s\", \"mv_mps\": %g, \"qe_mils\": %g, \"projectile\": ",
+            model == FIRES_MODEL_FULL ? "full" : model == FIRES_MODEL_FLAT ? "flat" : "vacuum", mv, qe_mils);
+    if (proj)
+        fires_projectile_json(b, proj);
+    else
+        sb_add(b, "null");
+    sb_addf(b,
+            ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
+            "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"drift_m\": %.3f, \"coriolis\": %s, "
+            "\"drift_model\": \"point mass: wind and Coriolis only, no spin drift\", \"apex_range_m\": %.1f, "
+            "\"steps\": %d, \"rejected_steps\": %d",
+            r->range_m, r->tof_s, r->max_ord_m, fires_rad_to_mils(r->angle_of_fall_rad), r->impact_v, r->drift_mils,
+            r->drift_m, coriolis ? "true" : "false", r->apex_range_m, r->steps, r->rejected);
+    if (points) {
+        sb_add(b, ", \"points\": [");
+        for (size_t i = 0; i < r->points.n; i++) {
+            const fires_point *p = &r->points.v[i];
+            sb_addf(b, "%s{\"t\": %.3f, \"x\": %.2f, \"y\": %.2f, \"z\": %.3f, \"v\": %.2f}", i ? ", " : "", p->t,
+                    p->x, p->y, p->z, p->v);
+        }
+        sb_add(b, "]");
+    }
+    sb_add(b, "}");
+}

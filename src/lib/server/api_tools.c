@@ -227,20 +227,7 @@ static enum MHD_Result fire_trajectory(req *r)
             fires_traj_free(&t);
         } else {
             strbuf b = {0};
-            sb_add(&b, "{\"label\": ");
-            json_str(&b, FIRES_LABEL);
-            sb_addf(&b, ", \"model\": \"full\", \"mv_mps\": %g, \"qe_mils\": %g, \"projectile\": ", s.mv, qe);
-            fires_projectile_json(&b, &s.proj);
-            sb_addf(&b, ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
-                        "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"apex_range_m\": %.1f, \"points\": [",
-                    t.range_m, t.tof_s, t.max_ord_m, fires_rad_to_mils(t.angle_of_fall_rad), t.impact_v, t.drift_mils,
-                    t.apex_range_m);
-            for (size_t i = 0; i < t.points.n; i++) {
-                const fires_point *p = &t.points.v[i];
-                sb_addf(&b, "%s{\"t\": %.3f, \"x\": %.2f, \"y\": %.2f, \"z\": %.3f, \"v\": %.2f}", i ? ", " : "", p->t,
-                        p->x, p->y, p->z, p->v);
-            }
-            sb_add(&b, "]}");
+            fires_traj_json(&b, FIRES_MODEL_FULL, s.mv, qe, &s.proj, &t, false, true);
             fires_traj_free(&t);
             rc = reply_json(r, 200, &b);
         }
@@ -387,26 +374,8 @@ static void mission_ids(const char *dir, str_vec *ids)
 
 static enum MHD_Result mission_round_reply(req *r, const json_value *m, int status)
 {
-    const json_value *rs = json_get(m, "rounds"), *last = json_at(rs, rs ? rs->n - 1 : 0);
     strbuf b = {0};
-    sb_add(&b, "{\"id\": ");
-    json_str(&b, json_get_str(m, "id", ""));
-    sb_add(&b, ", \"status\": ");
-    json_str(&b, json_get_str(m, "status", ""));
-    sb_add(&b, ", \"label\": ");
-    json_str(&b, FIRES_LABEL);
-    sb_add(&b, ", \"round\": ");
-    if (last)
-        orders_json_write(&b, last);
-    else
-        sb_add(&b, "null");
-    strbuf t = {0};
-    if (last)
-        orders_mission_round_text(m, last, &t);
-    sb_add(&b, ", \"text\": ");
-    json_str(&b, t.s ? t.s : "");
-    sb_free(&t);
-    sb_addc(&b, '}');
+    orders_mission_round_json(&b, m, true);
     return reply_json(r, status, &b);
 }
 
@@ -429,16 +398,9 @@ static enum MHD_Result missions(req *r, char **seg, int nseg)
             json_value *m = orders_mission_load(dir, ids.v[i], &e);
             if (!m)
                 continue;
-            const json_value *rs = json_get(m, "rounds"), *r0 = json_at(rs, 0);
-            sb_add(&b, k++ ? ", {\"id\": " : "{\"id\": ");
-            json_str(&b, ids.v[i]);
-            sb_add(&b, ", \"status\": ");
-            json_str(&b, json_get_str(m, "status", ""));
-            sb_addf(&b, ", \"rounds\": %zu, \"target\": ", rs ? rs->n : 0);
-            json_str(&b, json_get_str(json_get(r0, "target"), "mgrs", ""));
-            sb_add(&b, ", \"description\": ");
-            json_str(&b, json_get_str(json_get(m, "cff"), "target_description", ""));
-            sb_addc(&b, '}');
+            if (k++)
+                sb_add(&b, ", ");
+            orders_mission_summary_json(&b, ids.v[i], m);
             json_free(m);
         }
         sb_add(&b, "]}");
