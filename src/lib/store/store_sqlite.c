@@ -1255,26 +1255,18 @@ char *store_default_label(const char *distribution)
     return letter ? xasprintf("DISTRIBUTION %c", letter) : xstrdup("UNLABELLED");
 }
 
-int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+/* Runs a statement with text parameters (NULL binds NULL); returns the rows changed, or -1. Holds s->lock so
+ * that the change count (and *rowid, when not NULL) are this statement's, and no write lands inside another
+ * thread's transaction. */
+static int run_text_id(store *s, const char *sql, const char *what, fa_err *e, long long *rowid, int n, ...)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "UPDATE documents SET label = ?2 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, "setting a label");
-    sqlite3_bind_int64(st, 1, doc_id);
-    bind_str(st, 2, label);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(s, e, "setting a label");
-    return sqlite3_changes(s->db) > 0 ? 1 : 0;
-}
-
-/* Runs a statement with text parameters (NULL binds NULL); returns the rows changed, or -1. */
-static int run_text(store *s, const char *sql, const char *what, fa_err *e, int n, ...)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, what);
+    pthread_mutex_lock(&s->lock);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        int rc = db_fail(s, e, what);
+        pthread_mutex_unlock(&s->lock);
+        return rc;
+    }
     va_list ap;
     va_start(ap, n);
     for (int i = 0; i < n; i++)
@@ -1282,9 +1274,25 @@ static int run_text(store *s, const char *sql, const char *what, fa_err *e, int 
     va_end(ap);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(s, e, what);
-    return sqlite3_changes(s->db);
+    if (rc != SQLITE_DONE) {
+        rc = db_fail(s, e, what);
+    } else {
+        rc = sqlite3_changes(s->db);
+        if (rowid)
+            *rowid = sqlite3_last_insert_rowid(s->db);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+#define run_text(s, sql, what, e, ...) run_text_id(s, sql, what, e, NULL, __VA_ARGS__)
+
+int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", doc_id);
+    int n = run_text(s, "UPDATE documents SET label = ?2 WHERE id = CAST(?1 AS INTEGER)", "setting a label", e, 2, id,
+                     label);
+    return n < 0 ? -1 : n > 0;
 }
 
 int store_user_add(store *s, const store_user *u, fa_err *e)
@@ -1383,18 +1391,12 @@ int store_user_delete(store *s, const char *username, fa_err *e)
 int store_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
                       fa_err *e)
 {
-    sqlite3_stmt *st;
-    run_text(s, "DELETE FROM sessions WHERE expires < strftime('%s','now')", "ending old sessions", NULL, 0);
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO sessions (id_hash, username, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_fail(s, e, "starting a session");
-    bind_str(st, 1, id_hash);
-    bind_str(st, 2, username);
-    bind_str(st, 3, csrf);
-    sqlite3_bind_int64(st, 4, expires);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "starting a session");
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld", expires);
+    run_text(s, "DELETE FROM sessions WHERE expires < CAST(strftime('%s','now') AS INTEGER)", "ending old sessions",
+             NULL, 0);
+    return run_text(s, "INSERT INTO sessions (id_hash, username, csrf, expires) VALUES (?1, ?2, ?3, CAST(?4 AS INTEGER))",
+                    "starting a session", e, 4, id_hash, username, csrf, exp) < 0 ? -1 : 0;
 }
 
 int store_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
@@ -1426,11 +1428,9 @@ int store_session_delete(store *s, const char *id_hash, fa_err *e)
 
 int store_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
 {
-    if (run_text(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES (?1, ?2, ?3,"
-                    " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding an API token", e, 3, hash, username, name) < 0)
-        return -1;
-    *id = sqlite3_last_insert_rowid(s->db);
-    return 0;
+    return run_text_id(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES (?1, ?2, ?3,"
+                          " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding an API token", e, id, 3, hash, username,
+                       name) < 0 ? -1 : 0;
 }
 
 static void read_token(sqlite3_stmt *st, store_token *t)
