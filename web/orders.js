@@ -148,7 +148,8 @@ function stripAbout(example) {
 /* The rendered HTML, made safe to show: scripts, styles, frames, event attributes and javascript: links go;
  * the page's look comes from /assets/order-preview.css (the CSP allows no inline style). */
 function safePreviewDoc(html) {
-    const doc = new DOMParser().parseFromString(html, 'text/html');
+    /* <style> blocks go before parsing too: even an inert parsed document reports them to the page's CSP. */
+    const doc = new DOMParser().parseFromString(html.replace(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi, ''), 'text/html');
     for (const el of doc.querySelectorAll('script, style, link, meta, iframe, frame, object, embed, base, form'))
         el.remove();
     for (const el of doc.querySelectorAll('*')) {

@@ -1,0 +1,379 @@
+// e2e.mjs - FA-GPT's browser tests: Playwright (playwright-core) driving Debian's Chromium headless against a
+// running `fagpt serve`. Run by tests/integration/web_e2e.sh, which starts the servers and creates the users;
+// every check prints one TAP line ("ok N - ..." / "not ok N - ..."), and a screenshot of each page goes to
+// $FAGPT_ARTIFACTS. Environment: FAGPT_E2E_BASE (the server's URL), FAGPT_E2E_NOAUTH_BASE (a --no-auth
+// server), FAGPT_E2E_PDF (a corpus PDF to upload), FAGPT_E2E_ADMIN / _VIEWER ("name:password"), TAP_START.
+import { chromium } from 'playwright-core';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+const env = process.env;
+const BASE = env.FAGPT_E2E_BASE.replace(/\/$/, '');
+const NOAUTH = (env.FAGPT_E2E_NOAUTH_BASE || '').replace(/\/$/, '');
+const PDF = env.FAGPT_E2E_PDF;
+const ART = env.FAGPT_ARTIFACTS || 'build/e2e-artifacts';
+const [ADMIN, ADMIN_PW] = (env.FAGPT_E2E_ADMIN || 'admin:').split(/:(.*)/s);
+const [VIEWER, VIEWER_PW] = (env.FAGPT_E2E_VIEWER || 'viewer:').split(/:(.*)/s);
+const INGEST_MS = Number(env.FAGPT_E2E_INGEST_MS || 600000);
+const LABEL = /computed by FA-GPT for training and planning/i;
+const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> what are fires?';
+
+let n = Number(env.TAP_START || 0);
+const problems = []; /* script errors and CSP violations seen in any page */
+
+function tap(good, name, why) {
+    n += 1;
+    console.log((good ? 'ok ' : 'not ok ') + n + ' - ' + name);
+    if (!good) {
+        for (const line of String(why || '').split('\n').slice(0, 6)) console.log('#   ' + line);
+    }
+}
+
+/* Runs one check: fn throws (or rejects) to fail it, with the reason on the TAP line's comment. */
+async function check(name, fn) {
+    try {
+        await fn();
+        tap(true, name);
+        return true;
+    } catch (e) {
+        tap(false, name, e && e.message ? e.message : String(e));
+        return false;
+    }
+}
+
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function shot(page, name) {
+    await page.screenshot({ path: path.join(ART, name), fullPage: true }).catch(() => {});
+}
+
+function watch(page, who) {
+    page.on('pageerror', e => problems.push(who + ': script error: ' + e.message));
+    page.on('console', m => {
+        const t = m.text();
+        if (m.type() === 'error' && !/^Failed to load resource/.test(t)) problems.push(who + ': console: ' + t);
+        if (/Content Security Policy/i.test(t)) problems.push(who + ': CSP: ' + t);
+    });
+    page.setDefaultTimeout(30000);
+}
+
+async function signIn(page, user, pw) {
+    await page.goto(BASE + '/#/login');
+    await page.waitForSelector('#auth-title');
+    await page.fill('input[name=username]', user);
+    await page.fill('input[name=password]', pw);
+    await page.click('form.auth button[type=submit]');
+    await page.waitForSelector('nav a[data-route=ask]');
+}
+
+/* Fetches from inside the page (the session cookie goes with it): {status, body}. */
+function pageFetch(page, url) {
+    return page.evaluate(async (u) => {
+        const r = await fetch(u, { credentials: 'same-origin' });
+        return { status: r.status, body: await r.text() };
+    }, url);
+}
+
+async function ask(page, question) {
+    await page.goto(BASE + '/#/ask');
+    await page.waitForSelector('#question');
+    const before = await page.locator('li.turn').count();
+    await page.fill('#question', question);
+    await page.press('#question', 'Enter');
+    const turn = page.locator('li.turn').nth(before);
+    await turn.locator('.msg.assistant[aria-busy=false]').waitFor({ timeout: 120000 });
+    return turn;
+}
+
+async function download(page, click) {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), click()]);
+    const file = await dl.path();
+    return { name: dl.suggestedFilename(), bytes: await readFile(file) };
+}
+
+async function main() {
+    await mkdir(ART, { recursive: true });
+    const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await adminCtx.newPage();
+    watch(page, 'admin');
+    const pubName = path.basename(PDF).replace(/_/g, ' ').replace(/^(\w+) ([\d.-]+).*/, '$1 $2');
+
+    await check('sign-in page shows, and the admin signs in', async () => {
+        await page.goto(BASE + '/');
+        await page.waitForSelector('#auth-title');
+        await shot(page, '01-sign-in.png');
+        await signIn(page, ADMIN, ADMIN_PW);
+        const who = await page.textContent('#top .who');
+        assert(who.includes(ADMIN) && who.includes('admin'), 'header shows "' + who + '"');
+    });
+
+    await check('a wrong password is refused with a message in plain words', async () => {
+        const ctx = await browser.newContext();
+        const p = await ctx.newPage();
+        await p.goto(BASE + '/#/login');
+        await p.waitForSelector('#auth-title');
+        await p.fill('input[name=username]', ADMIN);
+        await p.fill('input[name=password]', 'wrong password');
+        await p.click('form.auth button[type=submit]');
+        await p.waitForSelector('form.auth .status.error');
+        const msg = await p.textContent('form.auth .status.error');
+        assert(msg.trim().length > 5 && !/^\s*\{/.test(msg), 'message: ' + msg);
+        await ctx.close();
+    });
+
+    let docId = null;
+    const uploaded = await check('upload ' + path.basename(PDF) + ' with the file picker: upload and page progress, then done', async () => {
+        await page.goto(BASE + '/#/library');
+        await page.waitForSelector('#file-input', { state: 'attached' });
+        await page.setInputFiles('#file-input', PDF);
+        const row = page.locator('li.upload').last();
+        await row.waitFor();
+        assert(await row.locator('progress').count() === 2, 'a file row has an upload bar and a page bar');
+        let sawPages = false;
+        const t0 = Date.now();
+        for (;;) {
+            const state = (await row.locator('.up-state').textContent()).trim();
+            const detail = (await row.locator('.up-detail').textContent()).trim();
+            if (/page \d+ of \d+/.test(detail)) sawPages = true;
+            if (state === 'done') break;
+            if (state === 'failed') throw new Error('ingest failed: ' + detail);
+            if (Date.now() - t0 > INGEST_MS) throw new Error('not done after ' + INGEST_MS / 1000 + ' s: ' + state + ' ' + detail);
+            await page.waitForTimeout(500);
+        }
+        assert(sawPages, 'the row showed "page N of M" while ingesting');
+        await page.locator('table.data td a', { hasText: pubName }).first().waitFor({ timeout: 15000 });
+        await shot(page, '02-library.png');
+        const docs = JSON.parse((await pageFetch(page, '/api/documents')).body).documents;
+        const d = docs.find(x => x.doc === path.basename(PDF));
+        assert(d, 'the document is in /api/documents');
+        docId = d.id;
+    });
+
+    await check('document view: metadata, structure, page image with next/previous', async () => {
+        assert(docId !== null, 'no document (upload failed)');
+        await page.goto(BASE + '/#/library/doc/' + encodeURIComponent(docId));
+        await page.waitForSelector('dl.meta');
+        const img = page.locator('.doc-pages img.page-image');
+        await page.waitForFunction(() => { const i = document.querySelector('.doc-pages img.page-image'); return i && i.complete && i.naturalWidth > 100; });
+        await page.click('.doc-pages button:has-text("Next")');
+        await page.waitForFunction(() => { const i = document.querySelector('.doc-pages img.page-image'); return i && /pages\/2\.png/.test(i.src) && i.complete && i.naturalWidth > 100; });
+        assert(await page.locator('ol.outline li').count() > 0, 'the structure lists sections');
+        assert((await img.getAttribute('alt')).includes('Page 2'), 'the image says which page it is');
+        await shot(page, '03-document.png');
+    });
+
+    let citedTurn = null;
+    await check('ask: the answer arrives with citation links and a sources panel', async () => {
+        const turn = await ask(page, 'What are the fire support tasks?');
+        const text = await turn.locator('.answer-body').textContent();
+        assert(text.trim().length > 40, 'answer text: ' + text.slice(0, 200));
+        assert(await turn.locator('a.cite').count() > 0, 'no [n] citation link in: ' + text.slice(0, 300));
+        assert(await page.locator('ol.source-list li').count() > 0, 'the sources panel is empty');
+        const banner = await page.locator('.model-banner').textContent();
+        assert(/model server|Answers by/i.test(banner), 'the model banner says how answers are made: ' + banner);
+        citedTurn = turn;
+        await shot(page, '04-ask.png');
+    });
+
+    await check('a citation opens the page image with the passage highlighted', async () => {
+        assert(citedTurn, 'no answer with citations');
+        await citedTurn.locator('a.cite').first().click();
+        await page.waitForSelector('dialog#viewer[open] img.page-image');
+        await page.waitForFunction(() => { const i = document.querySelector('dialog#viewer img.page-image'); return i && i.complete && i.naturalWidth > 100; });
+        const src = await page.getAttribute('dialog#viewer img.page-image', 'src');
+        assert(/highlight=/.test(src), 'image URL without highlight: ' + src);
+        const plain = src.replace(/\?highlight=[^&]*&?/, '?').replace(/\?$/, '');
+        const cmp = await page.evaluate(async ([a, b]) => {
+            const x = new Uint8Array(await (await fetch(a)).arrayBuffer());
+            const y = new Uint8Array(await (await fetch(b)).arrayBuffer());
+            let same = x.length === y.length;
+            for (let i = 0; same && i < x.length; i++) if (x[i] !== y[i]) same = false;
+            return { same, png: x[0] === 0x89 && x[1] === 0x50 };
+        }, [src, plain]);
+        assert(cmp.png, 'the page image is not a PNG');
+        assert(!cmp.same, 'the highlighted image is the same as the plain page (no highlight drawn)');
+        await shot(page, '05-citation.png');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('dialog#viewer:not([open])', { state: 'attached' });
+    });
+
+    await check('an XSS payload typed as a question shows as text and runs nothing', async () => {
+        const turn = await ask(page, XSS);
+        const shown = await turn.locator('.msg.user .text').textContent();
+        assert(shown === XSS, 'the question shows as "' + shown + '"');
+        assert(await page.locator('#main li.turn img, #main li.turn script').count() === 0, 'the payload made elements');
+        assert(await page.evaluate(() => window.__xss === undefined), 'the payload ran');
+        await shot(page, '06-ask-xss.png');
+    });
+
+    await check('fires: firing data with the training label, and an SVG trajectory with axes and the max ordinate', async () => {
+        await page.goto(BASE + '/#/fires');
+        await page.waitForSelector('button:has-text("Compute firing data")');
+        await page.click('button:has-text("Compute firing data")');
+        await page.waitForSelector('svg.plot polyline.path');
+        const caption = await page.textContent('table.firing-data caption');
+        assert(LABEL.test(caption), 'firing data caption: ' + caption);
+        const qe = await page.locator('table.firing-data tr', { hasText: 'Quadrant elevation' }).textContent();
+        assert(/\d/.test(qe), 'no QE: ' + qe);
+        const pts = (await page.getAttribute('svg.plot polyline.path', 'points')).trim().split(/\s+/).length;
+        assert(pts > 10, 'the trajectory has ' + pts + ' points');
+        const ticks = await page.locator('svg.plot .axes text').count();
+        assert(ticks >= 6, 'axis tick labels: ' + ticks);
+        const mo = await page.textContent('svg.plot .maxord text');
+        assert(/Max ordinate \d/.test(mo), 'max ordinate mark: ' + mo);
+        await shot(page, '07-fires.png');
+    });
+
+    await check('fires: a firing table, and its CSV download', async () => {
+        await page.click('button:has-text("Show table")');
+        await page.waitForSelector('#table-title ~ .results table.data tbody tr td.numeric');
+        assert(await page.locator('#table-title ~ .results table.data tbody tr').count() > 3, 'too few rows');
+        const f = await download(page, () => page.click('button:has-text("Download CSV")'));
+        const lines = f.bytes.toString('utf8').split('\n');
+        const head = lines.find(l => l && !l.startsWith('#')) || '';
+        assert(/^range/i.test(head) && f.name.endsWith('.csv'), 'CSV ' + f.name + ' header: ' + head.slice(0, 120));
+        assert(lines.some(l => LABEL.test(l)), 'the CSV does not carry the training label');
+    });
+
+    await check('fires: a mission from a call for fire, then an observer correction in the mission log', async () => {
+        await page.click('button:has-text("Start mission")');
+        const rows = page.locator('.mission-detail table.data tbody tr');
+        await rows.first().waitFor();
+        assert(await rows.count() === 1, 'first round');
+        await page.fill('.mission-detail input[name=correction]', 'RIGHT 50 ADD 200');
+        await page.fill('.mission-detail input[name=ot]', '4800');
+        await page.click('.mission-detail button:has-text("Send correction")');
+        await page.waitForFunction(() => document.querySelectorAll('.mission-detail table.data tbody tr').length === 2);
+        const r2 = await rows.nth(1).textContent();
+        assert(r2.includes('RIGHT 50 ADD 200'), 'round 2: ' + r2);
+        await shot(page, '08-mission.png');
+    });
+
+    await check('orders: the form validates inline as the user types', async () => {
+        await page.goto(BASE + '/#/orders');
+        await page.waitForSelector('#product');
+        await page.selectOption('#product', 'cff');
+        await page.waitForSelector('.validity.ok');
+        await page.fill('[data-path="fdc"]', '');
+        await page.waitForSelector('[data-path="fdc"][aria-invalid=true]');
+        await page.waitForSelector('.problem-list li');
+        await page.fill('[data-path="fdc"]', 'H24');
+        await page.waitForSelector('.validity.ok');
+    });
+
+    await check('orders: preview in a sandboxed frame', async () => {
+        await page.click('button:has-text("Preview")');
+        const fr = page.locator('iframe.order-frame');
+        await fr.waitFor();
+        assert((await fr.getAttribute('sandbox')) === '', 'the preview frame is not sandboxed');
+        await page.frameLocator('iframe.order-frame').locator('h1').waitFor();
+        const t = await page.frameLocator('iframe.order-frame').locator('body').textContent();
+        assert(/CALL FOR FIRE/.test(t) && t.includes('H24'), 'preview: ' + t.slice(0, 200));
+        await shot(page, '09-orders.png');
+    });
+
+    await check('orders: download as PDF (%PDF)', async () => {
+        const f = await download(page, () => page.click('button:has-text("PDF")'));
+        assert(f.bytes.subarray(0, 4).toString('latin1') === '%PDF', f.name + ' starts ' + JSON.stringify(f.bytes.subarray(0, 8).toString('latin1')));
+    });
+
+    await check('orders: download as DOCX (zip signature PK\\x03\\x04)', async () => {
+        const f = await download(page, () => page.click('button:has-text("DOCX")'));
+        assert(f.bytes[0] === 0x50 && f.bytes[1] === 0x4b && f.bytes[2] === 3 && f.bytes[3] === 4 && f.name.endsWith('.docx'), f.name + ' is not a zip');
+    });
+
+    await check('orders: download as Markdown and as text', async () => {
+        const md = await download(page, () => page.click('button:has-text("Markdown")'));
+        const txt = await download(page, () => page.click('.order-out button:has-text("Text")'));
+        assert(md.bytes.toString('utf8').includes('CALL FOR FIRE') && md.name.endsWith('.md'), 'markdown ' + md.name);
+        assert(txt.bytes.toString('utf8').includes('ADJUST FIRE, OVER') && txt.name.endsWith('.txt'), 'text ' + txt.name + ': ' + txt.bytes.toString('utf8').slice(0, 80));
+    });
+
+    await check('system: version, model server, doctor, ingest queue, users and audit log', async () => {
+        await page.goto(BASE + '/#/system');
+        await page.waitForSelector('#doc-title');
+        for (const t of ['Version', 'Model server', 'Findings', 'Ingest queue', 'Users', 'Document labels', 'Audit log'])
+            assert((await page.textContent('main')).includes(t), 'missing ' + t);
+        await page.waitForSelector('text=Audit log');
+        const audit = await page.locator('section[aria-label="Audit log"] tbody tr').count();
+        assert(audit > 0, 'the audit log is empty');
+        await shot(page, '10-system.png');
+    });
+
+    const labelled = await check('admin sets the label CUI on the uploaded document', async () => {
+        assert(docId !== null, 'no document (upload failed)');
+        await page.goto(BASE + '/#/library');
+        const row = page.locator('table.data tbody tr', { has: page.locator('a', { hasText: pubName }) }).first();
+        await row.waitFor();
+        await row.locator('.label-edit input').fill('CUI');
+        await row.locator('.label-edit button').click();
+        await page.waitForSelector('.status.ok:has-text("CUI")');
+        const d = JSON.parse((await pageFetch(page, '/api/documents/' + docId)).body);
+        assert(d.label === 'CUI', 'label is ' + d.label);
+    });
+
+    const vctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const vp = await vctx.newPage();
+    watch(vp, 'viewer');
+    await check('the viewer signs in', () => signIn(vp, VIEWER, VIEWER_PW));
+
+    await check('the viewer\'s library does not list the CUI document, and has no upload or label controls', async () => {
+        assert(uploaded && labelled, 'needs the upload and the label');
+        await vp.goto(BASE + '/#/library');
+        await vp.waitForSelector('h2:has-text("Documents")');
+        const text = await vp.textContent('main');
+        assert(!text.includes(pubName) && !text.includes(path.basename(PDF)), 'the library shows the document');
+        assert(await vp.locator('#file-input').count() === 0 && await vp.locator('.label-edit').count() === 0, 'viewer has operator/admin controls');
+        await shot(vp, '11-viewer-library.png');
+    });
+
+    await check('the viewer\'s search finds nothing from it (the admin\'s does)', async () => {
+        assert(uploaded && labelled, 'needs the upload and the label');
+        const q = '/api/search?q=' + encodeURIComponent('fire support') + '&k=10';
+        const a = JSON.parse((await pageFetch(page, q)).body);
+        const v = JSON.parse((await pageFetch(vp, q)).body);
+        assert(a.results.some(r => r.doc_id === docId), 'the admin\'s search has no hit either');
+        assert(!v.results.some(r => r.doc_id === docId || r.doc === path.basename(PDF)), 'the viewer\'s search shows the document');
+    });
+
+    await check('the viewer\'s answers cite nothing from it, and its page image is a 404', async () => {
+        assert(uploaded && labelled, 'needs the upload and the label');
+        await ask(vp, 'What are the fire support tasks?');
+        const srcs = await vp.textContent('.sources');
+        assert(!srcs.includes(path.basename(PDF)) && await vp.locator('li.turn a.cite').count() === 0, 'the answer cites the document');
+        await shot(vp, '12-viewer-ask.png');
+        const img = await pageFetch(vp, '/api/documents/' + docId + '/pages/1.png');
+        assert(img.status === 404, 'page image status ' + img.status);
+        const users = await pageFetch(vp, '/api/users');
+        assert(users.status === 403, '/api/users gave the viewer ' + users.status);
+    });
+
+    if (NOAUTH) {
+        await check('--no-auth: the UI shows the banner', async () => {
+            const ctx = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+            const p = await ctx.newPage();
+            watch(p, 'no-auth');
+            await p.goto(NOAUTH + '/');
+            await p.waitForSelector('#banners .banner');
+            const t = await p.textContent('#banners');
+            assert(/Authentication is off/.test(t), 'banner: ' + t);
+            await shot(p, '13-no-auth.png');
+            await ctx.close();
+        });
+    }
+
+    await check('no script errors or CSP violations in any page', async () => {
+        assert(problems.length === 0, problems.join('\n'));
+    });
+
+    await browser.close();
+}
+
+main().then(() => process.exit(0), e => {
+    tap(false, 'the browser tests ran to the end', e && e.stack ? e.stack : String(e));
+    process.exit(0);
+});
