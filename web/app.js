@@ -153,15 +153,20 @@ export async function route() {
     markNav(page.route);
     document.title = page.title + ' · FA-GPT';
     clear(main, h('p.loading', 'Loading…'));
+    /* The page renders off-screen and replaces the old one only if no later navigation came meanwhile. */
+    const view = h('div.view');
     try {
         if (page.route === 'library' && rest[0] === 'doc' && rest[1])
-            await renderDocument(main, decodeURIComponent(rest[1]), Number(rest[2]) || 1);
+            await renderDocument(view, decodeURIComponent(rest[1]), Number(rest[2]) || 1);
         else
-            await page.render(main, rest);
+            await page.render(view, rest);
     } catch (e) {
-        clear(main, errorBox(e));
+        clear(view, errorBox(e));
     }
-    if (seq === routeSeq && document.activeElement === document.body) main.focus({ preventScroll: true });
+    if (seq !== routeSeq) return;
+    clear(main, view);
+    const first = view.querySelector('[data-autofocus]');
+    (first || main).focus({ preventScroll: true });
 }
 
 onUnauthenticated(() => {

@@ -149,25 +149,47 @@ async function submit(ev) {
     els.stop.hidden = true;
     renderConversation();
     renderSources();
+    if (els.banner.isConnected) paintBanner(els.banner);
     els.live.textContent = t.error ? 'The answer failed: ' + t.error.message : 'Answer ready, with ' + ((t.answer.citations || []).length) + ' sources.';
     els.q.focus();
 }
 
+/* The last answer's notice when the model server failed on it (the page-wide banner says so too). */
+function lastFailure() {
+    for (let i = convo.turns.length - 1; i >= 0; i--) {
+        const a = convo.turns[i].answer;
+        if (a) return a.mode !== 'llm' && a.notice && /failed|down|unreach|refused|timed? ?out/i.test(a.notice) ? a.notice : null;
+    }
+    return null;
+}
+
+let system = null; /* the last /api/system model_server, for the banner */
+
+function paintBanner(box) {
+    const ms = system || {};
+    const failed = lastFailure();
+    if (system && (ms.api === 'none' || (!ms.url && !ms.up))) {
+        clear(box, h('div.banner.info', { role: 'note' }, h('strong', 'No model server is configured. '),
+            'Answers are extractive: passages quoted from the library with their citations. ',
+            ms.why_none ? '(' + ms.why_none + ')' : ''));
+    } else if ((system && !ms.up) || failed) {
+        clear(box, h('div.banner.warn', { role: 'alert' }, h('strong', 'The model server is down. '),
+            failed ? 'On the last question: ' + failed + '. '
+                : 'FA-GPT cannot reach ' + (ms.url || 'the model server') + '. ',
+            'Answers are extractive (quoted from the library, with citations) until it is back.'));
+    } else if (system) {
+        clear(box, h('p.model-ok', 'Answers by ' + (ms.chat_model || 'the chat model') + ' at ' + ms.url + ', grounded in the library.'));
+    } else {
+        clear(box);
+    }
+}
+
 async function modelBanner(box) {
+    paintBanner(box);
     try {
-        const sys = await get('/api/system');
-        const ms = sys.model_server || {};
-        if (ms.api === 'none' || (!ms.url && !ms.up)) {
-            clear(box, h('div.banner.info', { role: 'note' }, h('strong', 'No model server is configured. '),
-                'Answers are extractive: passages quoted from the library with their citations. ',
-                ms.why_none ? '(' + ms.why_none + ')' : ''));
-        } else if (!ms.up) {
-            clear(box, h('div.banner.warn', { role: 'note' }, h('strong', 'The model server is down. '),
-                'FA-GPT cannot reach ' + (ms.url || 'the model server') + '; answers are extractive (quoted from the library) until it is back.'));
-        } else {
-            clear(box, h('p.model-ok', 'Answers by ' + (ms.chat_model || 'the chat model') + ' at ' + ms.url + ', grounded in the library.'));
-        }
+        system = (await get('/api/system')).model_server || {};
     } catch (e) { /* the answers carry their own notice */ }
+    paintBanner(box);
 }
 
 export async function renderAsk(main) {
@@ -187,7 +209,7 @@ export async function renderAsk(main) {
         q, h('p.hint', 'Enter sends; Shift+Enter starts a new line. Answers cite publication, paragraph and page.'),
         h('div.buttons', send, stop, reset));
     els = {
-        q, send, stop,
+        q, send, stop, banner,
         log: h('ol.chat', { 'aria-label': 'Conversation', 'aria-live': 'off' }),
         empty: h('p.empty', 'Ask a question about the doctrine in the library. Click a citation number to see the page it comes from.'),
         convId: h('span.conv-id'),
@@ -212,5 +234,5 @@ export async function renderAsk(main) {
     renderConversation();
     renderSources();
     modelBanner(banner);
-    q.focus();
+    q.dataset.autofocus = '';
 }

@@ -126,7 +126,7 @@ export function table(caption, columns, rows, opts) {
     opts = opts || {};
     const t = h('table', { class: opts.cls || 'data' });
     if (caption) t.appendChild(h('caption', caption));
-    t.appendChild(h('thead', h('tr', columns.map(c => h('th', { scope: 'col', class: c.cls }, c.label)))));
+    t.appendChild(h('thead', h('tr', columns.map(c => h('th', { scope: 'col', class: c.cls === 'numeric' ? 'numeric' : null }, c.label)))));
     const tb = h('tbody');
     for (const r of rows)
         tb.appendChild(h('tr', columns.map(c => h('td', { class: c.cls }, c.get(r)))));

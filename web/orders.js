@@ -9,8 +9,11 @@ let products = null;
 const drafts = new Map(); /* product -> data the user typed, kept while moving between pages */
 let current = null;
 
+const ACRONYMS = new Set(['fdc', 'dtg', 'hq', 'id', 'mgrs', 'cff', 'fso', 'fscl', 'aof', 'ot', 'tof', 'qe', 'poc', 'ffe', 'mto']);
+
 function humanize(key) {
-    const k = key.replace(/\[\]$/, '').replace(/_/g, ' ');
+    const words = key.replace(/\[\]$/, '').split('_').map(w => ACRONYMS.has(w) ? w.toUpperCase() : w);
+    const k = words.join(' ');
     return k.charAt(0).toUpperCase() + k.slice(1);
 }
 

@@ -4,7 +4,7 @@
 // $FAGPT_ARTIFACTS. Environment: FAGPT_E2E_BASE (the server's URL), FAGPT_E2E_NOAUTH_BASE (a --no-auth
 // server), FAGPT_E2E_PDF (a corpus PDF to upload), FAGPT_E2E_ADMIN / _VIEWER ("name:password"), TAP_START.
 import { chromium } from 'playwright-core';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 const env = process.env;
@@ -17,6 +17,17 @@ const [VIEWER, VIEWER_PW] = (env.FAGPT_E2E_VIEWER || 'viewer:').split(/:(.*)/s);
 const INGEST_MS = Number(env.FAGPT_E2E_INGEST_MS || 600000);
 const LABEL = /computed by FA-GPT for training and planning/i;
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> what are fires?';
+const XSS_ANSWER = 'Shown as text: <img src=x onerror="window.__xss=3"><script>window.__xss=4</script> [1].';
+const LLM_CTL = env.FAGPT_E2E_LLM_CTL; /* the stand-in model server's control file (llmserver.py) */
+const MODEL = 'qwen2.5:7b';
+const ANSWER = 'The fires warfighting function integrates Army, multinational and joint fires through targeting, ' +
+    'the operations process, fire support and airspace planning and management [1]. Fire support is one of its tasks [1].';
+
+/* Tells the stand-in model server how to answer the next requests. */
+async function model(behaviour) {
+    if (!LLM_CTL) throw new Error('no stand-in model server (FAGPT_E2E_LLM_CTL)');
+    await writeFile(LLM_CTL, JSON.stringify(Object.assign({ models: [MODEL] }, behaviour)));
+}
 
 let n = Number(env.TAP_START || 0);
 const problems = []; /* script errors and CSP violations seen in any page */
@@ -37,6 +48,7 @@ async function check(name, fn) {
         return true;
     } catch (e) {
         tap(false, name, e && e.message ? e.message : String(e));
+        for (const [who, p] of pages) await shot(p, 'failed-' + n + '-' + who + '.png');
         return false;
     }
 }
@@ -47,7 +59,11 @@ async function shot(page, name) {
     await page.screenshot({ path: path.join(ART, name), fullPage: true }).catch(() => {});
 }
 
+const pages = new Map(); /* who -> open page, for a screenshot when a check fails */
+
 function watch(page, who) {
+    pages.set(who, page);
+    page.on('close', () => pages.delete(who));
     page.on('pageerror', e => problems.push(who + ': script error: ' + e.message));
     page.on('console', m => {
         const t = m.text();
@@ -166,15 +182,54 @@ async function main() {
         await shot(page, '03-document.png');
     });
 
+    await check('drag and drop: an unsupported file is refused in plain words; a broken PDF fails into quarantine with its reason, and Retry runs it again', async () => {
+        await page.goto(BASE + '/#/library');
+        await page.waitForSelector('label.dropzone');
+        const dt = await page.evaluateHandle(() => {
+            const d = new DataTransfer();
+            d.items.add(new File(['%PDF-1.4\nthis is not really a PDF\n'], 'broken-e2e.pdf', { type: 'application/pdf' }));
+            d.items.add(new File(['just some notes'], 'notes-e2e.txt', { type: 'text/plain' }));
+            return d;
+        });
+        await page.dispatchEvent('label.dropzone', 'drop', { dataTransfer: dt });
+        const txt = page.locator('li.upload', { hasText: 'notes-e2e.txt' });
+        await txt.locator('.up-state', { hasText: 'failed' }).waitFor();
+        const why = await txt.locator('.up-detail').textContent();
+        assert(why.length > 10 && !why.includes('{'), 'refusal: ' + why);
+        const bad = page.locator('li.upload', { hasText: 'broken-e2e.pdf' });
+        await bad.locator('.up-state', { hasText: 'failed' }).waitFor({ timeout: 60000 });
+        const q = page.locator('section[aria-label=Quarantine] tbody tr', { hasText: 'broken-e2e.pdf' });
+        await q.waitFor();
+        const reason = await q.locator('td').nth(1).textContent();
+        assert(reason.trim().length > 5, 'quarantine reason: ' + reason);
+        await page.click('button:has-text("Retry quarantined files")');
+        await page.waitForFunction(() => document.querySelectorAll('li.upload').length >= 4);
+        await page.locator('li.upload').last().locator('.up-state', { hasText: 'failed' }).waitFor({ timeout: 60000 });
+    });
+
     let citedTurn = null;
-    await check('ask: the answer arrives with citation links and a sources panel', async () => {
-        const turn = await ask(page, 'What are the fire support tasks?');
+    await check('ask: the model\'s answer streams in, with citation links and a sources panel', async () => {
+        await model({ answer: ANSWER, token_ms: 40 });
+        await page.goto(BASE + '/#/ask');
+        await page.waitForSelector('#question');
+        await page.fill('#question', 'What are the fire support tasks?');
+        await page.press('#question', 'Enter');
+        const turn = page.locator('li.turn').first();
+        /* Part of the answer shows while the rest is still coming. */
+        await page.waitForFunction(() => {
+            const t = document.querySelector('li.turn .msg.assistant[aria-busy=true] .streaming');
+            return t && t.textContent.length > 0;
+        }, null, { timeout: 60000 });
+        const partial = await turn.locator('.streaming').textContent();
+        await turn.locator('.msg.assistant[aria-busy=false]').waitFor({ timeout: 120000 });
         const text = await turn.locator('.answer-body').textContent();
-        assert(text.trim().length > 40, 'answer text: ' + text.slice(0, 200));
+        assert(partial.length < text.length, 'nothing was streamed before the end (' + partial.length + ' of ' + text.length + ')');
+        assert(text.includes('fires warfighting function integrates'), 'answer text: ' + text.slice(0, 200));
         assert(await turn.locator('a.cite').count() > 0, 'no [n] citation link in: ' + text.slice(0, 300));
+        assert(await turn.locator('.answer-mode').count() === 0, 'a model answer is marked extractive');
         assert(await page.locator('ol.source-list li').count() > 0, 'the sources panel is empty');
         const banner = await page.locator('.model-banner').textContent();
-        assert(/model server|Answers by/i.test(banner), 'the model banner says how answers are made: ' + banner);
+        assert(banner.includes('Answers by ' + MODEL), 'the model banner: ' + banner);
         citedTurn = turn;
         await shot(page, '04-ask.png');
     });
@@ -201,13 +256,32 @@ async function main() {
         await page.waitForSelector('dialog#viewer:not([open])', { state: 'attached' });
     });
 
-    await check('an XSS payload typed as a question shows as text and runs nothing', async () => {
+    await check('XSS payloads in a question and in the model\'s answer show as text and run nothing', async () => {
+        await model({ answer: XSS_ANSWER });
         const turn = await ask(page, XSS);
         const shown = await turn.locator('.msg.user .text').textContent();
         assert(shown === XSS, 'the question shows as "' + shown + '"');
+        const answer = await turn.locator('.answer-body').textContent();
+        assert(answer.includes('<img src=x onerror="window.__xss=3"><script>window.__xss=4</script>'), 'the answer shows as "' + answer + '"');
         assert(await page.locator('#main li.turn img, #main li.turn script').count() === 0, 'the payload made elements');
         assert(await page.evaluate(() => window.__xss === undefined), 'the payload ran');
         await shot(page, '06-ask-xss.png');
+    });
+
+    await check('the model server down: the answer is extractive and says so, and the Ask page shows a banner', async () => {
+        await model({ status: 503 });
+        const turn = await ask(page, 'What is the fires warfighting function?');
+        const note = await turn.locator('.answer-mode').textContent();
+        assert(/extractive/i.test(note) && /model server/i.test(note), 'note: ' + note);
+        assert(await turn.locator('a.cite').count() > 0, 'the extractive answer has no citations');
+        await page.waitForSelector('.model-banner .banner.warn');
+        const banner = await page.textContent('.model-banner');
+        assert(/model server is down/i.test(banner), 'banner: ' + banner);
+        await page.goto(BASE + '/#/fires');
+        await page.goto(BASE + '/#/ask');
+        await page.waitForSelector('.model-banner .banner.warn');
+        await shot(page, '06-ask-model-down.png');
+        await model({ answer: ANSWER });
     });
 
     await check('fires: firing data with the training label, and an SVG trajectory with axes and the max ordinate', async () => {
@@ -353,7 +427,7 @@ async function main() {
     });
 
     if (NOAUTH) {
-        await check('--no-auth: the UI shows the banner', async () => {
+        await check('--no-auth (and no model server): the UI shows both banners', async () => {
             const ctx = await browser.newContext({ viewport: { width: 1280, height: 700 } });
             const p = await ctx.newPage();
             watch(p, 'no-auth');
@@ -361,6 +435,9 @@ async function main() {
             await p.waitForSelector('#banners .banner');
             const t = await p.textContent('#banners');
             assert(/Authentication is off/.test(t), 'banner: ' + t);
+            await p.waitForSelector('.model-banner .banner');
+            const m = await p.textContent('.model-banner');
+            assert(/No model server is configured/.test(m), 'model banner: ' + m);
             await shot(p, '13-no-auth.png');
             await ctx.close();
         });

@@ -43,8 +43,17 @@ else
     exit 0
 fi
 
-# No model server: the answers are extractive, which the tests expect to be cited and to carry the notice.
+# The main server talks to the stand-in model server (tests/integration/llmserver.py: no model weights exist
+# here), whose control file the browser tests rewrite (streamed answers, XSS in an answer, the server down);
+# the --no-auth server has none (the "no model server" banner).
 unset OLLAMA_HOST OPENAI_BASE_URL OPENAI_API_KEY FAGPT_LLM_URL FAGPT_LLM_API FAGPT_CHAT_MODEL FAGPT_EMBED_MODEL
+ctl="$tmp/llm-ctl.json"
+echo '{"models": ["qwen2.5:7b"]}' >"$ctl"
+python3 tests/integration/llmserver.py "$tmp/llm-port" "$ctl" 2>"$tmp/llm.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/llm-port" ] && break; sleep 0.05; done
+if [ -s "$tmp/llm-port" ]; then ok "the stand-in model server runs"; else nok "the stand-in model server runs" "$(cat "$tmp/llm.log")"; fi
+llm_url="http://127.0.0.1:$(cat "$tmp/llm-port" 2>/dev/null)"
 admin_pw="e2e-admin-$RANDOM-$RANDOM"
 viewer_pw="e2e-viewer-$RANDOM-$RANDOM"
 
@@ -71,7 +80,7 @@ if echo "$admin_pw" | FAGPT_HOME="$home" "$B" user add e2e-admin --admin >"$tmp/
 else
     nok "fagpt user add creates an admin and a viewer" "$(cat "$tmp/u1" "$tmp/u2")"
 fi
-start_server "$home" "$tmp/serve.log"
+FAGPT_LLM_URL=$llm_url FAGPT_CHAT_MODEL=qwen2.5:7b FAGPT_LLM_RETRIES=0 start_server "$home" "$tmp/serve.log"
 base=$url
 if [ -n "$base" ] && curl -sf "$base/healthz" >/dev/null; then
     ok "fagpt serve listens on a free loopback port ($base)"
@@ -87,7 +96,7 @@ noauth=$url
 mkdir -p "$ART"
 rm -f "$ART"/*.png
 FAGPT_E2E_BASE="$base" FAGPT_E2E_NOAUTH_BASE="$noauth" FAGPT_E2E_PDF="$PDF" FAGPT_ARTIFACTS="$ART" \
-    FAGPT_E2E_ADMIN="e2e-admin:$admin_pw" FAGPT_E2E_VIEWER="e2e-viewer:$viewer_pw" TAP_START=$n \
+    FAGPT_E2E_LLM_CTL="$ctl" FAGPT_E2E_ADMIN="e2e-admin:$admin_pw" FAGPT_E2E_VIEWER="e2e-viewer:$viewer_pw" TAP_START=$n \
     node tests/e2e/e2e.mjs >"$tmp/e2e.out" 2>"$tmp/e2e.err"
 cat "$tmp/e2e.out"
 n=$(grep -Ec '^(not )?ok ' "$tmp/e2e.out" | awk -v s="$n" '{print s + $1}')
