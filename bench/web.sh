@@ -46,9 +46,10 @@ rss() { awk '/^VmRSS/{print int($2/1024)}' "/proc/$PID/status"; }
 for p in $(head -5 "$W/paths.txt"); do curl -s -o /dev/null -H "Authorization: Bearer $token" "$URL$p"; done
 rss_rest=$(rss)
 ( sleep $((DURATION / 2)); rss > "$W/rss_load" ) &
+SAMPLER=$!
 WEB_BENCH_PATHS="$W/paths.txt" wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
     -s bench/web_search.lua "$URL" > "$W/wrk.txt"
-wait
+wait "$SAMPLER"
 rss_load=$(cat "$W/rss_load")
 rss_peak=$(awk '/^VmHWM/{print int($2/1024)}' "/proc/$PID/status")
 rps=$(awk '/^Requests\/sec/{printf "%.0f", $2}' "$W/wrk.txt")

@@ -238,6 +238,46 @@ static enum MHD_Result chunk_detail(req *r, const char *id, const char *chunk)
 
 /* ---- search and ask ---- */
 
+/* The search cache: one slot per key hash (FNV-1a); an entry is good while the library version it was computed
+ * at is current. The key holds everything the reply depends on, the reader's labels included. */
+static unsigned cache_slot(const char *key)
+{
+    unsigned h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h % SEARCH_CACHE;
+}
+
+static bool cache_get(server *sv, const char *key, long long version, strbuf *out)
+{
+    if (sv->cache_off)
+        return false;
+    struct cached_search *c = &sv->cache[cache_slot(key)];
+    pthread_mutex_lock(&sv->cache_lock);
+    bool hit = c->key && c->version == version && !strcmp(c->key, key);
+    if (hit)
+        sb_addn(out, c->body, c->len);
+    hit ? sv->cache_hits++ : sv->cache_misses++;
+    pthread_mutex_unlock(&sv->cache_lock);
+    return hit;
+}
+
+static void cache_put(server *sv, const char *key, long long version, const strbuf *body)
+{
+    if (sv->cache_off)
+        return;
+    struct cached_search *c = &sv->cache[cache_slot(key)];
+    char *k = xstrdup(key), *b = xstrndup(body->s, body->len);
+    pthread_mutex_lock(&sv->cache_lock);
+    free(c->key);
+    free(c->body);
+    c->key = k;
+    c->body = b;
+    c->len = body->len;
+    c->version = version;
+    pthread_mutex_unlock(&sv->cache_lock);
+}
+
 static enum MHD_Result do_search(req *r)
 {
     r->route = "/api/search";
@@ -256,19 +296,31 @@ static enum MHD_Result do_search(req *r)
     search_filter f;
     if (request_filter(r, &f) != 0)
         return MHD_YES;
+    long long version = store_library_version(r->sv->st);
+    char *key = xasprintf("%ld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", k, q, f.publication ? f.publication : "",
+                          f.type ? f.type : "", f.since ? f.since : "", f.until ? f.until : "",
+                          f.restrict_labels ? f.labels : "\x1e");
+    strbuf b = {0};
+    if (cache_get(r->sv, key, version, &b)) {
+        free(key);
+        return reply_json(r, 200, &b);
+    }
     search_query sq;
     fa_err e;
-    if (search_prepare(r->sv->st, q, &sq, &e) != 0)
+    if (search_prepare(r->sv->st, q, &sq, &e) != 0) {
+        free(key);
         return reply_error(r, 400, "bad_input", "%s", e.msg);
+    }
     enum MHD_Result rc;
     store_hits hits = {0};
     if (search_restrict(r->sv->st, &sq, &f, &e) != 0 || search_run(r->sv->st, &sq, (int)k, &hits, &e) != 0) {
         rc = reply_error(r, 500, "internal", "%s", e.msg);
     } else {
-        strbuf b = {0};
         search_results_json(&b, sq.text, &hits);
+        cache_put(r->sv, key, version, &b);
         rc = reply_json(r, 200, &b);
     }
+    free(key);
     store_hits_free(&hits);
     search_query_free(&sq);
     return rc;

@@ -216,6 +216,11 @@ void metrics_text(server *sv, strbuf *b)
                "# HELP fagpt_chunks Passages in the library.\n# TYPE fagpt_chunks gauge\nfagpt_chunks %lld\n",
             docs.n, chunks);
     store_docs_free(&docs);
+    pthread_mutex_lock(&sv->cache_lock);
+    sb_addf(b, "# HELP fagpt_search_cache_total Search replies served from the cache (hit) or computed (miss).\n"
+               "# TYPE fagpt_search_cache_total counter\nfagpt_search_cache_total{result=\"hit\"} %lld\n"
+               "fagpt_search_cache_total{result=\"miss\"} %lld\n", sv->cache_hits, sv->cache_misses);
+    pthread_mutex_unlock(&sv->cache_lock);
     int counts[4];
     jobs_counts(sv, counts);
     static const char *states[] = {"queued", "running", "done", "failed"};
@@ -402,6 +407,9 @@ int server_start(const server_opts *o, server **out, fa_err *e)
     pthread_cond_init(&sv->jobs_cond, NULL);
     pthread_mutex_init(&sv->m_lock, NULL);
     pthread_mutex_init(&sv->conv_lock, NULL);
+    pthread_mutex_init(&sv->cache_lock, NULL);
+    const char *cache = getenv("FAGPT_SEARCH_CACHE");
+    sv->cache_off = cache && !strcmp(cache, "0");
     sv->next_job = 1;
     if (fa_mkdirs(sv->uploads, e) != 0 || !(sv->st = store_open(sv->db_path, e))) {
         server_stop(sv);
@@ -481,6 +489,11 @@ void server_stop(server *sv)
         free(sv->conv[i].q);
         free(sv->conv[i].a);
     }
+    for (int i = 0; i < SEARCH_CACHE; i++) {
+        free(sv->cache[i].key);
+        free(sv->cache[i].body);
+    }
+    pthread_mutex_destroy(&sv->cache_lock);
     llm_config_free(&sv->llm);
     store_close(sv->st);
     pthread_mutex_destroy(&sv->jobs_lock);

@@ -19,6 +19,7 @@ enum { ROLE_NONE = 0, ROLE_VIEWER = 1, ROLE_OPERATOR = 2, ROLE_ADMIN = 3 };
 
 #define BODY_MAX (1 << 20)   /* JSON request bodies */
 #define SESSION_TTL (12 * 3600)
+#define SEARCH_CACHE 512     /* cached search replies */
 
 typedef struct job {
     long long id;
@@ -57,6 +58,11 @@ struct server {
     long long m_bucket[METRIC_BUCKETS + 1];
     double m_sum;
     long long m_count;
+    /* search results by (query, k, filters, labels), valid while store_library_version is unchanged */
+    pthread_mutex_t cache_lock;
+    struct cached_search { char *key; long long version; char *body; size_t len; } cache[SEARCH_CACHE];
+    long long cache_hits, cache_misses;
+    bool cache_off;          /* FAGPT_SEARCH_CACHE=0 */
     /* conversations of /api/ask: the last question and answer, for rewriting a follow-up */
     pthread_mutex_t conv_lock;
     struct conv { char id[33]; char *q, *a; double at; } conv[64];

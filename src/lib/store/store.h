@@ -216,6 +216,10 @@ typedef struct store_outline_row {
 typedef VEC(store_outline_row) store_outline;
 int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e);
 void store_outline_free(store_outline *v);
+/* A number that changes whenever the library's documents may have changed: written, removed or relabelled
+ * through this handle, or anything committed by another connection (another process's ingest). Caches of
+ * results (the web server's search cache) compare it. */
+long long store_library_version(store *s);
 /* Sets a document's access label. 1/0/-1. */
 int store_set_label(store *s, long long doc_id, const char *label, fa_err *e);
 /* The default label for a distribution statement: "DISTRIBUTION A".."DISTRIBUTION F", else "UNLABELLED".

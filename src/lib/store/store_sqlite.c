@@ -25,6 +25,7 @@ struct store {
     Fts5Tokenizer *tok;
     long long total_chunks;
     int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
+    long long doc_writes;   /* documents written, removed or relabelled through this handle (store_library_version) */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
 };
 
@@ -600,6 +601,7 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
             exec(s, "ROLLBACK", NULL);
     }
     s->data_version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -618,6 +620,7 @@ int store_delete_document(store *s, long long id, fa_err *e)
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
     s->data_version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -1292,6 +1295,9 @@ int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
     snprintf(id, sizeof id, "%lld", doc_id);
     int n = run_text(s, "UPDATE documents SET label = ?2 WHERE id = CAST(?1 AS INTEGER)", "setting a label", e, 2, id,
                      label);
+    pthread_mutex_lock(&s->lock);
+    s->doc_writes++;
+    pthread_mutex_unlock(&s->lock);
     return n < 0 ? -1 : n > 0;
 }
 
@@ -1590,4 +1596,13 @@ void store_outline_free(store_outline *v)
     }
     free(v->v);
     memset(v, 0, sizeof *v);
+}
+
+long long store_library_version(store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    long long v = single_int(s, STMT_DATA_VERSION, "PRAGMA data_version", NULL, -2);
+    v = (v << 32) + s->doc_writes;
+    pthread_mutex_unlock(&s->lock);
+    return v;
 }
