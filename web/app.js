@@ -165,9 +165,13 @@ export async function route() {
     }
     if (seq !== routeSeq) return;
     clear(main, view);
+    /* After a navigation focus goes to the new page (its first field, or <main>); on the first load it stays at
+     * the document's start, so the first Tab reaches the skip link. */
     const first = view.querySelector('[data-autofocus]');
-    (first || main).focus({ preventScroll: true });
+    if (navigated || first) (first || main).focus({ preventScroll: true });
+    navigated = true;
 }
+let navigated = false;
 
 onUnauthenticated(() => {
     if (!session.me) return;

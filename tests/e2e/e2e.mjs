@@ -10,6 +10,7 @@ import path from 'node:path';
 const env = process.env;
 const BASE = env.FAGPT_E2E_BASE.replace(/\/$/, '');
 const NOAUTH = (env.FAGPT_E2E_NOAUTH_BASE || '').replace(/\/$/, '');
+const SETUP = (env.FAGPT_E2E_SETUP_BASE || '').replace(/\/$/, '');
 const PDF = env.FAGPT_E2E_PDF;
 const ART = env.FAGPT_ARTIFACTS || 'build/e2e-artifacts';
 const [ADMIN, ADMIN_PW] = (env.FAGPT_E2E_ADMIN || 'admin:').split(/:(.*)/s);
@@ -127,6 +128,18 @@ async function main() {
         assert(who.includes(ADMIN) && who.includes('admin'), 'header shows "' + who + '"');
     });
 
+    await check('keyboard: the skip link comes first and the focused control is visibly outlined', async () => {
+        await page.goto(BASE + '/#/fires');
+        await page.reload();
+        await page.waitForSelector('#solve-title');
+        await page.keyboard.press('Tab');
+        const first = await page.evaluate(() => document.activeElement && document.activeElement.className);
+        assert(first === 'skip', 'first Tab stop: ' + first);
+        await page.keyboard.press('Tab');
+        const outline = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth; });
+        assert(!/^none/.test(outline) && !/ 0px$/.test(outline), 'focus outline: ' + outline);
+    });
+
     await check('a wrong password is refused with a message in plain words', async () => {
         const ctx = await browser.newContext();
         const p = await ctx.newPage();
@@ -232,6 +245,17 @@ async function main() {
         assert(banner.includes('Answers by ' + MODEL), 'the model banner: ' + banner);
         citedTurn = turn;
         await shot(page, '04-ask.png');
+    });
+
+    await check('the conversation stays when the user goes to another page and back, with its id', async () => {
+        await page.goto(BASE + '/#/orders');
+        await page.waitForSelector('#product');
+        await page.goto(BASE + '/#/ask');
+        await page.waitForSelector('li.turn');
+        assert(await page.locator('li.turn').count() === 1, 'turns after coming back: ' + await page.locator('li.turn').count());
+        const meta = await page.textContent('.conv-meta');
+        assert(/Conversation [0-9a-f]{8}/.test(meta), 'conversation id shown as: ' + meta);
+        citedTurn = page.locator('li.turn').first();
     });
 
     await check('a citation opens the page image with the passage highlighted', async () => {
@@ -378,6 +402,27 @@ async function main() {
         await shot(page, '10-system.png');
     });
 
+    await check('system (admin): add a user, change its role; create an API token shown once', async () => {
+        await page.goto(BASE + '/#/system');
+        await page.waitForSelector('input[name=new-user]');
+        await page.fill('input[name=new-user]', 'e2e-op');
+        await page.fill('input[name=new-pass]', 'operator-password-1');
+        await page.click('form[aria-label="Add a user"] button[type=submit]');
+        const row = page.locator('section[aria-label=Users] tbody tr', { hasText: 'e2e-op' });
+        await row.waitFor();
+        await row.locator('select').selectOption('operator');
+        await row.locator('button:has-text("Save")').click();
+        await page.waitForSelector('section[aria-label=Users] .status.ok');
+        const u = JSON.parse((await pageFetch(page, '/api/users')).body).users.find(x => x.username === 'e2e-op');
+        assert(u && u.role === 'operator', 'user: ' + JSON.stringify(u));
+        await page.fill('input[name=token-name]', 'e2e script');
+        await page.click('button:has-text("Create token")');
+        await page.waitForSelector('code.token');
+        const tok = (await page.textContent('code.token')).trim();
+        const r = await fetch(BASE + '/api/me', { headers: { Authorization: 'Bearer ' + tok } });
+        assert(r.status === 200, 'the token does not sign in: ' + r.status);
+    });
+
     const labelled = await check('admin sets the label CUI on the uploaded document', async () => {
         assert(docId !== null, 'no document (upload failed)');
         await page.goto(BASE + '/#/library');
@@ -425,6 +470,35 @@ async function main() {
         const users = await pageFetch(vp, '/api/users');
         assert(users.status === 403, '/api/users gave the viewer ' + users.status);
     });
+
+    await check('admin deletes the document from the library (after a confirmation)', async () => {
+        assert(docId !== null, 'no document (upload failed)');
+        page.once('dialog', d => d.accept());
+        await page.goto(BASE + '/#/library');
+        const row = page.locator('table.data tbody tr', { has: page.locator('a', { hasText: pubName }) }).first();
+        await row.locator('button:has-text("Delete")').click();
+        await page.waitForSelector('.status.ok:has-text("Deleted")');
+        const docs = JSON.parse((await pageFetch(page, '/api/documents')).body).documents;
+        assert(!docs.some(d => d.id === docId), 'still listed');
+    });
+
+    if (SETUP) {
+        await check('first run: the setup page creates the administrator and signs them in', async () => {
+            const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+            const p = await ctx.newPage();
+            watch(p, 'setup');
+            await p.goto(SETUP + '/');
+            await p.waitForSelector('#auth-title:has-text("Create the administrator")');
+            await shot(p, '00-setup.png');
+            await p.fill('input[name=username]', 'first-admin');
+            await p.fill('input[name=password]', 'first-admin-password');
+            await p.click('form.auth button[type=submit]');
+            await p.waitForSelector('nav a[data-route=ask]');
+            const who = await p.textContent('#top .who');
+            assert(who.includes('first-admin') && who.includes('admin'), 'header: ' + who);
+            await ctx.close();
+        });
+    }
 
     if (NOAUTH) {
         await check('--no-auth (and no model server): the UI shows both banners', async () => {

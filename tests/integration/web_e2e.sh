@@ -92,10 +92,14 @@ mkdir -p "$tmp/noauth"
 start_server "$tmp/noauth" "$tmp/noauth.log" --no-auth
 noauth=$url
 [ -n "$noauth" ] || nok "fagpt serve --no-auth starts on loopback" "$(tail -5 "$tmp/noauth.log")"
+mkdir -p "$tmp/fresh"
+start_server "$tmp/fresh" "$tmp/fresh.log"
+fresh=$url
+[ -n "$fresh" ] || nok "fagpt serve starts with no account (first-run setup)" "$(tail -5 "$tmp/fresh.log")"
 
 mkdir -p "$ART"
 rm -f "$ART"/*.png
-FAGPT_E2E_BASE="$base" FAGPT_E2E_NOAUTH_BASE="$noauth" FAGPT_E2E_PDF="$PDF" FAGPT_ARTIFACTS="$ART" \
+FAGPT_E2E_BASE="$base" FAGPT_E2E_NOAUTH_BASE="$noauth" FAGPT_E2E_SETUP_BASE="$fresh" FAGPT_E2E_PDF="$PDF" FAGPT_ARTIFACTS="$ART" \
     FAGPT_E2E_LLM_CTL="$ctl" FAGPT_E2E_ADMIN="e2e-admin:$admin_pw" FAGPT_E2E_VIEWER="e2e-viewer:$viewer_pw" TAP_START=$n \
     node tests/e2e/e2e.mjs >"$tmp/e2e.out" 2>"$tmp/e2e.err"
 cat "$tmp/e2e.out"
