@@ -214,12 +214,41 @@ async function quarantineSection(box, st, refresh) {
         ], files, { empty: 'Nothing in quarantine.' }), retry);
 }
 
+/* Search over the passages the user may read (GET /api/search); each hit opens its page, highlighted. */
+function searchSection() {
+    const q = h('input#lib-search', { type: 'search', name: 'q', placeholder: 'e.g. clearance of fires', autocomplete: 'off' });
+    const out = h('div.search-results', { 'aria-live': 'polite' });
+    const form = h('form.inline-form', { role: 'search' }, h('div.field', h('label', { for: 'lib-search' }, 'Search the library'), q),
+        h('button', { type: 'submit', class: 'primary' }, 'Search'));
+    form.addEventListener('submit', async ev => {
+        ev.preventDefault();
+        const text = q.value.trim();
+        if (!text) { clear(out); q.focus(); return; }
+        clear(out, h('p.status', 'Searching…'));
+        try {
+            const r = await get('/api/search?q=' + encodeURIComponent(text) + '&k=10');
+            const hits = r.results || [];
+            clear(out, hits.length ? h('ol.hits', hits.map(x => h('li.hit',
+                h('p.src-head', h('a', { href: '#/library', on: { click: ev2 => {
+                    ev2.preventDefault();
+                    openViewer({ docId: x.doc_id, page: x.page || 1, chunk: x.chunk_id, title: x.publication || x.doc,
+                        cite: [x.publication || x.doc, x.paragraph ? 'para ' + x.paragraph : null, x.page_label ? 'p. ' + x.page_label : null].filter(Boolean).join(', '),
+                        quote: x.text, pageLabel: x.page_label });
+                } } }, [x.publication || x.doc, x.paragraph ? 'para ' + x.paragraph : null, 'p. ' + (x.page_label || x.page)].filter(Boolean).join(', ')),
+                x.section ? h('span.section', ' · ' + x.section) : null),
+                h('p.snippet', (x.text || '').length > 400 ? x.text.slice(0, 400) + '…' : (x.text || '')))))
+                : h('p.empty', 'No passage you may read matches "' + text + '".'));
+        } catch (e) { clear(out, errorBox(e)); }
+    });
+    return h('section.card', { 'aria-labelledby': 'search-title' }, h('h2#search-title', 'Search'), form, out);
+}
+
 export async function renderLibrary(main) {
     const st = statusLine();
     const docsBox = h('section.card', { 'aria-label': 'Documents' });
     const quarBox = h('section.card', { 'aria-label': 'Quarantine' });
     const refresh = () => Promise.all([documentsSection(docsBox, st), quarantineSection(quarBox, st, () => refresh())]);
-    clear(main, h('h1', 'Library'), st, can('operator') ? uploadSection(refresh) : null, docsBox, quarBox);
+    clear(main, h('h1', 'Library'), st, can('operator') ? uploadSection(refresh) : null, searchSection(), docsBox, quarBox);
     await refresh();
 }
 

@@ -450,8 +450,18 @@ async function main() {
         await shot(vp, '11-viewer-library.png');
     });
 
-    await check('the viewer\'s search finds nothing from it (the admin\'s does)', async () => {
+    await check('the viewer\'s search finds nothing from it (the admin\'s does), in the page and in the API', async () => {
         assert(uploaded && labelled, 'needs the upload and the label');
+        for (const [p, who] of [[page, 'admin'], [vp, 'viewer']]) {
+            await p.goto(BASE + '/#/library');
+            await p.fill('#lib-search', 'fire support');
+            await p.click('form[role=search] button');
+            await p.waitForSelector('.search-results ol.hits, .search-results p.empty');
+            const hits = await p.locator('.search-results li.hit').count();
+            if (who === 'admin') assert(hits > 0, 'the admin\'s search page shows no hit');
+            else assert(hits === 0, 'the viewer\'s search page shows ' + hits + ' hits');
+            if (who === 'admin') await shot(p, '02-library-search.png');
+        }
         const q = '/api/search?q=' + encodeURIComponent('fire support') + '&k=10';
         const a = JSON.parse((await pageFetch(page, q)).body);
         const v = JSON.parse((await pageFetch(vp, q)).body);
