@@ -252,24 +252,67 @@ export async function renderLibrary(main) {
     await refresh();
 }
 
-/* Tables and figures of a document, when the API gives them (as arrays on the document or at
- * /api/documents/{id}/tables and /figures). Each item may carry caption/title, page, page_label, rows or
- * cells (a grid of strings), text, and chunk_id. */
+/* A table's cells ({nrows, ncols, header_rows, cells:[{row, col, rowspan, colspan, text}]}, as `fagpt table
+ * --json`) as an HTML table, spans kept, header rows as <th>. */
+function cellsTable(t, caption) {
+    const rows = [];
+    for (let r = 0; r < (t.nrows || 0); r++) rows.push([]);
+    for (const c of t.cells || []) if (rows[c.row]) rows[c.row].push(c);
+    const hr = t.header_rows || 0;
+    const tr = (cells, head) => h('tr', cells.sort((x, y) => x.col - y.col).map(c => h(head ? 'th' : 'td', {
+        scope: head ? 'col' : null, rowspan: c.rowspan > 1 ? c.rowspan : null, colspan: c.colspan > 1 ? c.colspan : null }, c.text || '')));
+    return h('div.table-wrap', h('table.data.doc-table', caption ? h('caption', caption) : null,
+        hr ? h('thead', rows.slice(0, hr).map(r => tr(r, true))) : null,
+        h('tbody', rows.slice(hr).map(r => tr(r, false)))));
+}
+
+/* Tables and figures of a document, when the API offers them (GET /api/documents/{id}/tables and /figures, as
+ * `fagpt tables --json` and `fagpt figures --json`; a table's cells from /tables/{n}, a figure's image from
+ * /figures/{n}.png). Without those endpoints the sections do not appear. */
 function extrasSection(kind, items, d, goPage) {
     if (!Array.isArray(items)) return null;
-    const title = kind === 'tables' ? 'Tables' : 'Figures';
+    const isTable = kind === 'tables';
+    const title = isTable ? 'Tables' : 'Figures';
+    const base = '/api/documents/' + encodeURIComponent(d.id) + '/' + kind + '/';
     return h('section.card', { 'aria-labelledby': 'x-' + kind }, h('h2', { id: 'x-' + kind }, title + ' (' + items.length + ')'),
         items.length ? h('ol.extras', items.map((it, i) => {
-            const page = it.page || it.page_start || null;
-            const grid = it.rows || it.cells;
-            return h('li',
-                h('p.x-head', h('strong', it.caption || it.title || it.label || (title.slice(0, -1) + ' ' + (i + 1))),
+            const n = it.n || i + 1;
+            const name = (it.number ? (isTable ? 'Table ' : 'Figure ') + it.number + '. ' : '') + (it.caption || (isTable ? 'Table ' : 'Figure ') + n);
+            const page = it.page || null;
+            const bits = [];
+            if (isTable && Number.isFinite(it.rows) && Number.isFinite(it.cols)) bits.push(it.rows + ' × ' + it.cols);
+            if (!isTable && it.kind) bits.push(it.kind);
+            if (!isTable && it.ocr) bits.push('text read by OCR');
+            const body = h('div.x-body');
+            const li = h('li',
+                h('p.x-head', h('strong', name),
                     page ? [' · ', h('a', { href: '#/library/doc/' + encodeURIComponent(d.id) + '/' + page, on: { click: ev => { ev.preventDefault(); goPage(page, it.chunk_id); } } },
-                        'page ' + (it.page_label || page))] : null),
-                Array.isArray(grid) && grid.length && Array.isArray(grid[0])
-                    ? h('div.table-wrap', h('table.data', h('tbody', grid.map((row, ri) => h('tr', row.map(c => h(ri === 0 ? 'th' : 'td', c === null ? '' : String(c))))))))
-                    : null,
-                it.text || it.description ? h('p.x-text', it.text || it.description) : null);
+                        'page ' + (it.page_label || page))] : null,
+                    bits.length ? h('span.x-meta', ' · ' + bits.join(' · ')) : null),
+                body);
+            if (isTable) {
+                const btn = h('button', { type: 'button', class: 'small', 'aria-expanded': 'false' }, 'Show the table');
+                btn.addEventListener('click', async () => {
+                    if (btn.getAttribute('aria-expanded') === 'true') { clear(body); btn.setAttribute('aria-expanded', 'false'); btn.textContent = 'Show the table'; return; }
+                    try {
+                        const t = await get(base + encodeURIComponent(n));
+                        const cells = t.table || t;
+                        clear(body, cells && Array.isArray(cells.cells) ? cellsTable(cells, name) : t.markdown ? h('pre.order-text', t.markdown) : h('p.empty', 'No cells.'));
+                        btn.setAttribute('aria-expanded', 'true');
+                        btn.textContent = 'Hide the table';
+                    } catch (e) { clear(body, errorBox(e)); }
+                });
+                li.insertBefore(h('p', btn), body);
+            } else {
+                if (it.width && it.height) {
+                    const img = h('img.figure-image', { src: base + encodeURIComponent(n) + '.png', alt: name, loading: 'lazy' });
+                    img.addEventListener('error', () => img.remove());
+                    body.appendChild(img);
+                }
+                if (it.description) body.appendChild(h('p.x-text', h('strong', 'Description: '), it.description));
+                if (it.text) body.appendChild(h('p.x-text', h('strong', 'Text in the figure: '), it.text));
+            }
+            return li;
         })) : h('p.empty', 'None found in this document.'));
 }
 
@@ -319,8 +362,8 @@ export async function renderDocument(main, id, startPage) {
 
     let tables = d.tables, figures = d.figures;
     const tryList = async (kind) => {
-        try { const r = await get('/api/documents/' + encodeURIComponent(d.id) + '/' + kind); return r && (r[kind] || r.items); }
-        catch (e) { return undefined; }
+        try { const r = await get('/api/documents/' + encodeURIComponent(d.id) + '/' + kind); return r && r[kind]; }
+        catch (e) { return undefined; /* this server has no such endpoint: the section stays away */ }
     };
     if (tables === undefined) tables = await tryList('tables');
     if (figures === undefined) figures = await tryList('figures');

@@ -195,6 +195,42 @@ async function main() {
         await shot(page, '03-document.png');
     });
 
+    {
+        /* The tables and figures sections: real endpoints when this server has them, else the shapes of `fagpt
+         * tables/table/figures --json` (the docs branch) answered by the test, to check that the sections slot in
+         * and escape what they show. */
+        const real = docId !== null && (await pageFetch(page, '/api/documents/' + docId + '/tables')).status === 200;
+        await check('document view: tables and figures sections (' + (real ? 'from the server' : 'the CLI\'s JSON shapes answered by the test; the server has no endpoint yet') + '), cells escaped', async () => {
+            assert(docId !== null, 'no document (upload failed)');
+            const evil = '<img src=x onerror="window.__xss=5">';
+            if (!real) {
+                const json = (route, obj) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(obj) });
+                await page.route('**/api/documents/' + docId + '/tables', r => json(r, { id: docId, tables: [
+                    { n: 1, number: '2-1', caption: 'Fire support tasks ' + evil, page: 20, page_end: 20, page_label: '2-4', rows: 3, cols: 2, header_rows: 1, ruled: true }] }));
+                await page.route('**/api/documents/' + docId + '/tables/1', r => json(r, { n: 1, number: '2-1', caption: 'Fire support tasks', page: 20, page_end: 20, page_label: '2-4',
+                    table: { nrows: 3, ncols: 2, header_rows: 1, ruled: true, cells: [
+                        { row: 0, col: 0, rowspan: 1, colspan: 1, text: 'Task' }, { row: 0, col: 1, rowspan: 1, colspan: 1, text: 'Means' },
+                        { row: 1, col: 0, rowspan: 2, colspan: 1, text: 'Targeting' }, { row: 1, col: 1, rowspan: 1, colspan: 1, text: evil },
+                        { row: 2, col: 1, rowspan: 1, colspan: 1, text: 'Fire support' }] } }));
+                await page.route('**/api/documents/' + docId + '/figures', r => json(r, { id: docId, figures: [
+                    { n: 1, number: '1-1', caption: 'The fires warfighting function', page: 12, page_label: '1-2', kind: 'vector', width: 0, height: 0, ocr: false, text: evil, description: null }] }));
+            }
+            await page.goto(BASE + '/#/library/doc/' + encodeURIComponent(docId));
+            await page.waitForSelector('#x-tables');
+            await page.waitForSelector('#x-figures');
+            await page.locator('ol.extras button:has-text("Show the table")').first().click();
+            await page.waitForSelector('table.doc-table tbody tr');
+            if (!real) {
+                assert(await page.locator('table.doc-table td[rowspan="2"]').count() === 1, 'the spanning cell lost its rowspan');
+                assert((await page.textContent('section[aria-labelledby=x-tables]')).includes(evil), 'the payload is not shown as text');
+                assert((await page.textContent('section[aria-labelledby=x-figures]')).includes(evil), 'the figure text is not shown as text');
+                assert(await page.locator('ol.extras img:not(.figure-image)').count() === 0 && await page.evaluate(() => window.__xss === undefined), 'a payload ran');
+                await page.unrouteAll();
+            }
+            await shot(page, '03-document-tables.png');
+        });
+    }
+
     await check('drag and drop: an unsupported file is refused in plain words; a broken PDF fails into quarantine with its reason, and Retry runs it again', async () => {
         await page.goto(BASE + '/#/library');
         await page.waitForSelector('label.dropzone');
@@ -222,7 +258,7 @@ async function main() {
 
     let citedTurn = null;
     await check('ask: the model\'s answer streams in, with citation links and a sources panel', async () => {
-        await model({ answer: ANSWER, token_ms: 40 });
+        await model({ answer: ANSWER, token_ms: 80 });
         await page.goto(BASE + '/#/ask');
         await page.waitForSelector('#question');
         await page.fill('#question', 'What are the fire support tasks?');
