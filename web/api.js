@@ -5,7 +5,7 @@
 export const session = { me: null };
 
 /* An error from the API or the network, with a message meant for the user. */
-export class ApiError extends Error {
+class ApiError extends Error {
     constructor(message, status, code) {
         super(message);
         this.status = status;

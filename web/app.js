@@ -121,7 +121,7 @@ async function renderSetup() {
 
 let routeSeq = 0;
 /* Renders the page the hash names. */
-export async function route() {
+async function route() {
     const seq = ++routeSeq;
     let hash = location.hash.replace(/^#\/?/, '');
     if (!hash && location.pathname === '/setup') hash = 'setup';

@@ -11,7 +11,7 @@ const convo = { id: null, turns: [], selected: -1 };
 let running = null;
 
 /* "ADP 3-19, para 2-14, p. 2-5" from a citation. */
-export function citeText(c) {
+function citeText(c) {
     const parts = [c.publication || c.doc || 'document'];
     if (c.paragraph) parts.push('para ' + c.paragraph);
     if (c.page_label) parts.push('p. ' + c.page_label);

@@ -14,6 +14,7 @@ const kept = {
     charge: '', angle: 'low', aof: '0', met: '',
 };
 let catalog = null;
+const missionOt = new Map(); /* mission id -> the OT direction last used, so the next correction starts with it */
 
 function select(name, options, value, labelFn) {
     return h('select', { name }, options.map(o => h('option', { value: o, selected: o === value }, labelFn ? labelFn(o) : o)));
@@ -223,7 +224,8 @@ async function showMission(box, id, listRefresh) {
     if (can('operator') && m.status !== 'ended' && m.status !== 'end of mission') {
         const corr = field('Observer correction', h('input', { type: 'text', name: 'correction', placeholder: 'RIGHT 50 ADD 200', autocomplete: 'off' }),
             { hint: 'e.g. LEFT 40 DROP 100, UP 20, REPEAT, FIRE FOR EFFECT, END OF MISSION.' });
-        const ot = field('OT direction (mils, optional)', h('input', { type: 'number', name: 'ot', min: 0, max: 6399 }));
+        const ot = field('OT direction (mils, optional)', h('input', { type: 'number', name: 'ot', min: 0, max: 6399,
+            value: missionOt.has(m.id) ? missionOt.get(m.id) : '' }), { hint: 'Needed for a grid mission unless given at the start.' });
         const btn = h('button', { type: 'submit', class: 'primary' }, 'Send correction');
         const form = h('form.grid-form', { novalidate: true }, corr.wrap, ot.wrap, h('div.buttons.span2', btn, st));
         form.addEventListener('submit', async ev => {
@@ -232,7 +234,7 @@ async function showMission(box, id, listRefresh) {
             if (!text) { setFieldError(corr, 'Type the observer\'s correction.'); corr.input.focus(); return; }
             setFieldError(corr, '');
             const b = { correction: text };
-            if (ot.input.value !== '') b.ot = Number(ot.input.value);
+            if (ot.input.value !== '') { b.ot = Number(ot.input.value); missionOt.set(m.id, ot.input.value); }
             btn.disabled = true;
             try {
                 const r = await post('/api/missions/' + encodeURIComponent(m.id) + '/corrections', b);
@@ -273,13 +275,15 @@ function missionsSection() {
         f.projectile = field('Projectile', select('projectile', projs, kept.projectile || projs[0]));
         f.aof = field('Azimuth of fire (mils)', h('input', { type: 'number', name: 'aof', value: kept.aof || '', min: 0, max: 6399 }));
         f.target_alt = field('Target altitude (m, optional)', h('input', { type: 'number', name: 'target_alt' }));
+        f.ot = field('OT direction (mils, optional)', h('input', { type: 'number', name: 'ot', min: 0, max: 6399 }),
+            { hint: 'Observer-target direction for corrections.' });
         f.cff = field('Call for fire', h('textarea', { name: 'call_for_fire', rows: 3, spellcheck: 'false',
             value: 'H24 THIS IS H66 ADJUST FIRE OVER / GRID 18SUJ 2348 1647 OVER / INFANTRY PLATOON IN THE OPEN OVER' }),
         { required: true, hint: 'The observer\'s three transmissions, each ending with OVER.' });
         const st = statusLine();
         const btn = h('button', { type: 'submit', class: 'primary' }, 'Start mission');
         const form = h('form.grid-form', { novalidate: true }, f.battery.wrap, f.battery_alt.wrap, f.weapon.wrap, f.projectile.wrap,
-            f.aof.wrap, f.target_alt.wrap, h('div.span2', f.cff.wrap), h('div.buttons.span2', btn, st));
+            f.aof.wrap, f.target_alt.wrap, f.ot.wrap, h('div.span2', f.cff.wrap), h('div.buttons.span2', btn, st));
         form.addEventListener('submit', async ev => {
             ev.preventDefault();
             const b = { battery: f.battery.input.value.trim(), weapon: f.weapon.input.value, projectile: f.projectile.input.value,
@@ -290,9 +294,11 @@ function missionsSection() {
             if (f.battery_alt.input.value !== '') b.battery_alt = Number(f.battery_alt.input.value);
             if (f.aof.input.value !== '') b.aof = Number(f.aof.input.value);
             if (f.target_alt.input.value !== '') b.target_alt = Number(f.target_alt.input.value);
+            if (f.ot.input.value !== '') b.ot = Number(f.ot.input.value);
             btn.disabled = true;
             try {
                 const r = await post('/api/missions', b);
+                if (b.ot !== undefined) missionOt.set(r.id, String(b.ot));
                 st.ok('Mission ' + r.id + ' started.');
                 await refresh();
                 await showMission(detail, r.id, refresh);

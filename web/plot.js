@@ -3,7 +3,7 @@
 import { s } from './dom.js';
 
 /* Round tick steps (1, 2, 2.5, 5 x 10^k) giving about `want` ticks over [lo, hi]. */
-export function niceTicks(lo, hi, want) {
+function niceTicks(lo, hi, want) {
     if (!(hi > lo)) hi = lo + 1;
     const raw = (hi - lo) / Math.max(1, want);
     const mag = Math.pow(10, Math.floor(Math.log10(raw)));

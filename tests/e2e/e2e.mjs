@@ -374,12 +374,13 @@ async function main() {
     });
 
     await check('fires: a mission from a call for fire, then an observer correction in the mission log', async () => {
+        await page.fill('form input[name=ot]', '4800');
         await page.click('button:has-text("Start mission")');
         const rows = page.locator('.mission-detail table.data tbody tr');
         await rows.first().waitFor();
         assert(await rows.count() === 1, 'first round');
         await page.fill('.mission-detail input[name=correction]', 'RIGHT 50 ADD 200');
-        await page.fill('.mission-detail input[name=ot]', '4800');
+        assert(await page.inputValue('.mission-detail input[name=ot]') === '4800', 'the OT direction of the start is not carried to the correction');
         await page.click('.mission-detail button:has-text("Send correction")');
         await page.waitForFunction(() => document.querySelectorAll('.mission-detail table.data tbody tr').length === 2);
         const r2 = await rows.nth(1).textContent();
