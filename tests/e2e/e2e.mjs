@@ -439,6 +439,54 @@ async function main() {
         await shot(page, '10-system.png');
     });
 
+    await check('every form control on every page has a label (or an accessible name)', async () => {
+        const missing = [];
+        for (const r of ['ask', 'library', 'fires', 'orders', 'system']) {
+            await page.goto(BASE + '/#/' + r);
+            await page.waitForSelector('main h1');
+            await page.waitForLoadState('networkidle');
+            const bad = await page.evaluate(() => Array.from(document.querySelectorAll('main input, main select, main textarea'))
+                .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+                .map(el => el.outerHTML.slice(0, 100)));
+            for (const b of bad) missing.push(r + ': ' + b);
+        }
+        assert(missing.length === 0, missing.join('\n'));
+    });
+
+    await check('orders: list items can be added and removed (OPORD task organization)', async () => {
+        await page.goto(BASE + '/#/orders');
+        await page.selectOption('#product', 'opord');
+        await page.waitForSelector('.validity.ok');
+        const items = page.locator('fieldset[data-path="task_organization"] > .items > fieldset');
+        const before = await items.count();
+        await page.click('fieldset[data-path="task_organization"] > .items > button:has-text("Add")');
+        assert(await items.count() === before + 1, 'no item added');
+        await page.fill('[data-path="task_organization[' + before + '].unit"]', 'D/1-77 FA');
+        await page.waitForSelector('.validity.ok');
+        await items.nth(before).locator('button:has-text("Remove")').click();
+        assert(await items.count() === before, 'the item was not removed');
+        await page.fill('[data-path="dtg"]', 'not a date');
+        await page.waitForSelector('[data-path="dtg"][aria-invalid=true]');
+        const msg = await page.locator('[data-path="dtg"]').evaluate(el => el._field ? el._field.msg.textContent : el.parentElement.querySelector('.field-error').textContent);
+        assert(/DTG/.test(msg), 'inline message: ' + msg);
+    });
+
+    await check('fires: a bad grid is caught in the form, a bad METCM is refused in plain words', async () => {
+        await page.goto(BASE + '/#/fires');
+        await page.fill('input[name=gun]', '18SUJ23');
+        await page.fill('input[name=target]', 'not a grid');
+        await page.click('button:has-text("Compute firing data")');
+        await page.waitForSelector('input[name=target][aria-invalid=true]');
+        await page.fill('input[name=gun]', '18SUJ2348306479');
+        await page.fill('input[name=target]', '18SUJ2348316479');
+        await page.fill('textarea[name=met]', 'METCM this is not a met message');
+        await page.click('button:has-text("Compute firing data")');
+        await page.waitForSelector('#solve-title ~ form .status.error');
+        const msg = await page.textContent('#solve-title ~ form .status.error');
+        assert(msg.length > 10 && !msg.includes('{'), 'message: ' + msg);
+        await page.fill('textarea[name=met]', '');
+    });
+
     await check('system (admin): add a user, change its role; create an API token shown once', async () => {
         await page.goto(BASE + '/#/system');
         await page.waitForSelector('input[name=new-user]');
@@ -527,6 +575,16 @@ async function main() {
         await page.waitForSelector('.status.ok:has-text("Deleted")');
         const docs = JSON.parse((await pageFetch(page, '/api/documents')).body).documents;
         assert(!docs.some(d => d.id === docId), 'still listed');
+    });
+
+    await check('the viewer sees fires but no mission form (operator only), then signs out', async () => {
+        await vp.goto(BASE + '/#/fires');
+        await vp.waitForSelector('#missions-title');
+        assert(await vp.locator('button:has-text("Start mission")').count() === 0, 'the viewer has the mission form');
+        await vp.click('#top button:has-text("Sign out")');
+        await vp.waitForSelector('#auth-title');
+        const me = await pageFetch(vp, '/api/me');
+        assert(me.status === 401, '/api/me after sign-out: ' + me.status);
     });
 
     if (SETUP) {
