@@ -6,8 +6,11 @@ import { h, clear, errorBox } from './dom.js';
 import { askStream, get } from './api.js';
 import { openViewer } from './viewer.js';
 
-/* The conversation outlives page changes (it is kept until "New conversation" or a reload). */
-const convo = { id: null, turns: [], selected: -1 };
+/* Conversations outlive page changes (kept until a reload): the current one, and the earlier ones, newest first.
+ * Each holds the server's conversation id, which goes with every follow-up question. */
+const newConvo = () => ({ id: null, turns: [], selected: -1 });
+let convo = newConvo();
+const earlier = [];
 let running = null;
 
 /* "ADP 3-19, para 2-14, p. 2-5" from a citation. */
@@ -106,6 +109,22 @@ function renderConversation() {
     els.log.lastElementChild && els.log.lastElementChild.scrollIntoView({ block: 'end' });
 }
 
+function renderHistory() {
+    clear(els.history, earlier.length ? [
+        h('summary', 'Earlier conversations (' + earlier.length + ')'),
+        h('ol.history-list', earlier.map((c, i) => h('li', h('button', { type: 'button', class: 'link', on: { click: () => {
+            earlier.splice(i, 1);
+            if (convo.turns.length) earlier.unshift(convo);
+            convo = c;
+            renderConversation();
+            renderSources();
+            renderHistory();
+            els.q.focus();
+        } } }, (c.turns[0].question.length > 70 ? c.turns[0].question.slice(0, 70) + '…' : c.turns[0].question) +
+            ' (' + c.turns.length + (c.turns.length === 1 ? ' question)' : ' questions)')))))] : null);
+    els.history.hidden = !earlier.length;
+}
+
 function updateStreaming(t) {
     const li = els.log.querySelector('li[data-turn="' + convo.turns.indexOf(t) + '"] .streaming');
     if (li) li.textContent = t.streamed;
@@ -129,8 +148,9 @@ async function submit(ev) {
     if (!question) { els.q.focus(); return; }
     if (running) return;
     const t = { question, answer: null, error: null, streamed: '' };
-    convo.turns.push(t);
-    convo.selected = convo.turns.length - 1;
+    const c = convo;
+    c.turns.push(t);
+    c.selected = c.turns.length - 1;
     els.q.value = '';
     renderConversation();
     const ctl = new AbortController();
@@ -138,8 +158,8 @@ async function submit(ev) {
     els.send.disabled = true;
     els.stop.hidden = false;
     try {
-        t.answer = await askStream(question, convo.id, text => { t.streamed += text; updateStreaming(t); }, ctl.signal);
-        if (t.answer.conversation) convo.id = t.answer.conversation;
+        t.answer = await askStream(question, c.id, text => { t.streamed += text; if (c === convo) updateStreaming(t); }, ctl.signal);
+        if (t.answer.conversation) c.id = t.answer.conversation;
     } catch (e) {
         t.error = e;
     }
@@ -199,7 +219,9 @@ export async function renderAsk(main) {
     const stop = h('button', { type: 'button', hidden: true, on: { click: () => running && running.abort() } }, 'Stop');
     const reset = h('button', { type: 'button', on: { click: () => {
         if (running) running.abort();
-        convo.id = null; convo.turns = []; convo.selected = -1; renderConversation(); renderSources(); q.focus();
+        if (convo.turns.length) earlier.unshift(convo);
+        convo = newConvo();
+        renderConversation(); renderSources(); renderHistory(); q.focus();
     } } }, 'New conversation');
     q.addEventListener('keydown', ev => {
         if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); form.requestSubmit(); }
@@ -218,6 +240,7 @@ export async function renderAsk(main) {
         sourceList: h('ol.source-list'),
         sourcesEmpty: h('p.empty', 'The sources of an answer appear here.'),
         sourcesFor: h('p.sources-for'),
+        history: h('details.history'),
     };
     els.sources.append(h('h2#sources-title', 'Sources'), els.sourcesFor, els.sourcesEmpty, els.sourceList);
     clear(main,
@@ -226,13 +249,14 @@ export async function renderAsk(main) {
         h('div.ask-layout',
             h('section.chat-pane', { 'aria-labelledby': 'chat-title' },
                 h('h2#chat-title.sr-only', 'Conversation'),
-                h('p.conv-meta', els.convId),
+                h('p.conv-meta', els.convId), els.history,
                 els.empty, els.log, form, els.live),
             els.sources));
     send.disabled = !!running;
     stop.hidden = !running;
     renderConversation();
     renderSources();
+    renderHistory();
     modelBanner(banner);
     q.dataset.autofocus = '';
 }

@@ -294,6 +294,16 @@ async function main() {
         citedTurn = page.locator('li.turn').first();
     });
 
+    await check('a new conversation starts empty; the earlier one can be reopened', async () => {
+        await page.click('button:has-text("New conversation")');
+        assert(await page.locator('li.turn').count() === 0, 'the new conversation is not empty');
+        await page.click('details.history summary');
+        await page.click('details.history li button');
+        await page.waitForSelector('li.turn');
+        assert(await page.locator('li.turn').count() === 1 && /Conversation [0-9a-f]{8}/.test(await page.textContent('.conv-meta')), 'not reopened');
+        citedTurn = page.locator('li.turn').first();
+    });
+
     await check('a citation opens the page image with the passage highlighted', async () => {
         assert(citedTurn, 'no answer with citations');
         await citedTurn.locator('a.cite').first().click();
