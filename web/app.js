@@ -54,7 +54,6 @@ async function signOut() {
     try { await post('/api/logout'); } catch (e) { /* signed out either way */ }
     session.me = null;
     location.hash = '#/login';
-    route();
 }
 
 function authCard(title, intro, submitLabel, onSubmit, extra) {
@@ -98,7 +97,7 @@ async function renderLogin() {
         if (st && st.needed) { location.hash = '#/setup'; return; }
     } catch (e) { /* show the form; the sign-in reports the error */ }
     const c = authCard('Sign in', 'Sign in to FA-GPT with your local account.', 'Sign in', async (u, p) => {
-        afterSignIn(await post('/api/login', { username: u, password: p }));
+        await afterSignIn(await post('/api/login', { username: u, password: p }));
     });
     clear(main, h('div.center', c.form));
     c.focus();
@@ -113,7 +112,7 @@ async function renderSetup() {
         'No account exists yet. Create the first administrator of this FA-GPT server. ' +
         (st.loopback_only ? 'This page works only from the server machine itself (127.0.0.1).' : ''),
         'Create administrator', async (u, p) => {
-            afterSignIn(await post('/api/setup', { username: u, password: p }));
+            await afterSignIn(await post('/api/setup', { username: u, password: p }));
         }, { newPassword: true, hint: 'Choose a long password; it is stored as an Argon2id hash.' });
     clear(main, h('div.center', c.form));
     c.focus();

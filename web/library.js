@@ -25,12 +25,13 @@ function statusBadge(s) {
 
 function uploadRow(u) {
     const upBar = h('progress', { max: 100, value: 0, 'aria-label': 'Upload of ' + u.file.name });
-    const pageBar = h('progress', { max: 1, value: 0, 'aria-label': 'Pages of ' + u.file.name + ' ingested', hidden: true });
+    const pageBar = h('progress', { max: 1, value: 0, 'aria-label': 'Pages of ' + u.file.name + ' ingested' });
     const state = h('span.up-state', 'waiting');
     const detail = h('span.up-detail');
-    u.row = { upBar, pageBar, state, detail };
+    const pageLine = h('span.bar', { hidden: true }, h('span.bar-label', { 'aria-hidden': 'true' }, 'Pages'), pageBar);
+    u.row = { upBar, pageBar, pageLine, state, detail };
     return h('li.upload', h('span.up-name', u.file.name), h('span.up-size', bytes(u.file.size)),
-        h('span.up-bars', upBar, pageBar), state, detail);
+        h('span.up-bars', h('span.bar', h('span.bar-label', { 'aria-hidden': 'true' }, 'Upload'), upBar), pageLine), state, detail);
 }
 
 function paintUpload(u) {
@@ -39,7 +40,7 @@ function paintUpload(u) {
     if (u.total) r.upBar.value = Math.round(100 * u.sent / u.total);
     if (u.jobState) {
         r.upBar.value = 100;
-        r.pageBar.hidden = false;
+        r.pageLine.hidden = false;
         if (u.pagesTotal) { r.pageBar.max = u.pagesTotal; r.pageBar.value = u.pagesDone || 0; }
         else r.pageBar.removeAttribute('value'); /* indeterminate until the page count is known */
     }
@@ -51,6 +52,8 @@ function paintUpload(u) {
     if (u.reason) bits.push(u.reason);
     if (u.error) bits.push(u.error);
     r.detail.textContent = bits.join(' · ');
+    if (u.jobState === 'done' && u.docId !== undefined && u.docId !== null)
+        r.detail.append(' · ', h('a', { href: '#/library/doc/' + encodeURIComponent(u.docId) }, 'open'));
 }
 
 async function pollJobs() {

@@ -174,6 +174,7 @@ async function main() {
             await page.waitForTimeout(500);
         }
         assert(sawPages, 'the row showed "page N of M" while ingesting');
+        await row.locator('a:has-text("open")').waitFor();
         await page.locator('table.data td a', { hasText: pubName }).first().waitFor({ timeout: 15000 });
         await shot(page, '02-library.png');
         const docs = JSON.parse((await pageFetch(page, '/api/documents')).body).documents;
