@@ -702,14 +702,16 @@ static int fts_chunks(store *s, const char *match, int limit, const long long *d
                  " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
                  " c.section, c.paragraph, c.text, c.boxes, -f.rank"
                  " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-                 "       AND rank MATCH 'bm25(1.5, 1.0)'");
+                 "       AND rank MATCH 'bm25(1.5, 1.0)' ORDER BY rank");
+    /* Restricted, the set filters the ranked matches and the limit follows it (a rowid IN (...) inside the FTS
+     * query would make FTS5 look every allowed row up on its own: measured 60 times slower). */
     if (restricted) {
-        sb_add(&sql, " AND rowid IN (SELECT id FROM chunks WHERE doc_id IN ");
+        sb_add(&sql, ") f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ");
         doc_set_sql(&sql, docs, ndocs);
-        sb_addc(&sql, ')');
+        sb_add(&sql, " ORDER BY f.rank LIMIT ?2");
+    } else {
+        sb_add(&sql, " LIMIT ?2) f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank");
     }
-    sb_add(&sql, " ORDER BY rank LIMIT ?2) f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id"
-                 " ORDER BY f.rank");
     pthread_mutex_lock(&s->lock);
     if (restricted) {
         if (sqlite3_prepare_v2(s->db, sql.s, -1, &st, NULL) != SQLITE_OK) {
@@ -772,13 +774,15 @@ static int fts_pages(store *s, const char *match, int limit, const long long *do
         return 0;
     sqlite3_stmt *st;
     strbuf sql = {0};
-    sb_add(&sql, "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1");
-    if (restricted) {
-        sb_add(&sql, " AND rowid IN (SELECT id FROM pages WHERE doc_id IN ");
+    sb_add(&sql, "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
+                 " ORDER BY rank");
+    if (restricted) { /* as fts_chunks: filter the ranked matches, then limit */
+        sb_add(&sql, ") f JOIN pages p ON p.id = f.rowid WHERE p.doc_id IN ");
         doc_set_sql(&sql, docs, ndocs);
-        sb_addc(&sql, ')');
+        sb_add(&sql, " ORDER BY f.rank LIMIT ?2");
+    } else {
+        sb_add(&sql, " LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank");
     }
-    sb_add(&sql, " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank");
     pthread_mutex_lock(&s->lock);
     if (restricted) {
         if (sqlite3_prepare_v2(s->db, sql.s, -1, &st, NULL) != SQLITE_OK) {
