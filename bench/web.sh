@@ -71,7 +71,7 @@ measure() {
     reqs=$(awk '/requests in/{print $1}' "$W/wrk.txt")
     non2xx=$(awk '/Non-2xx/{print $NF}' "$W/wrk.txt")
     cpu_ms=$(awk -v t=$((c1 - c0)) -v n="$reqs" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.3f", n ? 1000 * t / hz / n : 0}')
-    echo "| $1 | $rps | $p50 | $p99 | ${non2xx:-0} | $cpu_ms ms | $(awk -v c="$cpu_ms" 'BEGIN{printf "%.0f", c > 0 ? 2000 / c : 0}') | $rest MB | $load MB | $peak MB |" >> "$W/rows"
+    echo "| $1 | $rps | $p50 | $p99 | ${non2xx:-0} | $cpu_ms ms | $(awk -v c="$cpu_ms" 'BEGIN{printf "%.0f", (c > 0 ? 2000 / c : 0)}') | $rest MB | $load MB | $peak MB |" >> "$W/rows"
 }
 : > "$W/rows"; : > "$W/wrk_all"
 measure "cache on (the 30 questions repeat)"

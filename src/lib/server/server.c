@@ -433,7 +433,7 @@ int server_start(const server_opts *o, server **out, fa_err *e)
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
                              (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                             (size_t)(256 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv,
+                             (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv,
                              MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!sv->d) {
         server_stop(sv);
