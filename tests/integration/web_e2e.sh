@@ -97,9 +97,10 @@ start_server "$tmp/fresh" "$tmp/fresh.log"
 fresh=$url
 [ -n "$fresh" ] || nok "fagpt serve starts with no account (first-run setup)" "$(tail -5 "$tmp/fresh.log")"
 
+python3 tests/e2e/xss-pdf.py "$tmp/payload-e2e.pdf"
 mkdir -p "$ART"
 rm -f "$ART"/*.png
-FAGPT_E2E_BASE="$base" FAGPT_E2E_NOAUTH_BASE="$noauth" FAGPT_E2E_SETUP_BASE="$fresh" FAGPT_E2E_PDF="$PDF" FAGPT_ARTIFACTS="$ART" \
+FAGPT_E2E_BASE="$base" FAGPT_E2E_NOAUTH_BASE="$noauth" FAGPT_E2E_SETUP_BASE="$fresh" FAGPT_E2E_PDF="$PDF" FAGPT_E2E_XSS_PDF="$tmp/payload-e2e.pdf" FAGPT_ARTIFACTS="$ART" \
     FAGPT_E2E_LLM_CTL="$ctl" FAGPT_E2E_ADMIN="e2e-admin:$admin_pw" FAGPT_E2E_VIEWER="e2e-viewer:$viewer_pw" TAP_START=$n \
     node tests/e2e/e2e.mjs >"$tmp/e2e.out" 2>"$tmp/e2e.err"
 cat "$tmp/e2e.out"
