@@ -330,7 +330,7 @@ async function main() {
         citedTurn = page.locator('li.turn').first();
     });
 
-    await check('a citation opens the page image with the passage highlighted', async () => {
+    await check('a citation opens the page image with the passage highlighted; arrow keys turn the page', async () => {
         assert(citedTurn, 'no answer with citations');
         await citedTurn.locator('a.cite').first().click();
         await page.waitForSelector('dialog#viewer[open] img.page-image');
@@ -348,6 +348,13 @@ async function main() {
         assert(cmp.png, 'the page image is not a PNG');
         assert(!cmp.same, 'the highlighted image is the same as the plain page (no highlight drawn)');
         await shot(page, '05-citation.png');
+        const pageNo = async () => Number(/pages\/(\d+)\.png/.exec(await page.getAttribute('dialog#viewer img.page-image', 'src'))[1]);
+        const p0 = await pageNo();
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction(n => /pages\/(\d+)\.png/.exec(document.querySelector('dialog#viewer img.page-image').src)[1] === String(n), p0 + 1);
+        assert(!/highlight=/.test(await page.getAttribute('dialog#viewer img.page-image', 'src')), 'the next page is highlighted too');
+        await page.keyboard.press('ArrowLeft');
+        await page.waitForFunction(n => /pages\/(\d+)\.png/.exec(document.querySelector('dialog#viewer img.page-image').src)[1] === String(n), p0);
         await page.keyboard.press('Escape');
         await page.waitForSelector('dialog#viewer:not([open])', { state: 'attached' });
     });
