@@ -97,6 +97,10 @@ json_value *body_json(req *r)
         reply_error(r, 400, "bad_json", "the request needs a JSON object body (Content-Type: application/json)");
         return NULL;
     }
+    if (!fa_is_valid_utf8(r->body.s, r->body.len)) {
+        reply_error(r, 400, "bad_json", "the body is not valid UTF-8; send JSON text in UTF-8");
+        return NULL;
+    }
     fa_err e;
     json_value *v = json_parse(r->body.s, r->body.len, &e);
     if (!v) {
