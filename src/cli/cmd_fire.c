@@ -249,21 +249,6 @@ static int model_of(cli_ctx *c, const char *m, fires_model *out)
     return 0;
 }
 
-static const char *model_name(fires_model m)
-{
-    return m == FIRES_MODEL_FULL ? "full" : m == FIRES_MODEL_FLAT ? "flat" : m == FIRES_MODEL_MPM ? "mpm" : "vacuum";
-}
-
-static void proj_json(strbuf *b, const fires_projectile *p)
-{
-    sb_add(b, "{\"name\": ");
-    json_str(b, p->name);
-    sb_addf(b, ", \"mass_kg\": %g, \"diameter_m\": %g, \"form_factor\": %.6f, \"drag_table\": ", p->mass_kg,
-            p->diameter_m, p->form_factor);
-    json_str(b, p->drag.name);
-    sb_add(b, "}");
-}
-
 static int cmd_trajectory(cli_ctx *c, const opts *o)
 {
     setup s = {0};
@@ -338,46 +323,13 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     double aof = fires_rad_to_mils(r.angle_of_fall_rad);
     if (c->json) {
         strbuf b = {0};
-        sb_add(&b, "{\"label\": ");
-        json_str(&b, FIRES_LABEL);
-        sb_addf(&b, ", \"model\": \"%s\", \"mv_mps\": %g, \"qe_mils\": %g, \"projectile\": ", model_name(model), mv,
-                o->qe);
-        if (sh.proj)
-            proj_json(&b, &s.proj);
-        else
-            sb_add(&b, "null");
-        sb_addf(&b,
-                ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
-                "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"drift_m\": %.3f, \"coriolis\": %s, "
-                "\"drift_model\": \"%s\", \"apex_range_m\": %.1f, \"steps\": %d, \"rejected_steps\": %d",
-                r.range_m, r.tof_s, r.max_ord_m, aof, r.impact_v, r.drift_mils, r.drift_m,
-                full && o->have_lat ? "true" : "false",
-                model == FIRES_MODEL_MPM ? "modified point mass: wind, Coriolis and spin drift (lift on the yaw of "
-                                           "repose)"
-                                         : "point mass: wind and Coriolis only, no spin drift",
-                r.apex_range_m, r.steps, r.rejected);
-        if (model == FIRES_MODEL_MPM) {
-            sb_addf(&b, ", \"twist_m\": %g, \"max_yaw_of_repose_mils\": %.3f, \"sg_muzzle\": ",
-                    sh.twist_m != 0 ? sh.twist_m : s.proj.twist_m, fires_rad_to_mils(r.max_yaw_rad));
-            if (r.sg_muzzle > 0)
-                sb_addf(&b, "%.3f", r.sg_muzzle);
-            else
-                sb_add(&b, "null");
-        }
-        if (o->points) {
-            sb_add(&b, ", \"points\": [");
-            for (size_t i = 0; i < r.points.n; i++) {
-                const fires_point *p = &r.points.v[i];
-                sb_addf(&b, "%s{\"t\": %.3f, \"x\": %.2f, \"y\": %.2f, \"z\": %.3f, \"v\": %.2f}", i ? ", " : "", p->t,
-                        p->x, p->y, p->z, p->v);
-            }
-            sb_add(&b, "]");
-        }
-        sb_add(&b, "}\n");
+        fires_traj_json(&b, model, mv, o->qe, sh.proj ? &s.proj : NULL, &r, full && o->have_lat, o->points,
+                        sh.twist_m != 0 ? sh.twist_m : s.proj.twist_m);
+        sb_addc(&b, '\n');
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        printf("Trajectory (%s model), MV %g m/s, QE %g mils%s\n", model_name(model), mv, o->qe,
+        printf("Trajectory (%s model), MV %g m/s, QE %g mils%s\n", fires_model_name(model), mv, o->qe,
                full && !o->have_lat ? " (no Coriolis: give --lat and --az)" : "");
         printf("  range              %.1f m\n  time of flight     %.2f s\n  maximum ordinate   %.1f m\n", r.range_m,
                r.tof_s, r.max_ord_m);
@@ -454,47 +406,12 @@ static int cmd_solve(cli_ctx *c, const opts *o)
     const char *chname = fd.charge[0] ? fd.charge : "given MV";
     if (c->json) {
         strbuf b = {0};
-        sb_add(&b, "{\"label\": ");
-        json_str(&b, FIRES_LABEL);
-        sb_addf(&b, ", \"model\": \"%s\", \"angle\": \"%s\", \"weapon\": ", model_name(fd.model),
-                angle == FIRES_LOW_ANGLE ? "low" : "high");
-        if (s.weapon)
-            json_str(&b, s.weapon->name);
-        else
-            sb_add(&b, "null");
-        sb_add(&b, ", \"projectile\": ");
-        proj_json(&b, &s.proj);
-        char gm[64], tm[64];
-        if (fires_pos_mgrs(&gun, 5, false, gm, sizeof gm, &e) != 0)
-            gm[0] = 0;
-        if (fires_pos_mgrs(&tgt, 5, false, tm, sizeof tm, &e) != 0)
-            tm[0] = 0;
-        sb_add(&b, ", \"gun_mgrs\": ");
-        json_str(&b, gm);
-        sb_add(&b, ", \"target_mgrs\": ");
-        json_str(&b, tm);
-        sb_add(&b, ", \"charge\": ");
-        json_str(&b, chname);
-        sb_addf(&b, ", \"mv_mps\": %g, \"range_m\": %.1f, \"geodesic_range_m\": %.1f, \"azimuth_mils\": %.1f, "
-                    "\"azimuth_to_fire_mils\": %.1f",
-                fd.mv, g->grid_dist_m, fd.range_m, g->grid_az_mils, fd.az_fire_mils);
-        if (!isnan(fd.defl_mils))
-            sb_addf(&b, ", \"deflection_mils\": %.1f, \"aof_mils\": %.1f", fd.defl_mils, o->aof);
-        sb_addf(&b, ", \"qe_mils\": %.1f, \"site_mils\": ", fd.qe_mils);
-        if (isnan(fd.site_mils))
-            sb_add(&b, "null");
-        else
-            sb_addf(&b, "%.1f", fd.site_mils);
-        sb_addf(&b,
-                ", \"angle_of_site_mils\": %.1f, \"vertical_interval_m\": %.1f, \"tof_s\": %.1f, \"fuze_time_s\": %.1f, "
-                "\"max_ordinate_m\": %.0f, \"angle_of_fall_mils\": %.0f, \"impact_velocity_mps\": %.0f, "
-                "\"drift_mils\": %.1f, \"max_range_m\": %.0f, \"met\": %s, \"lat_deg\": %.4f, \"miss_m\": %.3f}\n",
-                g->site_mils, g->vi_m, fd.tof_s, fd.fuze_s, fd.max_ord_m, fd.aof_fall_mils, fd.impact_v, fd.drift_mils,
-                fd.max_range_m, s.have_met ? "true" : "false", fd.lat_deg, fd.miss_m);
+        fires_fd_json(&b, &in, &fd);
+        sb_addc(&b, '\n');
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        printf("Firing data (%s angle, %s model%s)\n", angle == FIRES_LOW_ANGLE ? "low" : "high", model_name(fd.model),
+        printf("Firing data (%s angle, %s model%s)\n", angle == FIRES_LOW_ANGLE ? "low" : "high", fires_model_name(fd.model),
                s.have_met ? ", METCM" : ", ICAO standard atmosphere, no wind");
         printf("  weapon / projectile  %s / %s, charge %s (%.0f m/s), max range %.0f m\n",
                s.weapon ? s.weapon->name : "-", s.proj.name, chname, fd.mv, fd.max_range_m);
@@ -577,7 +494,7 @@ static int cmd_table(cli_ctx *c, const opts *o)
         sb_add(&b, ", \"weapon\": ");
         json_str(&b, s.weapon->name);
         sb_add(&b, ", \"projectile\": ");
-        proj_json(&b, &s.proj);
+        fires_projectile_json(&b, &s.proj);
         sb_add(&b, ", \"charge\": ");
         json_str(&b, cname);
         sb_addf(&b, ", \"mv_mps\": %g, \"max_range_m\": %.0f, \"max_range_qe_mils\": %.1f, \"conditions\": ", mv, rmax,
@@ -586,8 +503,7 @@ static int cmd_table(cli_ctx *c, const opts *o)
         sb_add(&b, ", \"rows\": [");
     } else if (o->csv) {
         sb_addf(&b, "# %s\n# %s %s charge %s, MV %g m/s; %s\n", FIRES_LABEL, s.weapon->name, s.proj.name, cname, mv, cond);
-        sb_add(&b, "range_m,qe_mils,fuze_s,tof_s,drift_mils,max_ord_m,aof_mils,impact_v_mps,dr_mv_1mps,"
-                   "dr_density_1pct,dr_temp_1pct,dr_head_1kn,dr_tail_1kn,dd_cross_1kn_mils,dr_square\n");
+        sb_add(&b, fires_table_csv_header);
     } else {
         sb_addf(&b, "Firing table: %s %s charge %s, MV %g m/s; %s\nMaximum range %.0f m at QE %.0f mils\n",
                 s.weapon->name, s.proj.name, cname, mv, cond, rmax, fires_rad_to_mils(qmax));
@@ -603,25 +519,11 @@ static int cmd_table(cli_ctx *c, const opts *o)
             goto out;
         }
         if (c->json) {
-            sb_addf(&b,
-                    "%s{\"range_m\": %.0f, \"qe_mils\": %.1f, \"fuze_s\": %.1f, \"tof_s\": %.1f, \"drift_mils\": %.2f, "
-                    "\"max_ordinate_m\": %.0f, \"angle_of_fall_mils\": %.0f, \"impact_velocity_mps\": %.0f, "
-                    "\"dr_mv_1mps\": %.1f, \"dr_density_1pct\": %.1f, \"dr_temp_1pct\": %.1f, \"dr_head_wind_1kn\": "
-                    "%.1f, \"dr_tail_wind_1kn\": %.1f, \"dd_cross_wind_1kn_mils\": %.2f, \"dr_square\": ",
-                    nrows ? ", " : "", row.range_m, row.qe_mils, row.fuze_s, row.tof_s, row.drift_mils, row.max_ord_m,
-                    row.aof_mils, row.impact_v, row.dr_mv, row.dr_rho, row.dr_temp, row.dr_head, row.dr_tail,
-                    row.dd_cross);
-            if (isnan(row.dr_square))
-                sb_add(&b, "null}");
-            else
-                sb_addf(&b, "%.1f}", row.dr_square);
+            if (nrows)
+                sb_add(&b, ", ");
+            fires_table_row_json(&b, &row);
         } else if (o->csv) {
-            sb_addf(&b, "%.0f,%.1f,%.1f,%.1f,%.2f,%.0f,%.0f,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f,", row.range_m,
-                    row.qe_mils, row.fuze_s, row.tof_s, row.drift_mils, row.max_ord_m, row.aof_mils, row.impact_v,
-                    row.dr_mv, row.dr_rho, row.dr_temp, row.dr_head, row.dr_tail, row.dd_cross);
-            if (!isnan(row.dr_square))
-                sb_addf(&b, "%.1f", row.dr_square);
-            sb_addc(&b, '\n');
+            fires_table_row_csv(&b, &row);
         } else {
             sb_addf(&b, "%8.0f %7.1f %6.1f %6.1f %6.2f %6.0f %6.0f %6.0f %7.1f %7.1f %7.1f %6.1f %6.1f %6.2f\n",
                     row.range_m, row.qe_mils, row.fuze_s, row.tof_s, row.drift_mils, row.max_ord_m, row.aof_mils,
@@ -751,60 +653,32 @@ static int cmd_list(cli_ctx *c, const opts *o)
     if (load_catalog(c, o, &s) != 0)
         return EXIT_USER;
     strbuf b = {0};
-    if (c->json)
-        sb_add(&b, "{\"weapons\": [");
-    else
-        sb_add(&b, "Weapons (public nominal values):\n");
+    if (c->json) {
+        fires_catalog_json(&b, &s.data.cat);
+        sb_addc(&b, '\n');
+        fputs(b.s, stdout);
+        sb_free(&b);
+        setup_free(&s);
+        return EXIT_OK;
+    }
+    sb_add(&b, "Weapons (public nominal values):\n");
     for (size_t i = 0; i < s.data.cat.weapons.n; i++) {
         const fires_weapon *w = &s.data.cat.weapons.v[i];
-        if (c->json) {
-            sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
-            json_str(&b, w->name);
-            sb_addf(&b, ", \"min_elev_mils\": %g, \"max_elev_mils\": %g, \"charges\": [", w->min_elev_mils,
-                    w->max_elev_mils);
-            for (int k = 0; k < w->ncharges; k++) {
-                sb_add(&b, k ? ", {\"name\": " : "{\"name\": ");
-                json_str(&b, w->charge[k].name);
-                sb_addf(&b, ", \"mv_mps\": %g}", w->charge[k].mv);
-            }
-            sb_add(&b, "], \"source\": ");
-            json_str(&b, w->source);
-            sb_add(&b, "}");
-        } else {
-            sb_addf(&b, "  %-10s %s mm, elevation %g .. %g mils, charges:", w->name, w->caliber, w->min_elev_mils,
-                    w->max_elev_mils);
-            for (int k = 0; k < w->ncharges; k++)
-                sb_addf(&b, " %s (%g m/s)", w->charge[k].name, w->charge[k].mv);
-            sb_addf(&b, "\n             source: %s\n", w->source);
-        }
+        sb_addf(&b, "  %-10s %s mm, elevation %g .. %g mils, charges:", w->name, w->caliber, w->min_elev_mils,
+                w->max_elev_mils);
+        for (int k = 0; k < w->ncharges; k++)
+            sb_addf(&b, " %s (%g m/s)", w->charge[k].name, w->charge[k].mv);
+        sb_addf(&b, "\n             source: %s\n", w->source);
     }
-    sb_add(&b, c->json ? "], \"projectiles\": [" : "Projectiles:\n");
+    sb_add(&b, "Projectiles:\n");
     for (size_t i = 0; i < s.data.cat.nprojs; i++) {
         const struct fires_cat_proj *p = &s.data.cat.projs[i];
-        if (c->json) {
-            sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
-            json_str(&b, p->name);
-            sb_addf(&b, ", \"mass_kg\": %g, \"diameter_m\": %g, \"form_factor\": %g, \"drag_table\": ", p->mass_kg,
-                    p->diameter_m, p->form_factor);
-            json_str(&b, p->drag);
-            if (p->aero[0]) { /* what the modified point mass needs */
-                sb_add(&b, ", \"aero\": ");
-                json_str(&b, p->aero);
-                sb_addf(&b, ", \"ix_kg_m2\": %g, \"iy_kg_m2\": %g, \"twist_m\": %g", p->ix_kg_m2, p->iy_kg_m2,
-                        p->twist_m);
-            }
-            sb_add(&b, ", \"source\": ");
-            json_str(&b, p->source);
-            sb_add(&b, "}");
-        } else {
-            sb_addf(&b, "  %-10s %s mm, %g kg, d %g m, drag %s, form factor %g", p->name, p->caliber, p->mass_kg,
-                    p->diameter_m, p->drag, p->form_factor);
-            if (p->aero[0])
-                sb_addf(&b, ", mpm data %s (I_x %g kg m^2, twist %g m)", p->aero, p->ix_kg_m2, p->twist_m);
-            sb_addf(&b, "\n             source: %s\n", p->source);
-        }
+        sb_addf(&b, "  %-10s %s mm, %g kg, d %g m, drag %s, form factor %g", p->name, p->caliber, p->mass_kg,
+                p->diameter_m, p->drag, p->form_factor);
+        if (p->aero[0])
+            sb_addf(&b, ", mpm data %s (I_x %g kg m^2, twist %g m)", p->aero, p->ix_kg_m2, p->twist_m);
+        sb_addf(&b, "\n             source: %s\n", p->source);
     }
-    sb_add(&b, c->json ? "]}\n" : "");
     fputs(b.s, stdout);
     sb_free(&b);
     setup_free(&s);

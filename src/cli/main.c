@@ -34,7 +34,7 @@ static bool may_ocr(int argc, char **argv)
         }
         if (argv[i][0] == '-')
             continue;
-        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry");
+        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry") || !strcmp(argv[i], "serve");
     }
     return false;
 }

@@ -403,4 +403,28 @@ typedef struct fires_fd {
  * by 5 %; then the QE, site, deflection and times. Out of range: the message gives the longest charge's reach. */
 int fires_firing_data(const fires_fd_in *in, fires_fd *out, fa_err *e);
 
+/* ---------------------------------------------------------------------------------------------------------
+ * JSON and CSV (json.c): the shapes `fagpt fire ... --json` prints and the web API returns. Appends to b.
+ */
+struct strbuf;
+void fires_projectile_json(struct strbuf *b, const fires_projectile *p);
+/* {"label", "weapons": [{name, caliber, min/max_elev_mils, charges: [{name, mv_mps}], source}], "projectiles"} */
+void fires_catalog_json(struct strbuf *b, const fires_catalog *cat);
+/* The firing-data object of `fagpt fire solve --json`. */
+void fires_fd_json(struct strbuf *b, const fires_fd_in *in, const fires_fd *fd);
+void fires_table_row_json(struct strbuf *b, const fires_table_row *row);
+void fires_table_row_csv(struct strbuf *b, const fires_table_row *row);
+extern const char fires_table_csv_header[];
+/* "full", "flat", "mpm" or "vacuum", as --model spells it. */
+const char *fires_model_name(fires_model m);
+/* The trajectory object of `fagpt fire trajectory --json` (proj NULL in vacuum), with its points when asked;
+ * twist_m is reported for the modified point mass. */
+void fires_traj_json(struct strbuf *b, fires_model model, double mv, double qe_mils, const fires_projectile *proj,
+                     const fires_traj *r, bool coriolis, bool points, double twist_m);
+/* A position in every form (`fagpt grid convert --json`), with alt_m when with_alt; and two positions with the
+ * geometry between them (`fagpt grid between --json`). */
+void fires_pos_json(struct strbuf *b, const fires_pos *p, double alt, bool with_alt);
+void fires_between_json(struct strbuf *b, const fires_pos *a, double alt_a, const fires_pos *p2, double alt_b,
+                        const fires_geom *g);
+
 #endif

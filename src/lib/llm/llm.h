@@ -143,6 +143,9 @@ void llm_loaded_list_free(llm_loaded_list *v);
  */
 int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm_token_fn on_token, void *arg,
                answer *out, fa_err *e);
+/* The same over the documents filter allows (access labels and filters, see search.h; NULL: all). */
+int llm_answer_for(const llm_config *cfg, store *s, const char *question, const search_filter *filter, int k,
+                   llm_token_fn on_token, void *arg, answer *out, fa_err *e);
 
 /* Rewrites a follow-up question ("and at night?") into one that stands alone, from the previous question and
  * answer, with one short chat request. *out gets the question to retrieve with (caller frees); -1 with e

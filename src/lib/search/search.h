@@ -56,6 +56,10 @@ typedef struct search_query {
     bool restricted;
 } search_query;
 
+/* JSON (json.c): one hit, and the `fagpt search --json` object {"query", "results": [...]} (no newline). */
+void search_hit_json(strbuf *b, const store_hit *h);
+void search_results_json(strbuf *b, const char *query, const store_hits *hits);
+
 /* Checks the question (empty, too long, control characters, invalid UTF-8) and builds the query. */
 int search_prepare(store *s, const char *text, search_query *q, fa_err *e);
 int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e);
@@ -63,6 +67,28 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
  * share of the question's words alone (no bigram or definition bonus), which decides whether a passage answers. */
 double search_coverage(store *s, const search_query *q, const char *text, double *words);
 void search_query_free(search_query *q);
+
+/*
+ * Restriction (restrict.c): the documents a user may see and the filters they chose. labels: the access labels
+ * the user holds (comma-separated); restrict_labels false means every label (an admin, --no-auth, the CLI).
+ * publication ("ADP 3-19", spacing and case ignored), type (the series: "ADP", "FM", "ATP"), since/until
+ * (YYYY-MM-DD, inclusive; an undated document matches no range). NULL fields do not filter.
+ */
+typedef struct search_filter {
+    const char *labels;
+    bool restrict_labels;
+    const char *publication, *type, *since, *until;
+} search_filter;
+/* Fills q->allowed_docs (and sets q->restricted) when f filters anything; checks the dates (-1 with e). */
+int search_restrict(store *s, search_query *q, const search_filter *f, fa_err *e);
+/* Whether one document passes f; whether f filters anything; whether a label is in a comma-separated list. */
+bool search_doc_allowed(const store_doc *d, const search_filter *f);
+bool search_filter_active(const search_filter *f);
+bool search_label_held(const char *labels, const char *label);
+/* Checks f's dates (a clear error naming the bad one). */
+int search_filter_check(const search_filter *f, fa_err *e);
+/* "2019-07-31", "31 July 2019" or "July 2019" (day 1) as YYYY-MM-DD into out; -1 when it is none of these. */
+int search_parse_date(const char *text, char out[11]);
 
 /*
  * Hybrid retrieval (hybrid.c): the BM25 results of search_run and a dense search over the library's vectors of

@@ -29,6 +29,7 @@ typedef struct store_doc {
     char *status;          /* "ready" */
     char *ingested_at;     /* ISO 8601 UTC */
     long long size_bytes;
+    char *label;           /* access label: set by an admin, else store_default_label(distribution) */
 } store_doc;
 
 typedef struct store_hit {
@@ -178,10 +179,86 @@ int store_get_vector_index(store *s, const char *model, int dim, const char *kin
 int store_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
                            const void *data, size_t len, fa_err *e);
 
+/* The document as JSON (store_json.c), as `fagpt docs --json` and the web API give it; with_path adds the
+ * file's path on this machine (the CLI; the web API leaves it out). */
+void store_doc_json(strbuf *b, const store_doc *d, bool with_path);
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);
 void store_hit_free(store_hit *h);
 void store_quarantine_list_free(store_quarantine_list *v);
+
+/*
+ * Accounts group: users, sessions, API tokens, the audit log and document access labels (the web server's
+ * state). Secrets never reach the store: passwords arrive as Argon2id hash strings, session ids and tokens as
+ * SHA-256 hex of the secret. Functions returning 1/0/-1: found or changed / not found / error.
+ */
+typedef struct store_user {
+    char *username, *hash, *role;  /* role: "admin", "operator", "viewer" */
+    char *labels;                  /* the access labels the user may read, comma-separated */
+    char *created_at;
+} store_user;
+typedef VEC(store_user) store_users;
+typedef struct store_session {
+    char *username, *csrf;
+    long long expires;             /* Unix seconds */
+} store_session;
+typedef struct store_token {
+    long long id;
+    char *username, *name, *created_at;
+} store_token;
+typedef VEC(store_token) store_tokens;
+typedef struct store_audit_event {
+    char *at, *username, *action, *target, *detail;
+} store_audit_event;
+typedef VEC(store_audit_event) store_audit_events;
+
+/* Adds a user; an existing name is an error saying so. */
+int store_user_add(store *s, const store_user *u, fa_err *e);
+int store_user_get(store *s, const char *username, store_user *out, fa_err *e);
+int store_user_list(store *s, store_users *out, fa_err *e);
+int store_user_count(store *s, long long *n, fa_err *e);
+/* Changes the fields that are not NULL; a new hash ends the user's sessions. 1/0/-1. */
+int store_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+                      fa_err *e);
+/* Removes a user with their sessions and tokens. 1/0/-1. */
+int store_user_delete(store *s, const char *username, fa_err *e);
+/* Sessions by the hash of their id; expired ones are never returned (and are dropped when a session starts). */
+int store_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+                      fa_err *e);
+int store_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e);
+int store_session_delete(store *s, const char *id_hash, fa_err *e);
+/* API tokens by the hash of the token; list and delete are limited to one user unless username is NULL. */
+int store_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e);
+int store_token_find(store *s, const char *hash, store_token *out, fa_err *e);
+int store_token_list(store *s, const char *username, store_tokens *out, fa_err *e);
+int store_token_delete(store *s, long long id, const char *username, fa_err *e);
+/* The audit log: sign-ins (and failed ones), uploads, deletions, label and user changes; newest first. */
+int store_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+                    fa_err *e);
+int store_audit_list(store *s, int limit, store_audit_events *out, fa_err *e);
+/* The outline of a document: each section path in reading order with its first page (1-based) and label. */
+typedef struct store_outline_row {
+    char *section, *page_label;
+    int page;
+} store_outline_row;
+typedef VEC(store_outline_row) store_outline;
+int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e);
+void store_outline_free(store_outline *v);
+/* A number that changes whenever the library's documents may have changed: written, removed or relabelled
+ * through this handle, or anything committed by another connection (another process's ingest). Caches of
+ * results (the web server's search cache) compare it. */
+long long store_library_version(store *s);
+/* Sets a document's access label. 1/0/-1. */
+int store_set_label(store *s, long long doc_id, const char *label, fa_err *e);
+/* The default label for a distribution statement: "DISTRIBUTION A".."DISTRIBUTION F", else "UNLABELLED".
+ * Caller frees. Pure: shared by every store implementation. */
+char *store_default_label(const char *distribution);
+void store_user_free(store_user *u);
+void store_users_free(store_users *v);
+void store_session_free(store_session *x);
+void store_token_free(store_token *t);
+void store_tokens_free(store_tokens *v);
+void store_audit_events_free(store_audit_events *v);
 
 #endif

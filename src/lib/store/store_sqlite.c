@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct store {
     sqlite3 *pages_db;
     pthread_mutex_t pages_lock;
     sqlite3_stmt *pages_cache[3]; /* PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION */
+    long long doc_writes;   /* documents written, removed or relabelled through this handle (store_library_version) */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
     unsigned long long serial; /* unique among the handles this process opened (store_serial) */
 };
@@ -107,6 +109,17 @@ static const char *migrations[] = {
     "CREATE TABLE vector_index (model TEXT NOT NULL, dim INTEGER NOT NULL, kind TEXT NOT NULL,"
     "  gen INTEGER NOT NULL, count INTEGER NOT NULL, built_at TEXT NOT NULL, data BLOB NOT NULL,"
     "  PRIMARY KEY (model, dim, kind)) WITHOUT ROWID;",
+    /* 5: accounts with Argon2id password hashes, sessions and API tokens stored hashed (SHA-256 of the
+     * secret), an audit log, and a document access label (NULL: the default from the distribution statement) */
+    "CREATE TABLE users (username TEXT PRIMARY KEY, hash TEXT NOT NULL, role TEXT NOT NULL,"
+    "  labels TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);"
+    "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username)"
+    "  ON DELETE CASCADE, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, username TEXT NOT NULL"
+    "  REFERENCES users(username) ON DELETE CASCADE, name TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT, action TEXT NOT NULL,"
+    "  target TEXT, detail TEXT);"
+    "ALTER TABLE documents ADD COLUMN label TEXT;",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -349,7 +362,7 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
 /* A publication id as compared across documents: "ADP 3-19" = "adp_3-19" = "ADP3-19". */
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes"
+                    "pages, chunks, status, ingested_at, size_bytes, label"
 
 static void read_doc(sqlite3_stmt *st, store_doc *d)
 {
@@ -367,6 +380,9 @@ static void read_doc(sqlite3_stmt *st, store_doc *d)
     d->status = col_str(st, 11);
     d->ingested_at = col_str(st, 12);
     d->size_bytes = sqlite3_column_int64(st, 13);
+    d->label = col_str(st, 14);
+    if (!d->label)
+        d->label = store_default_label(d->distribution);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -560,18 +576,29 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     bind_str(st, 1, rec->path);
     long long old_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
+    char *old_label = NULL; /* a label an admin set stays on the new version of the file */
+    if (old_id && sqlite3_prepare_v2(s->db, "SELECT label FROM documents WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, old_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            old_label = col_str(st, 0);
+        sqlite3_finalize(st);
+    }
     if (old_id && (adjust_term_stats(s, old_id, -1, e) != 0 ||
                    run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", old_id, e, "replacing the old version") != 0 ||
-                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0))
+                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0)) {
+        free(old_label);
         return -1;
+    }
     int rc;
 
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution,"
-                           " supersedes, pages, chunks, status, ingested_at, size_bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-                           "?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11)",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " supersedes, pages, chunks, status, ingested_at, size_bytes, label) VALUES (?1,?2,?3,?4,?5,"
+                           "?6,?7,?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11,?12)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(old_label);
         return db_fail(s, e, "adding the document");
+    }
     bind_str(st, 1, rec->path);
     bind_str(st, 2, rec->file_name);
     bind_str(st, 3, rec->sha256);
@@ -583,6 +610,8 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_bind_int(st, 9, d->npages);
     sqlite3_bind_int(st, 10, (int)chunks->n);
     sqlite3_bind_int64(st, 11, rec->size_bytes);
+    bind_str(st, 12, old_label);
+    free(old_label);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -708,6 +737,7 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
             exec(s, "ROLLBACK", NULL);
     }
     s->data_version = s->lengths[0].version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -726,6 +756,7 @@ int store_delete_document(store *s, long long id, fa_err *e)
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
     s->data_version = s->lengths[0].version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -1100,6 +1131,7 @@ void store_doc_free(store_doc *d)
     free(d->supersedes);
     free(d->status);
     free(d->ingested_at);
+    free(d->label);
     memset(d, 0, sizeof *d);
 }
 
@@ -1520,4 +1552,380 @@ int store_put_vector_index(store *s, const char *model, int dim, const char *kin
     rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "storing the vector index");
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Accounts, sessions, API tokens, the audit log and document access labels (the web server's state). Every
+ * function below is part of store.h's "Accounts" group; a PostgreSQL store implements the same group.
+ * --------------------------------------------------------------------------------------------------------- */
+
+char *store_default_label(const char *distribution)
+{
+    /* DoDI 5230.24 distribution statements A-F ("DISTRIBUTION STATEMENT A: Approved for public release"); Army
+     * publications print "DISTRIBUTION RESTRICTION: Approved for public release; distribution is unlimited",
+     * which is statement A. Anything else unrecognised is left for an admin to label. */
+    if (!distribution || !*distribution)
+        return xstrdup("UNLABELLED");
+    char *up = xstrdup(distribution);
+    for (char *p = up; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    char letter = 0;
+    const char *p = strstr(up, "STATEMENT ");
+    if (p && p[10] >= 'A' && p[10] <= 'F' && (p[11] == 0 || p[11] == ':' || p[11] == '.' || p[11] == ' ' ||
+                                             p[11] == ','))
+        letter = p[10];
+    else if (strstr(up, "APPROVED FOR PUBLIC RELEASE"))
+        letter = 'A';
+    free(up);
+    return letter ? xasprintf("DISTRIBUTION %c", letter) : xstrdup("UNLABELLED");
+}
+
+/* Runs a statement with text parameters (NULL binds NULL); returns the rows changed, or -1. Holds s->lock so
+ * that the change count (and *rowid, when not NULL) are this statement's, and no write lands inside another
+ * thread's transaction. */
+static int run_text_id(store *s, const char *sql, const char *what, fa_err *e, long long *rowid, int n, ...)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        int rc = db_fail(s, e, what);
+        pthread_mutex_unlock(&s->lock);
+        return rc;
+    }
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++)
+        bind_str(st, i + 1, va_arg(ap, const char *));
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        rc = db_fail(s, e, what);
+    } else {
+        rc = sqlite3_changes(s->db);
+        if (rowid)
+            *rowid = sqlite3_last_insert_rowid(s->db);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+#define run_text(s, sql, what, e, ...) run_text_id(s, sql, what, e, NULL, __VA_ARGS__)
+
+int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", doc_id);
+    int n = run_text(s, "UPDATE documents SET label = ?2 WHERE id = CAST(?1 AS INTEGER)", "setting a label", e, 2, id,
+                     label);
+    pthread_mutex_lock(&s->lock);
+    s->doc_writes++;
+    pthread_mutex_unlock(&s->lock);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_user_add(store *s, const store_user *u, fa_err *e)
+{
+    store_user old;
+    int got = store_user_get(s, u->username, &old, e);
+    if (got < 0)
+        return -1;
+    if (got) {
+        store_user_free(&old);
+        return fa_fail(e, "a user named '%s' exists already (change it with `fagpt user passwd`, or remove it first)",
+                       u->username);
+    }
+    return run_text(s, "INSERT INTO users (username, hash, role, labels, created_at) VALUES (?1, ?2, ?3, ?4,"
+                       " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding a user", e, 4, u->username, u->hash, u->role,
+                    u->labels ? u->labels : "") < 0 ? -1 : 0;
+}
+
+static void read_user(sqlite3_stmt *st, store_user *u)
+{
+    u->username = col_str(st, 0);
+    u->hash = col_str(st, 1);
+    u->role = col_str(st, 2);
+    u->labels = col_str(st, 3);
+    u->created_at = col_str(st, 4);
+}
+
+int store_user_get(store *s, const char *username, store_user *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users WHERE username = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "looking up a user");
+    bind_str(st, 1, username);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_user(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "looking up a user");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_user_list(store *s, store_users *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users ORDER BY username", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing users");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_user u = {0};
+        read_user(st, &u);
+        VEC_PUSH(*out, u);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing users");
+}
+
+int store_user_count(store *s, long long *n, fa_err *e)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM users", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "counting users");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : db_fail(s, e, "counting users");
+}
+
+int store_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+                      fa_err *e)
+{
+    int n = run_text(s, "UPDATE users SET hash = coalesce(?2, hash), role = coalesce(?3, role),"
+                        " labels = coalesce(?4, labels) WHERE username = ?1", "changing a user", e, 4, username, hash,
+                     role, labels);
+    if (n > 0 && hash) /* a new password signs the user out everywhere */
+        run_text(s, "DELETE FROM sessions WHERE username = ?1", "ending sessions", NULL, 1, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_user_delete(store *s, const char *username, fa_err *e)
+{
+    if (run_text(s, "DELETE FROM sessions WHERE username = ?1", "removing a user", e, 1, username) < 0 ||
+        run_text(s, "DELETE FROM api_tokens WHERE username = ?1", "removing a user", e, 1, username) < 0)
+        return -1;
+    int n = run_text(s, "DELETE FROM users WHERE username = ?1", "removing a user", e, 1, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+                      fa_err *e)
+{
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld", expires);
+    run_text(s, "DELETE FROM sessions WHERE expires < CAST(strftime('%s','now') AS INTEGER)", "ending old sessions",
+             NULL, 0);
+    return run_text(s, "INSERT INTO sessions (id_hash, username, csrf, expires) VALUES (?1, ?2, ?3, CAST(?4 AS INTEGER))",
+                    "starting a session", e, 4, id_hash, username, csrf, exp) < 0 ? -1 : 0;
+}
+
+int store_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, csrf, expires FROM sessions WHERE id_hash = ?1 AND expires > ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading a session");
+    bind_str(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        out->username = col_str(st, 0);
+        out->csrf = col_str(st, 1);
+        out->expires = sqlite3_column_int64(st, 2);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "reading a session");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_session_delete(store *s, const char *id_hash, fa_err *e)
+{
+    return run_text(s, "DELETE FROM sessions WHERE id_hash = ?1", "ending a session", e, 1, id_hash) < 0 ? -1 : 0;
+}
+
+int store_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
+{
+    return run_text_id(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES (?1, ?2, ?3,"
+                          " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding an API token", e, id, 3, hash, username,
+                       name) < 0 ? -1 : 0;
+}
+
+static void read_token(sqlite3_stmt *st, store_token *t)
+{
+    t->id = sqlite3_column_int64(st, 0);
+    t->username = col_str(st, 1);
+    t->name = col_str(st, 2);
+    t->created_at = col_str(st, 3);
+}
+
+int store_token_find(store *s, const char *hash, store_token *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens WHERE hash = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, e, "checking an API token");
+    bind_str(st, 1, hash);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_token(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "checking an API token");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int store_token_list(store *s, const char *username, store_tokens *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens"
+                                  " WHERE ?1 IS NULL OR username = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing API tokens");
+    bind_str(st, 1, username);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_token t = {0};
+        read_token(st, &t);
+        VEC_PUSH(*out, t);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing API tokens");
+}
+
+int store_token_delete(store *s, long long id, const char *username, fa_err *e)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", id);
+    int n = run_text(s, "DELETE FROM api_tokens WHERE id = CAST(?1 AS INTEGER) AND (?2 IS NULL OR username = ?2)",
+                     "removing an API token", e, 2, num, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+                    fa_err *e)
+{
+    return run_text(s, "INSERT INTO audit (at, username, action, target, detail) VALUES"
+                       " (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, ?2, ?3, ?4)", "writing the audit log", e, 4,
+                    username, action, target, detail) < 0 ? -1 : 0;
+}
+
+int store_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT at, username, action, target, detail FROM audit ORDER BY id DESC LIMIT ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading the audit log");
+    sqlite3_bind_int(st, 1, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_audit_event a = {col_str(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3), col_str(st, 4)};
+        VEC_PUSH(*out, a);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the audit log");
+}
+
+void store_user_free(store_user *u)
+{
+    free(u->username);
+    free(u->hash);
+    free(u->role);
+    free(u->labels);
+    free(u->created_at);
+    memset(u, 0, sizeof *u);
+}
+
+void store_users_free(store_users *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_user_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_session_free(store_session *x)
+{
+    free(x->username);
+    free(x->csrf);
+    memset(x, 0, sizeof *x);
+}
+
+void store_token_free(store_token *t)
+{
+    free(t->username);
+    free(t->name);
+    free(t->created_at);
+    memset(t, 0, sizeof *t);
+}
+
+void store_tokens_free(store_tokens *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_token_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_audit_events_free(store_audit_events *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].at);
+        free(v->v[i].username);
+        free(v->v[i].action);
+        free(v->v[i].target);
+        free(v->v[i].detail);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT o.section, o.page, (SELECT label FROM pages WHERE doc_id = ?1 AND page = o.page)"
+                                  " FROM (SELECT section, min(page_start) AS page, min(seq) AS first FROM chunks"
+                                  " WHERE doc_id = ?1 AND section IS NOT NULL GROUP BY section) o ORDER BY o.first",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading the outline");
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_outline_row o = {col_str(st, 0), col_str(st, 2), sqlite3_column_int(st, 1)};
+        VEC_PUSH(*out, o);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the outline");
+}
+
+void store_outline_free(store_outline *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].section);
+        free(v->v[i].page_label);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+long long store_library_version(store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    long long v = single_int(s, STMT_DATA_VERSION, "PRAGMA data_version", NULL, -2);
+    v = (v << 32) + s->doc_writes;
+    pthread_mutex_unlock(&s->lock);
+    return v;
 }
