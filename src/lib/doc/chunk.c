@@ -156,6 +156,16 @@ void doc_make_chunks(const doc_document *d, doc_chunks *out)
         add_unit(&c, u);
     }
     close_chunk(&c);
+    /* Tables, each under the chapter of the text around it. */
+    for (size_t k = 0; k < d->tables.n; k++) {
+        const doc_table *t = &d->tables.v[k];
+        int chapter = -1;
+        for (size_t i = 0; i < d->units.n && chapter < 0; i++)
+            if (d->units.v[i].boxes.n && d->units.v[i].boxes.v[0].page >= t->page)
+                chapter = d->units.v[i].chapter;
+        const char *name = chapter > 0 && (size_t)chapter < d->chapters.n ? d->chapters.v[chapter] : NULL;
+        doc_table_chunks(t, name, out);
+    }
     sb_free(&c.text);
     free(c.boxes.v);
     free(c.paragraph);

@@ -39,7 +39,28 @@ typedef struct doc_line {
     int block;        /* MuPDF block index on the page */
     bool dropped;     /* running header/footer, page label, margin line number, contents leader */
     float ocr_conf;   /* OCR lines: mean confidence of the line's words (0-100); 0 for the PDF's own text */
+    bool in_table;    /* inside a detected table: its text goes to the table's chunks, not the paragraphs */
 } doc_line;
+
+/* A table cell: the grid position of its top-left corner, its span, and its text (wrapped lines joined by a
+ * space, bullet items on lines of their own). */
+typedef struct doc_cell {
+    int row, col, rowspan, colspan;
+    char *text;
+} doc_cell;
+
+/* A table found on a page (table.c from ruling lines, table_align.c from text alignment); a table continued on
+ * the next pages is merged into the first one by doc_analyze (page_end then says where it ends). */
+typedef struct doc_table {
+    int page, page_end;   /* 0-based */
+    doc_box box;          /* on the first page */
+    char *caption;        /* "Table 5-3. Infantry brigade combat team information collection assets", or NULL */
+    char *number;         /* "5-3", or NULL */
+    int nrows, ncols;
+    int header_rows;      /* leading rows that head the columns (bold text) */
+    bool ruled;           /* from ruling lines; else from the alignment of the words */
+    VEC(doc_cell) cells;  /* ordered by row, then column */
+} doc_table;
 
 typedef struct doc_page {
     float width, height;
@@ -47,6 +68,9 @@ typedef struct doc_page {
     doc_line *lines;
     size_t nlines;
     bool ocr;         /* lines read by OCR (a scanned page, an image, or a page whose text layer was garbage) */
+    doc_table *tables;
+    size_t ntables;
+    char *warning;    /* what the page's table or figure detection left out and why, or NULL */
 } doc_page;
 
 typedef struct doc_meta {
@@ -103,6 +127,7 @@ typedef struct doc_document {
     VEC(doc_term) terms;
     VEC(doc_definition) definitions; /* glossary Section II (glossary.c) */
     VEC(doc_ref) refs;   /* cross-references and cited publications (xref.c) */
+    VEC(doc_table) tables; /* every table, continued parts joined (doc_analyze moves them here from the pages) */
     float body_size;
 } doc_document;
 
@@ -121,6 +146,7 @@ typedef struct doc_extract_opts {
     void (*on_page)(void *arg);  /* called after each page, from any of those threads */
     void *arg;
     bool no_ocr;                 /* keep scanned pages as their text layer (or empty) instead of OCRing them */
+    bool no_tables;              /* skip table detection */
 } doc_extract_opts;
 
 /* Opens and extracts a PDF, or a PNG, JPEG or TIFF image as a one-page document (opts may be NULL). Pages that
@@ -133,6 +159,20 @@ void doc_analyze(doc_document *d);
 void doc_make_chunks(const doc_document *d, doc_chunks *out);
 void doc_chunks_free(doc_chunks *c);
 void doc_free(doc_document *d);
+void doc_table_free(doc_table *t);
+
+/* Tables out (table_out.c): JSON cells ({"nrows","ncols","header_rows","ruled","cells":[{"row","col","rowspan",
+ * "colspan","text"}]}), Markdown (caption, one header line, a row per line), CSV (RFC 4180; a spanning cell's text
+ * at its top-left position). Each returns a string the caller frees. */
+char *doc_table_json(const doc_table *t);
+int doc_table_from_json(const char *json, doc_table *t, fa_err *e);
+char *doc_table_markdown(const doc_table *t);
+char *doc_table_csv(const doc_table *t);
+/* Moves the pages' tables into d->tables, joining a table continued over pages into its first part. */
+void doc_join_tables(doc_document *d);
+/* A table's search chunks: its rows in groups of about 1500 characters, each under the header line, the
+ * section "CHAPTER > CAPTION" (chapter may be NULL). Spanning cells are repeated in every row they span. */
+void doc_table_chunks(const doc_table *t, const char *chapter, doc_chunks *out);
 
 /* Helpers shared by the stages and tested alone. */
 bool doc_is_page_label(const char *s);

@@ -483,7 +483,7 @@ static void build_units(doc_document *d)
         bool pending_bullet = false;
         for (size_t i = 0; i < p->nlines; i++) {
             doc_line *l = &p->lines[i];
-            if (l->dropped)
+            if (l->dropped || l->in_table)
                 continue;
             bool new_block = !prev || prev->block != l->block;
             if (new_block) {
@@ -551,4 +551,5 @@ void doc_analyze(doc_document *d)
     doc_extract_terms(d);
     doc_extract_definitions(d);
     doc_extract_refs(d);
+    doc_join_tables(d);
 }

@@ -141,6 +141,24 @@ int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e);
 void store_chunk_texts_free(store_chunk_texts *v);
 void store_vector_set_list_free(store_vector_set_list *v);
 
+/* Tables of a document (`fagpt tables`, `fagpt table`): seq numbers them 1.. in reading order; cells is the JSON
+ * of doc_table_json, markdown its rendering (both NULL in lists). Pages are 1-based. */
+typedef struct store_table {
+    int seq;
+    char *number, *caption;
+    int page, page_end;
+    char *page_label;
+    int nrows, ncols, header_rows;
+    bool ruled;
+    char *cells, *markdown;
+} store_table;
+typedef VEC(store_table) store_tables;
+int store_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e);
+/* Table seq of a document: 1 found, 0 not, -1 error. */
+int store_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e);
+void store_table_free(store_table *t);
+void store_tables_free(store_tables *v);
+
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);

@@ -72,6 +72,11 @@ static const char *migrations[] = {
     "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
     "CREATE INDEX links_doc ON links(doc_id, kind);"
     "CREATE INDEX links_pub ON links(pub_key);",
+    /* 4: tables found in documents, as structured cells (JSON, see doc_table_json) and as Markdown */
+    "CREATE TABLE doc_tables (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, number TEXT, caption TEXT, page INTEGER NOT NULL, page_end INTEGER NOT NULL,"
+    "  nrows INTEGER NOT NULL, ncols INTEGER NOT NULL, header_rows INTEGER NOT NULL, ruled INTEGER NOT NULL,"
+    "  cells TEXT NOT NULL, markdown TEXT NOT NULL, PRIMARY KEY (doc_id, seq));",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -551,6 +556,33 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding cross-references");
 
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO doc_tables (doc_id, seq, number, caption, page, page_end, nrows, ncols,"
+                           " header_rows, ruled, cells, markdown) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding tables");
+    for (size_t i = 0; i < d->tables.n && rc == SQLITE_DONE; i++) {
+        const doc_table *t = &d->tables.v[i];
+        char *cells = doc_table_json(t), *md = doc_table_markdown(t);
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        bind_str(st, 3, t->number);
+        bind_str(st, 4, t->caption);
+        sqlite3_bind_int(st, 5, t->page + 1);
+        sqlite3_bind_int(st, 6, t->page_end + 1);
+        sqlite3_bind_int(st, 7, t->nrows);
+        sqlite3_bind_int(st, 8, t->ncols);
+        sqlite3_bind_int(st, 9, t->header_rows);
+        sqlite3_bind_int(st, 10, t->ruled);
+        bind_str(st, 11, cells);
+        bind_str(st, 12, md);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        free(cells);
+        free(md);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding tables");
 
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
@@ -1098,6 +1130,73 @@ void store_ref_rows_free(store_ref_rows *v)
         free(v->v[i].kind);
         free(v->v[i].page_label);
     }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+/* `fagpt tables` and `fagpt table` (migration 4). */
+static int table_rows(store *s, const char *sql, long long doc_id, int seq, store_tables *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int(st, 2, seq);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_table t = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), sqlite3_column_int(st, 3),
+                             sqlite3_column_int(st, 4), col_str(st, 5), sqlite3_column_int(st, 6),
+                             sqlite3_column_int(st, 7), sqlite3_column_int(st, 8), sqlite3_column_int(st, 9) != 0,
+                             col_str(st, 10), col_str(st, 11)};
+            VEC_PUSH(*out, t);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading tables");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+#define TABLE_COLUMNS "t.seq, t.number, t.caption, t.page, t.page_end, p.label, t.nrows, t.ncols, t.header_rows, t.ruled"
+
+int store_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e)
+{
+    return table_rows(s, "SELECT " TABLE_COLUMNS ", NULL, NULL FROM doc_tables t LEFT JOIN pages p ON"
+                         " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = ?1 AND ?2 = 0 ORDER BY t.seq",
+                      doc_id, 0, out, e);
+}
+
+int store_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e)
+{
+    store_tables v = {0};
+    int rc = table_rows(s, "SELECT " TABLE_COLUMNS ", t.cells, t.markdown FROM doc_tables t LEFT JOIN pages p ON"
+                           " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = ?1 AND t.seq = ?2",
+                        doc_id, seq, &v, e);
+    if (rc != 0)
+        return -1;
+    if (!v.n) {
+        free(v.v);
+        return 0;
+    }
+    *out = v.v[0];
+    free(v.v);
+    return 1;
+}
+
+void store_table_free(store_table *t)
+{
+    free(t->number);
+    free(t->caption);
+    free(t->page_label);
+    free(t->cells);
+    free(t->markdown);
+    memset(t, 0, sizeof *t);
+}
+
+void store_tables_free(store_tables *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_table_free(&v->v[i]);
     free(v->v);
     memset(v, 0, sizeof *v);
 }
