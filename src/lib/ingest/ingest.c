@@ -152,7 +152,8 @@ static void ingest_one(pool *p, size_t i)
     /* Spare workers read pages of a document when there are fewer documents than workers. */
     size_t left = p->files->n - i;
     doc_extract_opts opts = {.page_threads = left < (size_t)p->workers ? p->workers / (int)left : 1,
-                             .on_page = on_page, .arg = p, .no_ocr = (p->flags & INGEST_NO_OCR) != 0};
+                             .on_page = on_page, .arg = p, .no_ocr = (p->flags & INGEST_NO_OCR) != 0,
+                             .no_tables = (p->flags & INGEST_NO_TABLES) != 0};
     if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
@@ -183,6 +184,9 @@ static void ingest_one(pool *p, size_t i)
         r->doc_id = rec.id;
         r->pages = d->npages;
         r->chunks = (int)chunks.n;
+        for (int k = 0; k < d->npages; k++)
+            if (d->pages[k].warning)
+                VEC_PUSH(r->warnings, xstrdup(d->pages[k].warning));
     }
     doc_chunks_free(&chunks);
     doc_free(d);
@@ -257,6 +261,7 @@ void ingest_results_free(ingest_results *r)
         free(r->v[i].path);
         free(r->v[i].doc);
         free(r->v[i].reason);
+        str_vec_free(&r->v[i].warnings);
     }
     free(r->v);
     memset(r, 0, sizeof *r);

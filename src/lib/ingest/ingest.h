@@ -20,6 +20,7 @@ typedef struct ingest_result {
     char *doc;              /* file name */
     int pages, chunks;
     char *reason;           /* why it was quarantined */
+    str_vec warnings;       /* what was left out of pages of an ingested file, and why */
 } ingest_result;
 
 typedef VEC(ingest_result) ingest_results;
@@ -37,7 +38,8 @@ typedef void (*ingest_progress_fn)(const ingest_progress *p, void *arg);
  * they are reported as missing. */
 void ingest_expand_paths(char *const *paths, int n, str_vec *out);
 
-enum { INGEST_NO_OCR = 1 }; /* flags: take text layers as they are, never OCR a page */
+/* flags: take text layers as they are, never OCR a page; do not look for tables */
+enum { INGEST_NO_OCR = 1, INGEST_NO_TABLES = 2 };
 
 /* Ingests the files with `workers` threads (<= 0: one per core). Returns the number of quarantined files. */
 int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
