@@ -40,6 +40,7 @@ typedef struct doc_line {
     bool dropped;     /* running header/footer, page label, margin line number, contents leader */
     float ocr_conf;   /* OCR lines: mean confidence of the line's words (0-100); 0 for the PDF's own text */
     bool in_table;    /* inside a detected table: its text goes to the table's chunks, not the paragraphs */
+    bool in_figure;   /* inside a captioned figure: its text goes to the figure's chunk */
 } doc_line;
 
 /* A table cell: the grid position of its top-left corner, its span, and its text (wrapped lines joined by a
@@ -62,6 +63,22 @@ typedef struct doc_table {
     VEC(doc_cell) cells;  /* ordered by row, then column */
 } doc_table;
 
+/* A captioned figure (figure.c): its box, caption, the text inside it (its own text lines, or OCR of its
+ * images) and a PNG of it. description is filled by the caller (a vision model) before doc_make_chunks. */
+typedef struct doc_figure {
+    int page;             /* 0-based */
+    doc_box box;
+    char *caption;        /* "Figure 2-1. Army design methodology" */
+    char *number;         /* "2-1" */
+    const char *kind;     /* "raster" (images), "vector" (drawn paths) or "mixed" */
+    char *text;           /* the words inside the figure, or NULL */
+    bool ocr;             /* text came from OCR of the figure's pixels */
+    char *description;    /* from a vision model, or NULL */
+    unsigned char *png;   /* the figure rendered at up to 150 dpi, or NULL when it could not be rendered */
+    size_t png_len;
+    int png_w, png_h;
+} doc_figure;
+
 typedef struct doc_page {
     float width, height;
     char *label;      /* printed page label ("2-5", "iv", "Glossary-2", "21"), NULL when none was found */
@@ -70,6 +87,8 @@ typedef struct doc_page {
     bool ocr;         /* lines read by OCR (a scanned page, an image, or a page whose text layer was garbage) */
     doc_table *tables;
     size_t ntables;
+    doc_figure *figures;
+    size_t nfigures;
     char *warning;    /* what the page's table or figure detection left out and why, or NULL */
 } doc_page;
 
@@ -128,6 +147,7 @@ typedef struct doc_document {
     VEC(doc_definition) definitions; /* glossary Section II (glossary.c) */
     VEC(doc_ref) refs;   /* cross-references and cited publications (xref.c) */
     VEC(doc_table) tables; /* every table, continued parts joined (doc_analyze moves them here from the pages) */
+    VEC(doc_figure) figures; /* every captioned figure (moved here from the pages by doc_analyze) */
     float body_size;
 } doc_document;
 
@@ -137,6 +157,7 @@ typedef struct doc_chunk {
     char *paragraph;     /* first paragraph number in the chunk, or the one it continues; NULL if none */
     int page_start, page_end;   /* 0-based */
     VEC(doc_box) boxes;
+    const char *kind;    /* "table" or "figure" for their chunks; NULL for text */
 } doc_chunk;
 
 typedef VEC(doc_chunk) doc_chunks;
@@ -147,6 +168,7 @@ typedef struct doc_extract_opts {
     void *arg;
     bool no_ocr;                 /* keep scanned pages as their text layer (or empty) instead of OCRing them */
     bool no_tables;              /* skip table detection */
+    bool no_figures;             /* skip figures */
 } doc_extract_opts;
 
 /* Opens and extracts a PDF, or a PNG, JPEG or TIFF image as a one-page document (opts may be NULL). Pages that
@@ -173,6 +195,9 @@ void doc_join_tables(doc_document *d);
 /* A table's search chunks: its rows in groups of about 1500 characters, each under the header line, the
  * section "CHAPTER > CAPTION" (chapter may be NULL). Spanning cells are repeated in every row they span. */
 void doc_table_chunks(const doc_table *t, const char *chapter, doc_chunks *out);
+void doc_figure_free(doc_figure *f);
+/* A figure's search chunk: caption, the text inside it and its description, under "CHAPTER > CAPTION". */
+void doc_figure_chunk(const doc_figure *f, const char *chapter, doc_chunks *out);
 
 /* Helpers shared by the stages and tested alone. */
 bool doc_is_page_label(const char *s);

@@ -241,8 +241,10 @@ static void dev_fill_image(fz_context *ctx, fz_device *dev, fz_image *img, fz_ma
     b.y0 -= d->page.y0;
     b.y1 -= d->page.y0;
     b = fz_intersect_rect(b, (fz_rect){0, 0, d->page.x1 - d->page.x0, d->page.y1 - d->page.y0});
-    if (!fz_is_empty_rect(b))
+    if (!fz_is_empty_rect(b)) {
         VEC_PUSH(d->g->images, b);
+        VEC_PUSH(d->g->image_px, ((fz_irect){0, 0, img->w, img->h}));
+    }
 }
 
 int doc_gfx_collect(fz_context *ctx, fz_page *page, fz_rect r, doc_gfx *g)
@@ -278,5 +280,6 @@ void doc_gfx_free(doc_gfx *g)
     free(g->vseg.v);
     free(g->shapes.v);
     free(g->images.v);
+    free(g->image_px.v);
     memset(g, 0, sizeof *g);
 }

@@ -140,10 +140,17 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
         }
         out->lines = lines.v;
         out->nlines = lines.n;
-        if (!out->ocr && !(xo && xo->no_tables)) {
+        bool tables = !(xo && xo->no_tables), figures = !(xo && xo->no_figures);
+        if (out->width < 1 || out->height < 1) {
+            out->warning = xasprintf("page %d: its media box is empty (%.0f x %.0f points); nothing on it was "
+                                     "read", index + 1, out->width, out->height);
+        } else if (!out->ocr && (tables || figures)) {
             doc_gfx g = {0};
             doc_gfx_collect(ctx, page, r, &g);
-            doc_find_tables(ctx, st, r, index, &g, out);
+            if (tables)
+                doc_find_tables(ctx, st, r, index, &g, out);
+            if (figures)
+                doc_find_figures(ctx, page, r, index, &g, out, ocr, ocr_wanted(xo));
             doc_gfx_free(&g);
         }
     }
@@ -371,6 +378,9 @@ void doc_free(doc_document *d)
         for (size_t k = 0; k < d->pages[i].ntables; k++)
             doc_table_free(&d->pages[i].tables[k]);
         free(d->pages[i].tables);
+        for (size_t k = 0; k < d->pages[i].nfigures; k++)
+            doc_figure_free(&d->pages[i].figures[k]);
+        free(d->pages[i].figures);
         free(d->pages[i].warning);
     }
     free(d->pages);
@@ -401,6 +411,9 @@ void doc_free(doc_document *d)
     for (size_t i = 0; i < d->tables.n; i++)
         doc_table_free(&d->tables.v[i]);
     free(d->tables.v);
+    for (size_t i = 0; i < d->figures.n; i++)
+        doc_figure_free(&d->figures.v[i]);
+    free(d->figures.v);
     free(d->meta.publication);
     free(d->meta.title);
     free(d->meta.date);

@@ -211,6 +211,7 @@ static void push_chunk(doc_chunks *out, const doc_table *t, const char *section,
     ch.section = xstrdup(section);
     ch.page_start = t->page;
     ch.page_end = t->page_end;
+    ch.kind = "table";
     VEC_PUSH(ch.boxes, t->box);
     VEC_PUSH(*out, ch);
 }

@@ -29,6 +29,9 @@ typedef struct store_doc {
     char *status;          /* "ready" */
     char *ingested_at;     /* ISO 8601 UTC */
     long long size_bytes;
+    /* Writing only: the PNG file of each of the document's figures (in order), or NULL. */
+    char **figure_paths;
+    size_t nfigure_paths;
 } store_doc;
 
 typedef struct store_hit {
@@ -158,6 +161,21 @@ int store_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e);
 int store_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e);
 void store_table_free(store_table *t);
 void store_tables_free(store_tables *v);
+
+/* Figures of a document (`fagpt figures`): caption, printed page, kind ("raster", "vector", "mixed"), the text
+ * inside (ocr: read by OCR), a vision model's description and the PNG file with its size in pixels. */
+typedef struct store_figure {
+    int seq;
+    char *number, *caption;
+    int page;
+    char *page_label, *kind, *text;
+    bool ocr;
+    char *description, *png_path;
+    int width, height;
+} store_figure;
+typedef VEC(store_figure) store_figures;
+int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e);
+void store_figures_free(store_figures *v);
 
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);

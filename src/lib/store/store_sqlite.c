@@ -77,6 +77,13 @@ static const char *migrations[] = {
     "  seq INTEGER NOT NULL, number TEXT, caption TEXT, page INTEGER NOT NULL, page_end INTEGER NOT NULL,"
     "  nrows INTEGER NOT NULL, ncols INTEGER NOT NULL, header_rows INTEGER NOT NULL, ruled INTEGER NOT NULL,"
     "  cells TEXT NOT NULL, markdown TEXT NOT NULL, PRIMARY KEY (doc_id, seq));",
+    /* 5: captioned figures (their PNG in the data folder, the text inside them, a vision model's description);
+     * chunks say what they are made of: text, a table's rows, a figure */
+    "CREATE TABLE figures (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, number TEXT, caption TEXT NOT NULL, page INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  x0 REAL, y0 REAL, x1 REAL, y1 REAL, text TEXT, ocr INTEGER NOT NULL, description TEXT, png_path TEXT,"
+    "  width INTEGER, height INTEGER, PRIMARY KEY (doc_id, seq));"
+    "ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -481,7 +488,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         return db_fail(s, e, "adding pages");
 
     if (sqlite3_prepare_v2(s->db, "INSERT INTO chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text,"
-                                  " boxes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", -1, &st, NULL) != SQLITE_OK)
+                                  " boxes, kind) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "adding chunks");
     for (size_t i = 0; i < chunks->n && rc == SQLITE_DONE; i++) {
         const doc_chunk *c = &chunks->v[i];
@@ -498,6 +505,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         sqlite3_bind_int(st, 7, c->page_end + 1);
         bind_str(st, 8, c->text);
         bind_str(st, 9, boxes);
+        bind_str(st, 10, c->kind ? c->kind : "text");
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         free(boxes);
@@ -583,6 +591,35 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding tables");
+
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO figures (doc_id, seq, number, caption, page, kind, x0, y0, x1, y1, text, ocr,"
+                           " description, png_path, width, height) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+                           "?14,?15,?16)", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding figures");
+    for (size_t i = 0; i < d->figures.n && rc == SQLITE_DONE; i++) {
+        const doc_figure *f = &d->figures.v[i];
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        bind_str(st, 3, f->number);
+        bind_str(st, 4, f->caption);
+        sqlite3_bind_int(st, 5, f->page + 1);
+        bind_str(st, 6, f->kind);
+        sqlite3_bind_double(st, 7, f->box.x0);
+        sqlite3_bind_double(st, 8, f->box.y0);
+        sqlite3_bind_double(st, 9, f->box.x1);
+        sqlite3_bind_double(st, 10, f->box.y1);
+        bind_str(st, 11, f->text);
+        sqlite3_bind_int(st, 12, f->ocr);
+        bind_str(st, 13, f->description);
+        bind_str(st, 14, rec->figure_paths && i < rec->nfigure_paths ? rec->figure_paths[i] : NULL);
+        sqlite3_bind_int(st, 15, f->png_w);
+        sqlite3_bind_int(st, 16, f->png_h);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding figures");
 
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
@@ -1197,6 +1234,46 @@ void store_tables_free(store_tables *v)
 {
     for (size_t i = 0; i < v->n; i++)
         store_table_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+/* `fagpt figures` (migration 5). */
+int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr,"
+                                " f.description, f.png_path, f.width, f.height FROM figures f LEFT JOIN pages p ON"
+                                " p.doc_id = f.doc_id AND p.page = f.page WHERE f.doc_id = ?1 ORDER BY f.seq",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_figure f = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), sqlite3_column_int(st, 3),
+                              col_str(st, 4), col_str(st, 5), col_str(st, 6), sqlite3_column_int(st, 7) != 0,
+                              col_str(st, 8), col_str(st, 9), sqlite3_column_int(st, 10), sqlite3_column_int(st, 11)};
+            VEC_PUSH(*out, f);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading figures");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void store_figures_free(store_figures *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        store_figure *f = &v->v[i];
+        free(f->number);
+        free(f->caption);
+        free(f->page_label);
+        free(f->kind);
+        free(f->text);
+        free(f->description);
+        free(f->png_path);
+    }
     free(v->v);
     memset(v, 0, sizeof *v);
 }
