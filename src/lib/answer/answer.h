@@ -30,6 +30,11 @@ typedef struct answer {
 int answer_extractive(store *s, const char *question, answer *out, fa_err *e);
 /* "ADP 3-19, para 3-6, p. 3-2" (the printed label when known, else the PDF page). Caller frees. */
 char *answer_cite(const char *publication, const char *doc, const char *paragraph, const char *label, int page);
+/* For each cited publication that is superseded, appends a note to the answer: "Note: ADRP 3-0 (2017) is
+ * superseded; the current text is ADP 3-0 (2025), para 1-2, p. 5: "..." [4]" - the current edition's passage
+ * that best matches the cited quote, found by a search kept to that edition, and cited like the others.
+ * answer_extractive calls it; a model's answer calls it too. */
+void answer_note_superseded(store *s, answer *a);
 void answer_free(answer *a);
 
 #endif

@@ -199,6 +199,16 @@ void doc_figure_free(doc_figure *f);
 /* A figure's search chunk: caption, the text inside it and its description, under "CHAPTER > CAPTION". */
 void doc_figure_chunk(const doc_figure *f, const char *chapter, doc_chunks *out);
 
+/* Current and superseded editions (supersede.c). For editions ed[0..n-1], by[i] is the index of the edition
+ * that supersedes ed[i] (-1: none in the list) and why[i] the rule, in words (static text): a newer edition of
+ * the same number, a cover's "This publication supersedes ..." line, or the 2019 reform (ADRP N into ADP N). */
+typedef struct doc_edition {
+    const char *publication, *date, *supersedes;
+} doc_edition;
+void doc_supersession(const doc_edition *ed, size_t n, int *by, const char **why);
+/* A date as YYYYMMDD ("31 July 2019" -> 20190731, "July 2019" -> 20190700), 0 when none is found. */
+long doc_date_value(const char *date);
+
 /* Helpers shared by the stages and tested alone. */
 bool doc_is_page_label(const char *s);
 /* "2-14. Text" -> writes "2-14" into out and returns the length of the prefix to skip, else 0. */

@@ -250,6 +250,8 @@ int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm
             };
             VEC_PUSH(out->citations, c);
         }
+        if (out->found)
+            answer_note_superseded(s, out);
     }
     free(raw);
     sb_free(&f.pending);

@@ -29,6 +29,10 @@ typedef struct store_doc {
     char *status;          /* "ready" */
     char *ingested_at;     /* ISO 8601 UTC */
     long long size_bytes;
+    /* Superseded: the edition that supersedes it (0: current), its publication and date, why, and the current
+     * edition at the end of the chain (the same as superseded_by unless that one is superseded too). */
+    long long superseded_by, current_id;
+    char *superseded_by_pub, *superseded_by_date, *superseded_reason;
     /* Writing only: the PNG file of each of the document's figures (in order), or NULL. */
     char **figure_paths;
     size_t nfigure_paths;
@@ -176,6 +180,10 @@ typedef struct store_figure {
 typedef VEC(store_figure) store_figures;
 int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e);
 void store_figures_free(store_figures *v);
+
+/* The ids of the superseded documents, ascending (search demotes them). */
+typedef VEC(long long) store_ids;
+int store_superseded_ids(store *s, store_ids *out, fa_err *e);
 
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);

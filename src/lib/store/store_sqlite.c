@@ -84,6 +84,10 @@ static const char *migrations[] = {
     "  x0 REAL, y0 REAL, x1 REAL, y1 REAL, text TEXT, ocr INTEGER NOT NULL, description TEXT, png_path TEXT,"
     "  width INTEGER, height INTEGER, PRIMARY KEY (doc_id, seq));"
     "ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';",
+    /* 6: superseded documents (recomputed over the whole library on every ingest and delete): the edition that
+     * supersedes each, the current one at the end of the chain, and why */
+    "CREATE TABLE doc_status (doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+    "  superseded_by INTEGER NOT NULL, current_id INTEGER NOT NULL, reason TEXT NOT NULL);",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -107,6 +111,8 @@ static int exec(store *s, const char *sql, fa_err *e)
     }
     return 0;
 }
+
+static int recompute_status(store *s, fa_err *e);
 
 static int migrate(store *s, fa_err *e)
 {
@@ -132,6 +138,11 @@ static int migrate(store *s, fa_err *e)
             exec(s, "ROLLBACK", NULL);
             return -1;
         }
+    }
+    /* A library from before the status table gets its status now. */
+    if (version < latest && version > 0 && recompute_status(s, e) != 0) {
+        exec(s, "ROLLBACK", NULL);
+        return -1;
     }
     return exec(s, "COMMIT", e);
 }
@@ -225,7 +236,14 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
 /* A publication id as compared across documents: "ADP 3-19" = "adp_3-19" = "ADP3-19". */
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes"
+                    "pages, chunks, status, ingested_at, size_bytes, " \
+                    "(SELECT superseded_by FROM doc_status WHERE doc_id = documents.id), " \
+                    "(SELECT current_id FROM doc_status WHERE doc_id = documents.id), " \
+                    "(SELECT x.publication FROM doc_status t JOIN documents x ON x.id = t.superseded_by " \
+                    " WHERE t.doc_id = documents.id), " \
+                    "(SELECT x.pub_date FROM doc_status t JOIN documents x ON x.id = t.superseded_by " \
+                    " WHERE t.doc_id = documents.id), " \
+                    "(SELECT reason FROM doc_status WHERE doc_id = documents.id)"
 
 static void read_doc(sqlite3_stmt *st, store_doc *d)
 {
@@ -243,6 +261,11 @@ static void read_doc(sqlite3_stmt *st, store_doc *d)
     d->status = col_str(st, 11);
     d->ingested_at = col_str(st, 12);
     d->size_bytes = sqlite3_column_int64(st, 13);
+    d->superseded_by = sqlite3_column_int64(st, 14);
+    d->current_id = sqlite3_column_int64(st, 15);
+    d->superseded_by_pub = col_str(st, 16);
+    d->superseded_by_date = col_str(st, 17);
+    d->superseded_reason = col_str(st, 18);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -426,6 +449,75 @@ static int adjust_term_stats(store *s, long long doc_id, int sign, fa_err *e)
     if (sign < 0)
         return exec(s, "DELETE FROM term_stats WHERE df <= 0", e);
     return 0;
+}
+
+/* Which documents are superseded, over the whole library (doc_supersession); called inside the transaction of
+ * every ingest and delete, so the status never lags the library. */
+static int recompute_status(store *s, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, publication, pub_date, supersedes FROM documents ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, e, "working out superseded documents");
+    VEC(long long) ids = {0};
+    str_vec pubs = {0}, dates = {0}, sups = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        VEC_PUSH(ids, sqlite3_column_int64(st, 0));
+        VEC_PUSH(pubs, col_str(st, 1));
+        VEC_PUSH(dates, col_str(st, 2));
+        VEC_PUSH(sups, col_str(st, 3));
+    }
+    sqlite3_finalize(st);
+    size_t n = ids.n;
+    doc_edition *ed = xcalloc(n ? n : 1, sizeof *ed);
+    int *by = xcalloc(n ? n : 1, sizeof *by);
+    const char **why = xcalloc(n ? n : 1, sizeof *why);
+    for (size_t i = 0; i < n; i++)
+        ed[i] = (doc_edition){pubs.v[i], dates.v[i], sups.v[i]};
+    doc_supersession(ed, n, by, why);
+    int rc = exec(s, "DELETE FROM doc_status", e);
+    st = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "INSERT INTO doc_status (doc_id, superseded_by, current_id, reason)"
+                                             " VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
+        rc = db_fail(s, e, "recording superseded documents");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (by[i] < 0)
+            continue;
+        int cur = by[i];
+        for (size_t hops = 0; by[cur] >= 0 && by[cur] != (int)i && hops < n; hops++)
+            cur = by[cur];
+        sqlite3_bind_int64(st, 1, ids.v[i]);
+        sqlite3_bind_int64(st, 2, ids.v[by[i]]);
+        sqlite3_bind_int64(st, 3, ids.v[cur]);
+        bind_str(st, 4, why[i]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(s, e, "recording superseded documents");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    free(ed);
+    free(by);
+    free(why);
+    free(ids.v);
+    str_vec_free(&pubs);
+    str_vec_free(&dates);
+    str_vec_free(&sups);
+    return rc;
+}
+
+int store_superseded_ids(store *s, store_ids *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT doc_id FROM doc_status ORDER BY doc_id", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            VEC_PUSH(*out, sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading superseded documents");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
@@ -621,6 +713,8 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding figures");
 
+    if (recompute_status(s, e) != 0)
+        return -1;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
     bind_str(st, 1, rec->path);
@@ -656,6 +750,8 @@ int store_delete_document(store *s, long long id, fa_err *e)
             rc = run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", id, e, "removing chunks");
         if (rc == 0)
             rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
+        if (rc == 0)
+            rc = recompute_status(s, e);
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
     s->data_version = -1;
@@ -859,6 +955,9 @@ void store_doc_free(store_doc *d)
     free(d->supersedes);
     free(d->status);
     free(d->ingested_at);
+    free(d->superseded_by_pub);
+    free(d->superseded_by_date);
+    free(d->superseded_reason);
     memset(d, 0, sizeof *d);
 }
 
