@@ -135,6 +135,19 @@ typedef struct doc_ref {
     char *paragraph;     /* Army paragraph it occurs in, or NULL */
 } doc_ref;
 
+/* A tabular firing table read from TFT pages (tft.c): the columns as printed and as known keys, and its rows
+ * ascending by range. */
+typedef struct doc_firing_table {
+    char *weapon, *projectile, *charge; /* "M777A2", "M107", "4G" from the page's title; NULL when not printed */
+    int page, page_end;  /* 0-based */
+    int ncols, nrows;
+    char **headings;     /* "TIME OF FLIGHT", "ELEV MILS" */
+    char **keys;         /* "range_m", "elevation_mils", "fuze_setting", "tof_s", "drift_mils", "max_ord_m", else
+                          * the heading in lower case with spaces as '_' */
+    int range_col;
+    double *values;      /* nrows * ncols, NAN where a cell is blank or not a number */
+} doc_firing_table;
+
 typedef struct doc_document {
     char *path;
     int npages;
@@ -148,6 +161,7 @@ typedef struct doc_document {
     VEC(doc_ref) refs;   /* cross-references and cited publications (xref.c) */
     VEC(doc_table) tables; /* every table, continued parts joined (doc_analyze moves them here from the pages) */
     VEC(doc_figure) figures; /* every captioned figure (moved here from the pages by doc_analyze) */
+    VEC(doc_firing_table) firing_tables; /* TFT pages, consecutive pages of one charge joined (tft.c) */
     float body_size;
 } doc_document;
 
@@ -196,6 +210,14 @@ void doc_join_tables(doc_document *d);
  * section "CHAPTER > CAPTION" (chapter may be NULL). Spanning cells are repeated in every row they span. */
 void doc_table_chunks(const doc_table *t, const char *chapter, doc_chunks *out);
 void doc_figure_free(doc_figure *f);
+/* Tabular firing tables (tft.c): pages whose table heads columns such as range, elevation, fuze setting, time of
+ * flight, drift become firing tables (doc_analyze calls it before tables are joined). */
+void doc_find_firing_tables(doc_document *d);
+void doc_firing_table_free(doc_firing_table *t);
+/* The row values at range_m, interpolated linearly between the two rows that bracket it, as FDC personnel read
+ * a TFT (TC 3-09.81, Field Artillery Manual Cannon Gunnery); out gets ncols values, *lo and *hi the bracketing
+ * rows (equal for a listed range). Fails, saying the table's span, for a range outside it. */
+int doc_tft_lookup(const doc_firing_table *t, double range_m, double *out, int *lo, int *hi, fa_err *e);
 /* A figure's search chunk: caption, the text inside it and its description, under "CHAPTER > CAPTION". */
 void doc_figure_chunk(const doc_figure *f, const char *chapter, doc_chunks *out);
 

@@ -551,6 +551,7 @@ void doc_analyze(doc_document *d)
     doc_extract_terms(d);
     doc_extract_definitions(d);
     doc_extract_refs(d);
+    doc_find_firing_tables(d);
     doc_join_tables(d);
     for (int pi = 0; pi < d->npages; pi++) {
         doc_page *p = &d->pages[pi];

@@ -414,6 +414,9 @@ void doc_free(doc_document *d)
     for (size_t i = 0; i < d->figures.n; i++)
         doc_figure_free(&d->figures.v[i]);
     free(d->figures.v);
+    for (size_t i = 0; i < d->firing_tables.n; i++)
+        doc_firing_table_free(&d->firing_tables.v[i]);
+    free(d->firing_tables.v);
     free(d->meta.publication);
     free(d->meta.title);
     free(d->meta.date);

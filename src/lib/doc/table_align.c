@@ -195,11 +195,15 @@ static void add_aligned(fz_context *ctx, fz_stext_page *st, fz_rect r, int index
                         const row *rows, size_t r0, size_t r1, size_t header, bool join_wrapped, const doc_line *cap,
                         doc_table_vec *found)
 {
-    float xs[TABLE_MAX_COLS + 2];
-    /* Columns from the body rows: headings are often wider than their columns. */
-    int nx = column_edges(ws, rows, r0 + header, r1, rows[r0 + header].size * 1.0f, xs, TABLE_MAX_COLS + 1);
+    float xs[TABLE_MAX_COLS + 2], with_head[TABLE_MAX_COLS + 2];
+    /* Columns from the body rows; the headings' words too when they leave the same number of columns (a heading
+     * wider than its column then stays whole), else the body's alone (a heading spanning columns). */
+    float gap = rows[r0 + header].size * 1.0f;
+    int nx = column_edges(ws, rows, r0 + header, r1, gap, xs, TABLE_MAX_COLS + 1);
     if (nx < 3)
         return;
+    if (header && column_edges(ws, rows, r0, r1, gap, with_head, TABLE_MAX_COLS + 1) == nx)
+        memcpy(xs, with_head, (size_t)nx * sizeof *xs);
     if (header)
         xs[0] = fminf(xs[0], ws[rows[r0].first].x0 - 1);
     float *ys = xmalloc((r1 - r0 + 2) * sizeof *ys);
@@ -284,7 +288,8 @@ void doc_align_tables(fz_context *ctx, fz_stext_page *st, fz_rect r, int index, 
             j++;
         if (j - i >= 4) {
             size_t h = i;
-            while (h > 0 && i - h < 4 && rows.v[h - 1].numeric == 0 &&
+            while (h > 0 && i - h < 4 && rows.v[h - 1].segments >= 2 &&
+                   rows.v[h - 1].numeric * 10 < rows.v[h - 1].segments * 6 &&
                    rows.v[h].y0 - rows.v[h - 1].y1 < 1.5f * rows.v[h].size)
                 h--;
             /* A caption line among the headings is the caption, not a heading. */

@@ -185,6 +185,21 @@ void store_figures_free(store_figures *v);
 typedef VEC(long long) store_ids;
 int store_superseded_ids(store *s, store_ids *out, fa_err *e);
 
+/* Tabular firing tables of a document (`fagpt tft`): the list (rows and range span each), and one table
+ * with its rows ascending by range (1 found, 0 not, -1 error; free with doc_firing_table_free). */
+typedef struct store_firing_table {
+    int seq;
+    char *weapon, *projectile, *charge;
+    int page, page_end;    /* 1-based */
+    char *page_label;
+    int rows;
+    double range_min, range_max;
+} store_firing_table;
+typedef VEC(store_firing_table) store_firing_table_list;
+int store_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e);
+void store_firing_table_list_free(store_firing_table_list *v);
+int store_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e);
+
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);

@@ -4,6 +4,7 @@
  */
 #include "store.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,14 @@ static const char *migrations[] = {
      * supersedes each, the current one at the end of the chain, and why */
     "CREATE TABLE doc_status (doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
     "  superseded_by INTEGER NOT NULL, current_id INTEGER NOT NULL, reason TEXT NOT NULL);",
+    /* 7: tabular firing tables read from TFT pages: one row per table (weapon, projectile, charge, source pages,
+     * the columns as JSON [{"heading","key"}]) and its rows (range and the row's values as a JSON array) */
+    "CREATE TABLE firing_tables (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, weapon TEXT, projectile TEXT, charge TEXT, page INTEGER NOT NULL,"
+    "  page_end INTEGER NOT NULL, columns TEXT NOT NULL, PRIMARY KEY (doc_id, seq));"
+    "CREATE TABLE firing_table_rows (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, row INTEGER NOT NULL, range_m REAL NOT NULL, vals TEXT NOT NULL,"
+    "  PRIMARY KEY (doc_id, seq, row));",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -520,6 +529,74 @@ int store_superseded_ids(store *s, store_ids *out, fa_err *e)
     return rc;
 }
 
+static void json_num_or_null(strbuf *b, double v)
+{
+    if (isnan(v) || isinf(v))
+        sb_add(b, "null");
+    else
+        sb_addf(b, "%.17g", v);
+}
+
+/* The document's firing tables and their rows (migration 7). */
+static int put_firing_tables(store *s, long long doc_id, const doc_document *d, fa_err *e)
+{
+    sqlite3_stmt *st = NULL, *rs = NULL;
+    int rc = SQLITE_DONE;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO firing_tables (doc_id, seq, weapon, projectile, charge, page, page_end,"
+                           " columns) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO firing_table_rows (doc_id, seq, row, range_m, vals) VALUES (?1,?2,?3,"
+                           "?4,?5)", -1, &rs, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_fail(s, e, "adding firing tables");
+    }
+    for (size_t i = 0; i < d->firing_tables.n && rc == SQLITE_DONE; i++) {
+        const doc_firing_table *t = &d->firing_tables.v[i];
+        strbuf cols = {0};
+        sb_addc(&cols, '[');
+        for (int k = 0; k < t->ncols; k++) {
+            sb_add(&cols, k ? ",{\"heading\":" : "{\"heading\":");
+            json_str(&cols, t->headings[k]);
+            sb_add(&cols, ",\"key\":");
+            json_str(&cols, t->keys[k]);
+            sb_addc(&cols, '}');
+        }
+        sb_addc(&cols, ']');
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        bind_str(st, 3, t->weapon);
+        bind_str(st, 4, t->projectile);
+        bind_str(st, 5, t->charge);
+        sqlite3_bind_int(st, 6, t->page + 1);
+        sqlite3_bind_int(st, 7, t->page_end + 1);
+        bind_str(st, 8, cols.s);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sb_free(&cols);
+        for (int r = 0; r < t->nrows && rc == SQLITE_DONE; r++) {
+            const double *v = t->values + (size_t)r * (size_t)t->ncols;
+            strbuf vals = {0};
+            sb_addc(&vals, '[');
+            for (int k = 0; k < t->ncols; k++) {
+                if (k)
+                    sb_addc(&vals, ',');
+                json_num_or_null(&vals, v[k]);
+            }
+            sb_addc(&vals, ']');
+            sqlite3_bind_int64(rs, 1, doc_id);
+            sqlite3_bind_int(rs, 2, (int)i + 1);
+            sqlite3_bind_int(rs, 3, r);
+            sqlite3_bind_double(rs, 4, v[t->range_col]);
+            bind_str(rs, 5, vals.s);
+            rc = sqlite3_step(rs);
+            sqlite3_reset(rs);
+            sb_free(&vals);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(rs);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "adding firing tables");
+}
+
 static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -713,7 +790,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding figures");
 
-    if (recompute_status(s, e) != 0)
+    if (put_firing_tables(s, rec->id, d, e) != 0 || recompute_status(s, e) != 0)
         return -1;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
@@ -1375,4 +1452,106 @@ void store_figures_free(store_figures *v)
     }
     free(v->v);
     memset(v, 0, sizeof *v);
+}
+
+/* `fagpt tft` (migration 7). */
+int store_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT f.seq, f.weapon, f.projectile, f.charge, f.page, f.page_end, p.label,"
+                                " (SELECT count(*) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq),"
+                                " (SELECT min(range_m) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq),"
+                                " (SELECT max(range_m) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq)"
+                                " FROM firing_tables f LEFT JOIN pages p ON p.doc_id = f.doc_id AND p.page = f.page"
+                                " WHERE f.doc_id = ?1 ORDER BY f.seq", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_firing_table t = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3),
+                                    sqlite3_column_int(st, 4), sqlite3_column_int(st, 5), col_str(st, 6),
+                                    sqlite3_column_int(st, 7), sqlite3_column_double(st, 8),
+                                    sqlite3_column_double(st, 9)};
+            VEC_PUSH(*out, t);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading firing tables");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void store_firing_table_list_free(store_firing_table_list *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].weapon);
+        free(v->v[i].projectile);
+        free(v->v[i].charge);
+        free(v->v[i].page_label);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+int store_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int found = 0;
+    char *cols = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT weapon, projectile, charge, page, page_end, columns FROM firing_tables"
+                           " WHERE doc_id = ?1 AND seq = ?2", -1, &st, NULL) != SQLITE_OK) {
+        found = db_fail(s, e, "reading a firing table");
+    } else {
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int(st, 2, seq);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            out->weapon = col_str(st, 0);
+            out->projectile = col_str(st, 1);
+            out->charge = col_str(st, 2);
+            out->page = sqlite3_column_int(st, 3) - 1;
+            out->page_end = sqlite3_column_int(st, 4) - 1;
+            cols = col_str(st, 5);
+            found = 1;
+        }
+        sqlite3_finalize(st);
+    }
+    json_value *cv = found == 1 ? json_parse(cols, strlen(cols), e) : NULL;
+    if (found == 1 && !cv)
+        found = -1;
+    if (found == 1) {
+        out->ncols = (int)cv->n;
+        out->headings = xcalloc(cv->n + 1, sizeof *out->headings);
+        out->keys = xcalloc(cv->n + 1, sizeof *out->keys);
+        out->range_col = 0;
+        for (size_t k = 0; k < cv->n; k++) {
+            out->headings[k] = xstrdup(json_get_str(json_at(cv, k), "heading", ""));
+            out->keys[k] = xstrdup(json_get_str(json_at(cv, k), "key", ""));
+            if (!strcmp(out->keys[k], "range_m"))
+                out->range_col = (int)k;
+        }
+        VEC(double) vals = {0};
+        if (sqlite3_prepare_v2(s->db, "SELECT vals FROM firing_table_rows WHERE doc_id = ?1 AND seq = ?2 ORDER BY"
+                               " range_m, row", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, doc_id);
+            sqlite3_bind_int(st, 2, seq);
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *t = (const char *)sqlite3_column_text(st, 0);
+                json_value *rv = t ? json_parse(t, strlen(t), NULL) : NULL;
+                for (int k = 0; k < out->ncols; k++) {
+                    json_value *x = rv ? json_at(rv, (size_t)k) : NULL;
+                    VEC_PUSH(vals, x && x->type == JSON_NUMBER ? x->num : NAN);
+                }
+                json_free(rv);
+                out->nrows++;
+            }
+            sqlite3_finalize(st);
+        }
+        out->values = vals.v;
+    }
+    json_free(cv);
+    free(cols);
+    pthread_mutex_unlock(&s->lock);
+    return found;
 }
