@@ -4,5 +4,6 @@
 set -e
 cd "$(dirname "$0")/.."
 bench/library.sh
+bench/docs.sh
 bench/fires.sh
 bench/llm.sh

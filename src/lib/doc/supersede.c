@@ -7,10 +7,11 @@
  *     August 2012." Each publication named, with the date that follows it (a date after a list covers the list),
  *     supersedes the library's editions of that number no newer than the date (older than the declaring edition
  *     when no date is given).
- *  3. The 2019 doctrine reform: ADP 1-01, Doctrine Primer (31 July 2019), para 1-9 and table 1-1, ended the
- *     ADRP series; every ADRP was rescinded and its content consolidated into the ADP of the same number
- *     (ADRP 4-0 into ADP 4-0 of 31 July 2019). So an ADRP is superseded by the library's ADP of the same number
- *     dated 2019 or later.
+ *  3. The 2019 doctrine reform: ADP 1-01, Doctrine Primer (31 July 2019), chapter 1 (the hierarchy of Army
+ *     doctrine publications), ended the ADRP series: every ADRP was rescinded and its content consolidated into
+ *     the ADP of the same number, as the 2019 covers say ("This publication supersedes ADP 4-0 and ADRP 4-0",
+ *     ADP 4-0, 31 July 2019). So an ADRP is superseded by the library's ADP of the same number dated 2019 or
+ *     later.
  * Where several editions supersede one, the newest names it.
  */
 #include "doc.h"
