@@ -77,7 +77,8 @@ static int cmp_vseg(const void *a, const void *b)
 /* Joins rules on one line that overlap or nearly meet (a rule drawn cell by cell is one rule). */
 static size_t merge_rules(fz_rect *v, size_t n, bool horizontal)
 {
-    qsort(v, n, sizeof *v, horizontal ? cmp_hseg : cmp_vseg);
+    if (n)
+        qsort(v, n, sizeof *v, horizontal ? cmp_hseg : cmp_vseg);
     size_t out = 0;
     for (size_t i = 0; i < n; i++) {
         if (out) {
@@ -272,8 +273,10 @@ void doc_find_tables(fz_context *ctx, fz_stext_page *st, fz_rect r, int index, c
     }
     size_t nh = g->hseg.n, nv = g->vseg.n;
     fz_rect *hs = xmalloc((nh + 1) * sizeof *hs), *vs = xmalloc((nv + 1) * sizeof *vs);
-    memcpy(hs, g->hseg.v, nh * sizeof *hs);
-    memcpy(vs, g->vseg.v, nv * sizeof *vs);
+    if (nh)
+        memcpy(hs, g->hseg.v, nh * sizeof *hs);
+    if (nv)
+        memcpy(vs, g->vseg.v, nv * sizeof *vs);
     nh = merge_rules(hs, nh, true);
     nv = merge_rules(vs, nv, false);
     if (nh >= 2 && nv >= 2 && (double)nh * (double)nv > 4e6) {

@@ -120,7 +120,8 @@ static bool page_rows(fz_context *ctx, fz_stext_page *st, fz_rect r, const doc_t
         }
     }
     sb_free(&t);
-    qsort(ws->v, ws->n, sizeof *ws->v, cmp_word_base);
+    if (ws->n)
+        qsort(ws->v, ws->n, sizeof *ws->v, cmp_word_base);
     for (size_t i = 0; i < ws->n;) {
         size_t j = i + 1;
         while (j < ws->n && ws->v[j].base - ws->v[i].base < 0.4f * ws->v[i].size)

@@ -69,7 +69,8 @@ static char *cell_text(cell_acc *a)
 {
     frag *f = a->frags.v;
     size_t n = a->frags.n;
-    qsort(f, n, sizeof *f, cmp_frag_y);
+    if (n)
+        qsort(f, n, sizeof *f, cmp_frag_y);
     strbuf out = {0};
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
