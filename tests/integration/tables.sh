@@ -29,6 +29,14 @@ check "table --md (the default): caption, header line, rows" "[ $rc -eq 0 ] && h
 check "table that does not exist: exit 1 and a hint" "[ $rc -eq 1 ] && grep -q 'has no table 9-9' '$T/err'"
 "$BIN" --home "$T/h" --json search "which infantry brigade organization detects artillery and mortar fires" > "$T/s.json"
 check "a question about one row finds the table's chunk, header row and caption included" "jq_py 'h=[x for x in d[\"results\"][:5] if \"Table 5-3.\" in (x[\"section\"] or \"\")]; sys.exit(0 if h and h[0][\"text\"].startswith(\"| Warfighting Function | Organization | Capability |\") and \"| Fires | Fires battalion | Detect artillery and mortar fires\" in h[0][\"text\"] else 1)' < '$T/s.json'"
+check "every chunk (tables, figures with long text cut short) is valid UTF-8" "python3 -c \"
+import sqlite3, sys
+c = sqlite3.connect('$T/h/library.db'); c.text_factory = bytes
+bad = 0
+for (t,) in c.execute('SELECT text FROM chunks'):
+    try: t.decode('utf-8')
+    except UnicodeDecodeError: bad += 1
+sys.exit(0 if bad == 0 and c.execute(\\\"SELECT count(*) FROM chunks WHERE kind = 'figure'\\\").fetchone()[0] > 0 else 1)\""
 "$BIN" table --help > "$T/help"; rc=$?
 check "table --help" "[ $rc -eq 0 ] && grep -q 'usage: fagpt table' '$T/help'"
 exit 0

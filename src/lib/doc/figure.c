@@ -249,9 +249,18 @@ void doc_figure_chunk(const doc_figure *f, const char *chapter, doc_chunks *out)
     doc_chunk ch = {0};
     strbuf b = {0};
     sb_add(&b, f->caption);
-    /* A diagram's labels whole; of a figure that is mostly words (also in the paragraphs), its start. */
-    if (f->text)
-        sb_addf(&b, "\n%.*s", (int)(strlen(f->text) > FIG_MAX_OWN_TEXT ? 600 : strlen(f->text)), f->text);
+    /* A diagram's labels whole; of a figure that is mostly words (also in the paragraphs), its start, cut at a
+     * character's first byte. */
+    if (f->text) {
+        size_t n = strlen(f->text);
+        if (n > FIG_MAX_OWN_TEXT) {
+            n = 600;
+            while (n && ((unsigned char)f->text[n] & 0xC0) == 0x80)
+                n--;
+        }
+        sb_addc(&b, '\n');
+        sb_addn(&b, f->text, n);
+    }
     if (f->description)
         sb_addf(&b, "\nDescription: %s", f->description);
     ch.text = sb_take(&b);
