@@ -128,6 +128,9 @@ static enum MHD_Result delete_document(req *r, const char *id)
         size_t n = strlen(r->sv->uploads);
         if (d.path && !strncmp(d.path, r->sv->uploads, n) && d.path[n] == '/')
             unlink(d.path);
+        char *figures_dir = xasprintf("%s/figures", r->sv->home);
+        ingest_remove_figures(figures_dir, d.file_name);
+        free(figures_dir);
         audit(r, "delete", d.file_name, d.publication);
         strbuf b = {0};
         sb_addf(&b, "{\"removed\": %lld, \"doc\": ", d.id);
