@@ -5,6 +5,7 @@ set -e
 cd "$(dirname "$0")/.."
 bench/library.sh
 bench/docs.sh
+bench/ocr.sh
 bench/fires.sh
 bench/llm.sh
 bench/web.sh
