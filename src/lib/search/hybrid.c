@@ -88,7 +88,14 @@ int search_hybrid(store *s, const search_query *q, const char *model, const floa
     if (search_run(s, q, (int)cand, &bm, e) != 0)
         return -1;
     dense_top top = {.q = qvec, .dim = dim, .cap = cand, .v = xcalloc(cand, sizeof(scored))};
-    if (store_scan_vectors(s, model, dim, consider, &top, e) != 0) {
+    /* The store's own vector index when it has one (pgvector), else the exact scan. */
+    store_vector_hits knn = {0};
+    int indexed = store_vector_knn(s, model, dim, qvec, (int)cand, &knn, e);
+    if (indexed == 1)
+        for (size_t i = 0; i < knn.n && top.n < top.cap; i++)
+            top.v[top.n++] = (scored){knn.v[i].id, knn.v[i].score};
+    free(knn.v);
+    if (indexed < 0 || (indexed == 0 && store_scan_vectors(s, model, dim, consider, &top, e) != 0)) {
         free(top.v);
         store_hits_free(&bm);
         return -1;

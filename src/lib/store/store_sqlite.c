@@ -2,7 +2,7 @@
  * store_sqlite.c - the SQLite store (see store.h): schema and migrations, one transaction per document,
  * FTS5 search, and access to FTS5's own tokenizer so that query terms are stemmed exactly as the index was.
  */
-#include "store.h"
+#include "store_ops.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@ enum { STMT_FTS, STMT_FTS_PAGES, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, ST
        STMT_COUNT };
 
 struct store {
+    const store_ops *ops;   /* first: see store_ops.h */
     sqlite3 *db;
     pthread_mutex_t lock;
     fts5_tokenizer tokenizer;
@@ -72,6 +73,13 @@ static const char *migrations[] = {
     "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
     "CREATE INDEX links_doc ON links(doc_id, kind);"
     "CREATE INDEX links_pub ON links(pub_key);",
+    /* 4: the ingest job queue (store.h): one row per queued file, with its worker's lease and progress */
+    "CREATE TABLE ingest_jobs (id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),"
+    "  worker TEXT, lease_until TEXT, heartbeat TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  pages_done INTEGER NOT NULL DEFAULT 0, pages_total INTEGER NOT NULL DEFAULT 0, doc_id INTEGER, message TEXT,"
+    "  created_at TEXT NOT NULL, finished_at TEXT);"
+    "CREATE UNIQUE INDEX ingest_jobs_open ON ingest_jobs(path) WHERE state IN ('queued','running');",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -124,6 +132,8 @@ static int migrate(store *s, fa_err *e)
     return exec(s, "COMMIT", e);
 }
 
+static void sqlite_close(store *s);
+
 static fts5_api *fts5_api_of(sqlite3 *db)
 {
     fts5_api *api = NULL;
@@ -136,21 +146,22 @@ static fts5_api *fts5_api_of(sqlite3 *db)
     return api;
 }
 
-store *store_open(const char *db_path, fa_err *e)
+store *store_sqlite_open(const char *db_path, fa_err *e)
 {
     store *s = xcalloc(1, sizeof *s);
+    s->ops = &store_sqlite_ops;
     pthread_mutex_init(&s->lock, NULL);
     s->data_version = -1;
     if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     sqlite3_busy_timeout(s->db, 15000);
     if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", e) != 0 ||
         migrate(s, e) != 0) {
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     fts5_api *api = fts5_api_of(s->db);
@@ -159,7 +170,7 @@ store *store_open(const char *db_path, fa_err *e)
     if (!api || api->xFindTokenizer(api, "porter", &ud, &s->tokenizer) != SQLITE_OK ||
         s->tokenizer.xCreate(ud, args, 1, &s->tok) != SQLITE_OK) {
         fa_fail(e, "this SQLite has no FTS5 porter tokenizer; install Debian's libsqlite3-0");
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     return s;
@@ -183,7 +194,7 @@ static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
     return st;
 }
 
-void store_close(store *s)
+static void sqlite_close(store *s)
 {
     if (!s)
         return;
@@ -252,12 +263,12 @@ static int find_one(store *s, const char *sql, const char *arg, store_doc *out, 
     return found;
 }
 
-int store_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e)
+static int sqlite_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e)
 {
     return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE sha256 = ?1 LIMIT 1", sha256, out, e);
 }
 
-int store_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
+static int sqlite_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
 {
     char *end;
     long long id = strtoll(ref, &end, 10);
@@ -560,7 +571,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "updating the quarantine");
 }
 
-int store_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
+static int sqlite_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "BEGIN IMMEDIATE", e);
@@ -576,7 +587,7 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
     return rc;
 }
 
-int store_delete_document(store *s, long long id, fa_err *e)
+static int sqlite_delete_document(store *s, long long id, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "BEGIN IMMEDIATE", e);
@@ -594,7 +605,7 @@ int store_delete_document(store *s, long long id, fa_err *e)
     return rc;
 }
 
-int store_list_documents(store *s, store_docs *out, fa_err *e)
+static int sqlite_list_documents(store *s, store_docs *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT " DOC_COLUMNS " FROM documents ORDER BY id", -1, &st, NULL) != SQLITE_OK)
@@ -609,7 +620,7 @@ int store_list_documents(store *s, store_docs *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing documents");
 }
 
-int store_quarantine_add(store *s, const char *path, const char *reason, fa_err *e)
+static int sqlite_quarantine_add(store *s, const char *path, const char *reason, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO quarantine (path, reason, at) VALUES "
@@ -622,7 +633,7 @@ int store_quarantine_add(store *s, const char *path, const char *reason, fa_err 
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "recording a failed file");
 }
 
-int store_quarantine_remove(store *s, const char *path, fa_err *e)
+static int sqlite_quarantine_remove(store *s, const char *path, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -633,7 +644,7 @@ int store_quarantine_remove(store *s, const char *path, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "updating the quarantine");
 }
 
-int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
+static int sqlite_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT path, reason, at FROM quarantine ORDER BY path", -1, &st, NULL) != SQLITE_OK)
@@ -647,7 +658,7 @@ int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing the quarantine");
 }
 
-int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+static int sqlite_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
 {
     sqlite3_stmt *st;
     const char *sql =
@@ -690,7 +701,7 @@ int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e
     return rc;
 }
 
-int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+static int sqlite_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
 {
     sqlite3_stmt *st;
     const char *sql = "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
@@ -729,14 +740,14 @@ static int collect_strings(store *s, int slot, const char *sql, const char *arg,
     return rc;
 }
 
-int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
+static int sqlite_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
 {
     /* Glossary entries first; several documents agreeing make one expansion. */
     return collect_strings(s, STMT_EXPANSIONS, "SELECT lower(expansion) FROM terms WHERE term = ?1 GROUP BY lower(expansion)"
                               " ORDER BY max(glossary) DESC, count(*) DESC LIMIT 3", term, out, e);
 }
 
-int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
+static int sqlite_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
 {
     return collect_strings(s, STMT_PHRASE_TERMS, "SELECT DISTINCT term FROM terms WHERE lower(expansion) = lower(?1) LIMIT 3", phrase,
                            out, e);
@@ -755,7 +766,7 @@ static long long single_int(store *s, int slot, const char *sql, const char *arg
     return v;
 }
 
-int store_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
+static int sqlite_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     /* The chunk count is recounted only when some connection has written since (PRAGMA data_version). */
@@ -770,7 +781,7 @@ int store_token_df(store *s, const char *token, long long *df, long long *total,
     return 0;
 }
 
-int store_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
+static int sqlite_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
 {
     token_cb cb = {fn, arg};
     if (s->tokenizer.xTokenize(s->tok, &cb, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), on_token) != SQLITE_OK)
@@ -778,64 +789,9 @@ int store_tokenize(store *s, const char *text, void (*fn)(const char *, int, voi
     return 0;
 }
 
-void store_doc_free(store_doc *d)
-{
-    free(d->path);
-    free(d->file_name);
-    free(d->sha256);
-    free(d->publication);
-    free(d->title);
-    free(d->date);
-    free(d->distribution);
-    free(d->supersedes);
-    free(d->status);
-    free(d->ingested_at);
-    memset(d, 0, sizeof *d);
-}
-
-void store_docs_free(store_docs *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_doc_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-void store_hit_free(store_hit *h)
-{
-    free(h->doc);
-    free(h->publication);
-    free(h->title);
-    free(h->page_label);
-    free(h->page_label_end);
-    free(h->section);
-    free(h->paragraph);
-    free(h->text);
-    free(h->boxes);
-}
-
-void store_hits_free(store_hits *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_hit_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-void store_quarantine_list_free(store_quarantine_list *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].path);
-        free(v->v[i].reason);
-        free(v->v[i].at);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* Embedding vectors (migration 2). */
 
-int store_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e)
+static int sqlite_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -858,7 +814,7 @@ int store_chunks_to_embed(store *s, const char *model, int limit, store_chunk_te
     return rc;
 }
 
-int store_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
+static int sqlite_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
                       fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
@@ -882,7 +838,7 @@ int store_put_vectors(store *s, const char *model, int dim, const long long *ids
     return rc;
 }
 
-int store_clear_vectors(store *s, fa_err *e)
+static int sqlite_clear_vectors(store *s, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "DELETE FROM chunk_vectors", e);
@@ -890,7 +846,7 @@ int store_clear_vectors(store *s, fa_err *e)
     return rc;
 }
 
-int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
+static int sqlite_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -908,15 +864,7 @@ int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
     return rc;
 }
 
-void store_vector_set_list_free(store_vector_set_list *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->v[i].model);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
+static int sqlite_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
                        void *arg, fa_err *e)
 {
     sqlite3_stmt *st;
@@ -942,7 +890,7 @@ int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long lon
     return rc;
 }
 
-int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
+static int sqlite_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -981,14 +929,6 @@ int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
     return rc;
 }
 
-void store_chunk_texts_free(store_chunk_texts *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->v[i].text);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* `fagpt define`: expansions of an acronym and glossary definitions of a term (or of the acronym's expansion),
  * each with the document and the printed label of the page it came from. */
 static int define_rows(store *s, const char *sql, const char *term, store_define_rows *out, fa_err *e)
@@ -1007,7 +947,7 @@ static int define_rows(store *s, const char *sql, const char *term, store_define
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "looking the term up");
 }
 
-int store_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e)
+static int sqlite_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     /* One row per expansion and document: glossary entries before first uses in the text. */
@@ -1029,19 +969,6 @@ int store_define(store *s, const char *term, store_define_rows *expansions, stor
     return rc;
 }
 
-void store_define_rows_free(store_define_rows *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].term);
-        free(v->v[i].text);
-        free(v->v[i].doc);
-        free(v->v[i].publication);
-        free(v->v[i].page_label);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* `fagpt refs`: what a document cites (with the library's copy when it holds one) and who cites it. */
 static int ref_rows(store *s, const char *sql, long long id, store_ref_rows *out, fa_err *e)
 {
@@ -1059,7 +986,7 @@ static int ref_rows(store *s, const char *sql, long long id, store_ref_rows *out
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading cross-references");
 }
 
-int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
+static int sqlite_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
                fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
@@ -1090,14 +1017,232 @@ int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows
     return rc;
 }
 
-void store_ref_rows_free(store_ref_rows *v)
+
+/* The dense index of this back end is hybrid.c's exact scan. */
+static int sqlite_vector_knn(store *s, const char *model, int dim, const float *q, int k, store_vector_hits *out,
+                             fa_err *e)
 {
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].target);
-        free(v->v[i].doc);
-        free(v->v[i].kind);
-        free(v->v[i].page_label);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
+    return 0;
 }
+
+static int sqlite_info_get(store *s, store_info *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->backend = "sqlite";
+    out->vector_mode = "in-process exact";
+    const char *file = sqlite3_db_filename(s->db, "main");
+    snprintf(out->detail, sizeof out->detail, "SQLite %s, %s", sqlite3_libversion(), file && *file ? file : "memory");
+    return 0;
+}
+
+/* The job queue (migration 4). SQLite has one writer at a time (BEGIN IMMEDIATE), so taking a job needs no
+ * row locks: the UPDATE that takes it is atomic. Workers share one machine (the database is a local file). */
+#define NOW_ISO "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+#define JOB_COLUMNS "id, path, state, worker, message, created_at, lease_until, finished_at, attempts, pages_done," \
+                    " pages_total, doc_id"
+
+static void read_job(sqlite3_stmt *st, store_job *j)
+{
+    memset(j, 0, sizeof *j);
+    j->id = sqlite3_column_int64(st, 0);
+    j->path = col_str(st, 1);
+    j->state = col_str(st, 2);
+    j->worker = col_str(st, 3);
+    j->message = col_str(st, 4);
+    j->created_at = col_str(st, 5);
+    j->lease_until = col_str(st, 6);
+    j->finished_at = col_str(st, 7);
+    j->attempts = sqlite3_column_int(st, 8);
+    j->pages_done = sqlite3_column_int(st, 9);
+    j->pages_total = sqlite3_column_int(st, 10);
+    j->doc_id = sqlite3_column_int64(st, 11);
+}
+
+static int sqlite_job_add(store *s, const char *path, long long *id, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO ingest_jobs (path, created_at) VALUES (?1, " NOW_ISO ")"
+                                  " ON CONFLICT DO NOTHING RETURNING id", -1, &st, NULL) == SQLITE_OK) {
+        bind_str(st, 1, path);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            *id = sqlite3_column_int64(st, 0);
+            rc = 1;
+        } else if (step == SQLITE_DONE) {
+            rc = 0;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "SELECT id FROM ingest_jobs WHERE path = ?1 AND state IN ('queued',"
+                                             "'running')", -1, &st, NULL) == SQLITE_OK) {
+        bind_str(st, 1, path);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (rc < 0)
+        db_fail(s, e, "queueing a file");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_job_take(store *s, const char *worker, int lease_s, store_job *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "UPDATE ingest_jobs SET state = 'failed', finished_at = " NOW_ISO ","
+                                             " lease_until = NULL, message = 'its worker stopped during each of ' || ?1"
+                                             " || ' attempts' WHERE state = 'running' AND lease_until < " NOW_ISO
+                                             " AND attempts >= ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(st, 1, STORE_JOB_MAX_ATTEMPTS);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(s, e, "taking a job");
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && sqlite3_prepare_v2(s->db,
+            "UPDATE ingest_jobs SET state = 'running', worker = ?1, attempts = attempts + 1, heartbeat = " NOW_ISO ","
+            " lease_until = strftime('%Y-%m-%dT%H:%M:%SZ','now','+' || ?2 || ' seconds'), pages_done = 0"
+            " WHERE id = (SELECT id FROM ingest_jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < "
+            NOW_ISO ") ORDER BY id LIMIT 1) RETURNING " JOB_COLUMNS, -1, &st, NULL) != SQLITE_OK)
+        rc = db_fail(s, e, "taking a job");
+    if (rc == 0) {
+        bind_str(st, 1, worker);
+        sqlite3_bind_int(st, 2, lease_s);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            read_job(st, out);
+            rc = 1;
+        } else if (step != SQLITE_DONE) {
+            rc = db_fail(s, e, "taking a job");
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc >= 0 && exec(s, "COMMIT", e) != 0)
+        rc = -1;
+    if (rc < 0)
+        exec(s, "ROLLBACK", NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_job_progress(store *s, long long id, const char *worker, int lease_s, int pages_done,
+                               int pages_total, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "UPDATE ingest_jobs SET heartbeat = " NOW_ISO ", lease_until ="
+                                  " strftime('%Y-%m-%dT%H:%M:%SZ','now','+' || ?3 || ' seconds'), pages_done = ?4,"
+                                  " pages_total = ?5 WHERE id = ?1 AND worker = ?2 AND state = 'running'",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        bind_str(st, 2, worker);
+        sqlite3_bind_int(st, 3, lease_s);
+        sqlite3_bind_int(st, 4, pages_done);
+        sqlite3_bind_int(st, 5, pages_total);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = sqlite3_changes(s->db) > 0;
+        sqlite3_finalize(st);
+    }
+    if (rc < 0)
+        db_fail(s, e, "renewing a job's lease");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* Marks the job this worker holds as ended; the caller holds s->lock. 1 ended, 0 not ours, -1 error. */
+static int finish_locked(store *s, long long id, const char *worker, bool ok, long long doc_id, const char *message,
+                         fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE ingest_jobs SET state = ?3, doc_id = ?4, message = ?5, finished_at = "
+                                  NOW_ISO ", lease_until = NULL, pages_done = CASE WHEN ?3 = 'done' THEN pages_total"
+                                  " ELSE pages_done END WHERE id = ?1 AND worker = ?2 AND state = 'running'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "ending a job");
+    sqlite3_bind_int64(st, 1, id);
+    bind_str(st, 2, worker);
+    bind_str(st, 3, ok ? "done" : "failed");
+    if (doc_id > 0)
+        sqlite3_bind_int64(st, 4, doc_id);
+    else
+        sqlite3_bind_null(st, 4);
+    bind_str(st, 5, message);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) > 0 : db_fail(s, e, "ending a job");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_job_finish(store *s, long long id, const char *worker, bool ok, long long doc_id,
+                             const char *message, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = finish_locked(s, id, worker, ok, doc_id, message, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_put_document_job(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks,
+                                   long long job_id, const char *worker, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0) {
+        sqlite3_stmt *st;
+        int owned = -1;
+        long long same = 0;
+        if (sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM ingest_jobs WHERE id = ?1 AND worker = ?2 AND"
+                                      " state = 'running'), (SELECT id FROM documents WHERE path = ?3 AND sha256 = ?4)",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, job_id);
+            bind_str(st, 2, worker);
+            bind_str(st, 3, rec->path);
+            bind_str(st, 4, rec->sha256);
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                owned = sqlite3_column_int(st, 0) > 0;
+                same = sqlite3_column_int64(st, 1);
+            }
+            sqlite3_finalize(st);
+        }
+        if (owned < 0)
+            rc = db_fail(s, e, "checking the job");
+        else if (!owned)
+            rc = 1;
+        else if (same)
+            rec->id = same; /* committed before: the same file is never written twice */
+        else
+            rc = put_locked(s, rec, d, chunks, e);
+        if (rc == 0 && finish_locked(s, job_id, worker, true, rec->id, NULL, e) != 1)
+            rc = -1;
+        if (rc == 0)
+            rc = exec(s, "COMMIT", e);
+        if (rc != 0)
+            exec(s, "ROLLBACK", NULL);
+    }
+    s->data_version = -1;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_jobs_list(store *s, store_jobs *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY id", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_job j;
+            read_job(st, &j);
+            VEC_PUSH(*out, j);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing jobs");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+const store_ops store_sqlite_ops = {"sqlite", sqlite_close, STORE_OPS_TABLE(sqlite)};

@@ -1,0 +1,1865 @@
+/*
+ * store_pg.c - the PostgreSQL store (see store.h), on libpq: schema and migrations under an advisory lock,
+ * one transaction per document, full-text search over tsvector columns, vectors (pgvector when the server has
+ * it, else an in-process copy kept current through LISTEN/NOTIFY), the ingest job queue, and the copy of an
+ * SQLite library (store_migrate_to_pg).
+ *
+ * Tokens. The index is built from the same tokens as the SQLite back end: FTS5's "porter unicode61" tokenizer,
+ * run in this process (an in-memory SQLite handle lends it), written into the tsvector columns as literal
+ * lexemes with positions and weights (heading A, text B). PostgreSQL's 'english' configuration is not used,
+ * because search.c relies on three things agreeing token for token: the query's stems (store_tokenize), their
+ * document frequencies (term_stats, store_token_df), and the passages it tokenises again to re-rank them
+ * (search_coverage, forty passages a question). With 'english' those would either disagree (Snowball's
+ * Porter2 and its stop words against FTS5's Porter, so a phrase with "of" in it or a stem such as "fire"/"fires"
+ * would match differently from its idf) or cost a round trip per passage. With one tokenizer both back ends give
+ * the same candidates, the same idf and the same coverage; only the first-stage rank differs (below).
+ *
+ * Ranking. FTS5's bm25 has no PostgreSQL equivalent: ts_rank knows term frequency and length but not idf. A
+ * BM25-like score is assembled instead: for each phrase of the query, its idf (from term_stats, as in BM25:
+ * Robertson and Zaragoza 2009, eq. 3.3; a phrase takes its rarest word's) times ts_rank with weights heading 1.0
+ * and text 0.667 (FTS5's bm25(1.5, 1.0) ratio) and length normalisation 1 (divided by 1 + log(length)).
+ */
+#include "store_ops.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <postgresql/libpq-fe.h>
+#include <sqlite3.h>
+
+/* pg_advisory_xact_lock key of schema changes: "FAGP" */
+#define MIGRATE_LOCK 0x46414750LL
+#define VECTOR_CHANNEL "fagpt_vectors"
+#define ISO(x) "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* tsvector limits (PostgreSQL docs, 8.11.1): positions up to 16383, lexemes under 2 KiB. */
+#define TSV_MAX_POS 16383
+#define TSV_MAX_LEXEME 2046
+
+/* The in-process copy of one vector set (model, dim): ids with an open-addressing map id -> row. */
+typedef struct vec_set {
+    char *model;
+    int dim;
+    bool stale;
+    size_t n, cap;
+    long long *ids;
+    float *vecs;
+    long long *map_ids;  /* map_cap slots; 0 empty (chunk ids start at 1) */
+    size_t *map_rows;
+    size_t map_cap;
+} vec_set;
+
+struct store {
+    const store_ops *ops;   /* first: see store_ops.h */
+    PGconn *conn;
+    pthread_mutex_t lock;
+    sqlite3 *tokdb;         /* lends FTS5's porter tokenizer */
+    fts5_tokenizer tokenizer;
+    Fts5Tokenizer *tok;
+    bool pgvector;          /* the server has pgvector: vectors searched through HNSW indexes */
+    char vector_note[160];  /* why pgvector is not used */
+    VEC(vec_set) sets;      /* the in-process index when !pgvector */
+};
+
+/* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. The
+ * tables mirror store_sqlite.c's (same names and columns, so store_migrate_to_pg copies them by name), plus the
+ * tsvector columns that replace FTS5's tables and library_counts. */
+static const char *migrations[] = {
+    /* 1: documents, pages, chunks, terms, definitions, links, quarantine, vectors, the job queue */
+    "CREATE TABLE documents ("
+    "  id BIGSERIAL PRIMARY KEY, path TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    "  publication TEXT, title TEXT, pub_date TEXT, distribution TEXT, supersedes TEXT,"
+    "  pages INTEGER NOT NULL, chunks INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'ready',"
+    "  ingested_at TEXT NOT NULL, size_bytes BIGINT NOT NULL,"
+    /* deferred: a changed file's new version is written before its old one is deleted (put_locked) */
+    "  CONSTRAINT documents_path UNIQUE (path) DEFERRABLE INITIALLY DEFERRED);"
+    "CREATE INDEX documents_sha ON documents(sha256);"
+    "CREATE TABLE pages (id BIGSERIAL PRIMARY KEY, doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page INTEGER NOT NULL, label TEXT, width DOUBLE PRECISION, height DOUBLE PRECISION, text TEXT NOT NULL,"
+    "  tsv TSVECTOR, UNIQUE (doc_id, page));"
+    "CREATE INDEX pages_tsv ON pages USING gin (tsv);"
+    "CREATE TABLE chunks (id BIGSERIAL PRIMARY KEY, doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, section TEXT, heading TEXT, paragraph TEXT, page_start INTEGER NOT NULL,"
+    "  page_end INTEGER NOT NULL, text TEXT NOT NULL, boxes TEXT NOT NULL, tsv TSVECTOR);"
+    "CREATE INDEX chunks_doc ON chunks(doc_id, seq);"
+    "CREATE INDEX chunks_tsv ON chunks USING gin (tsv);"
+    "CREATE TABLE term_stats (term TEXT PRIMARY KEY, df INTEGER NOT NULL);"
+    "CREATE TABLE library_counts (name TEXT PRIMARY KEY, n BIGINT NOT NULL);"
+    "INSERT INTO library_counts VALUES ('chunks', 0);"
+    "CREATE TABLE terms (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  term TEXT NOT NULL, expansion TEXT NOT NULL, page INTEGER, glossary INTEGER NOT NULL);"
+    "CREATE INDEX terms_term ON terms(term);"
+    "CREATE INDEX terms_term_upper ON terms(upper(term));"
+    "CREATE INDEX terms_expansion ON terms(lower(expansion));"
+    "CREATE TABLE quarantine (path TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE TABLE chunk_vectors (chunk_id BIGINT PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+    "  model TEXT NOT NULL, dim INTEGER NOT NULL, vec BYTEA NOT NULL,"
+    "  txid XID8 NOT NULL DEFAULT pg_current_xact_id());"
+    "CREATE INDEX chunk_vectors_model ON chunk_vectors(model, dim);"
+    "CREATE INDEX chunk_vectors_txid ON chunk_vectors(txid);"
+    /* Servers holding vectors in memory hear of changes: "put XID" (rows of that transaction to add), or
+     * "changed" (reload). Deletes arrive through ON DELETE CASCADE as well. */
+    "CREATE FUNCTION fagpt_vectors_put() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  PERFORM pg_notify('" VECTOR_CHANNEL "', 'put ' || pg_current_xact_id()::text); RETURN NULL; END $$;"
+    "CREATE FUNCTION fagpt_vectors_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_OP = 'TRUNCATE' OR EXISTS (SELECT 1 FROM old_rows) THEN"
+    "    PERFORM pg_notify('" VECTOR_CHANNEL "', 'changed'); END IF; RETURN NULL; END $$;"
+    "CREATE FUNCTION fagpt_vectors_truncated() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  PERFORM pg_notify('" VECTOR_CHANNEL "', 'changed'); RETURN NULL; END $$;"
+    "CREATE TRIGGER chunk_vectors_put AFTER INSERT ON chunk_vectors FOR EACH STATEMENT"
+    "  EXECUTE FUNCTION fagpt_vectors_put();"
+    "CREATE TRIGGER chunk_vectors_update AFTER UPDATE ON chunk_vectors REFERENCING OLD TABLE AS old_rows"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION fagpt_vectors_changed();"
+    "CREATE TRIGGER chunk_vectors_delete AFTER DELETE ON chunk_vectors REFERENCING OLD TABLE AS old_rows"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION fagpt_vectors_changed();"
+    "CREATE TRIGGER chunk_vectors_truncate AFTER TRUNCATE ON chunk_vectors FOR EACH STATEMENT"
+    "  EXECUTE FUNCTION fagpt_vectors_truncated();"
+    "CREATE TABLE definitions (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  term TEXT NOT NULL, definition TEXT NOT NULL, page INTEGER NOT NULL);"
+    "CREATE INDEX definitions_term ON definitions(lower(term));"
+    "CREATE TABLE links (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
+    "CREATE INDEX links_doc ON links(doc_id, kind);"
+    "CREATE INDEX links_pub ON links(pub_key);"
+    "CREATE TABLE ingest_jobs (id BIGSERIAL PRIMARY KEY, path TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),"
+    "  worker TEXT, lease_until TIMESTAMPTZ, heartbeat TIMESTAMPTZ, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  pages_done INTEGER NOT NULL DEFAULT 0, pages_total INTEGER NOT NULL DEFAULT 0, doc_id BIGINT, message TEXT,"
+    "  created_at TIMESTAMPTZ NOT NULL DEFAULT now(), finished_at TIMESTAMPTZ);"
+    "CREATE UNIQUE INDEX ingest_jobs_open ON ingest_jobs(path) WHERE state IN ('queued','running');",
+};
+
+/* ---- libpq helpers ---- */
+
+static int pg_fail(store *s, fa_err *e, const char *what, const PGresult *r)
+{
+    const char *msg = r ? PQresultErrorMessage(r) : NULL;
+    if (!msg || !*msg)
+        msg = PQerrorMessage(s->conn);
+    char *m = xstrdup(msg);
+    size_t n = strlen(m);
+    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+        m[--n] = 0;
+    fa_fail(e, "PostgreSQL error while %s: %s", what, m);
+    free(m);
+    return -1;
+}
+
+/* Runs sql with text parameters; the result when it succeeded (tuples or command), else NULL with e filled. */
+static PGresult *q(store *s, const char *sql, int n, const char *const *vals, fa_err *e, const char *what)
+{
+    PGresult *r = PQexecParams(s->conn, sql, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+        return r;
+    pg_fail(s, e, what, r);
+    PQclear(r);
+    return NULL;
+}
+
+/* Runs SQL without parameters, possibly several statements (the simple query protocol). */
+static int cmd(store *s, const char *sql, fa_err *e, const char *what)
+{
+    PGresult *r = PQexec(s->conn, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int rc = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK ? 0 : pg_fail(s, e, what, r);
+    PQclear(r);
+    return rc;
+}
+
+static char *val(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
+}
+
+static long long val_ll(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static void fmt_ll(char *buf, size_t n, long long v)
+{
+    snprintf(buf, n, "%lld", v);
+}
+
+/* Ends a transaction: COMMIT when rc == 0, else ROLLBACK. Returns rc, or -1 when COMMIT fails. */
+static int end_tx(store *s, int rc, fa_err *e)
+{
+    if (rc == 0)
+        return cmd(s, "COMMIT", e, "committing");
+    PQclear(PQexec(s->conn, "ROLLBACK"));
+    return rc;
+}
+
+/* ---- the porter tokenizer, lent by SQLite's FTS5 ---- */
+
+typedef struct {
+    void (*fn)(const char *, int, void *);
+    void *arg;
+} token_cb;
+
+static int on_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    token_cb *cb = ctx;
+    if (n > 0)
+        cb->fn(tok, n, cb->arg);
+    return SQLITE_OK;
+}
+
+static int tokenizer_open(store *s, fa_err *e)
+{
+    if (sqlite3_open_v2(":memory:", &s->tokdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+        return fa_fail(e, "cannot start the tokenizer (SQLite in memory): out of memory");
+    fts5_api *api = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->tokdb, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    void *ud = NULL;
+    const char *args[] = {"unicode61"};
+    if (!api || api->xFindTokenizer(api, "porter", &ud, &s->tokenizer) != SQLITE_OK ||
+        s->tokenizer.xCreate(ud, args, 1, &s->tok) != SQLITE_OK)
+        return fa_fail(e, "this SQLite has no FTS5 porter tokenizer; install Debian's libsqlite3-0");
+    return 0;
+}
+
+static void tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg)
+{
+    token_cb cb = {fn, arg};
+    if (text)
+        s->tokenizer.xTokenize(s->tok, &cb, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), on_token);
+}
+
+/* A lexeme quoted for tsvector/tsquery input: 'it''s', backslashes doubled. */
+static void add_lexeme(strbuf *b, const char *tok, int len)
+{
+    sb_addc(b, '\'');
+    for (int i = 0; i < len; i++) {
+        if (tok[i] == '\'' || tok[i] == '\\')
+            sb_addc(b, tok[i]);
+        sb_addc(b, tok[i]);
+    }
+    sb_addc(b, '\'');
+}
+
+typedef struct {
+    strbuf *b;
+    int pos;
+    char weight;   /* 'A', 'B', or 0 (D, the default) */
+} tsv_build;
+
+static void tsv_token(const char *tok, int len, void *arg)
+{
+    tsv_build *t = arg;
+    t->pos++;
+    if (len > TSV_MAX_LEXEME)
+        return;
+    if (t->b->len)
+        sb_addc(t->b, ' ');
+    add_lexeme(t->b, tok, len);
+    sb_addf(t->b, ":%d", t->pos < TSV_MAX_POS ? t->pos : TSV_MAX_POS);
+    if (t->weight)
+        sb_addc(t->b, t->weight);
+}
+
+/* The tsvector literal of a chunk (heading weighted A, text B; a position apart so that no phrase spans them)
+ * or of a page (heading NULL: one weight). PostgreSQL merges a lexeme's repeated entries on input. */
+static char *tsv_of(store *s, const char *heading, const char *text)
+{
+    strbuf b = {0};
+    sb_add(&b, "");
+    tsv_build t = {&b, 0, heading ? 'A' : 0};
+    if (heading) {
+        tokenize(s, heading, tsv_token, &t);
+        t.pos++;
+        t.weight = 'B';
+    }
+    tokenize(s, text, tsv_token, &t);
+    return sb_take(&b);
+}
+
+/* ---- COPY ---- */
+
+/* A field of COPY's text format: backslash escapes, \N for NULL. */
+static void copy_field(strbuf *b, const char *v, bool last)
+{
+    if (!v) {
+        sb_add(b, "\\N");
+    } else {
+        for (const char *p = v; *p; p++) {
+            switch (*p) {
+            case '\\': sb_add(b, "\\\\"); break;
+            case '\t': sb_add(b, "\\t"); break;
+            case '\n': sb_add(b, "\\n"); break;
+            case '\r': sb_add(b, "\\r"); break;
+            default: sb_addc(b, *p);
+            }
+        }
+    }
+    sb_addc(b, last ? '\n' : '\t');
+}
+
+static void copy_int(strbuf *b, long long v, bool last)
+{
+    sb_addf(b, "%lld%c", v, last ? '\n' : '\t');
+}
+
+/* Sends rows (already in COPY text format) with `COPY table (columns) FROM STDIN`. */
+static int copy_in(store *s, const char *table_cols, const strbuf *rows, fa_err *e, const char *what)
+{
+    if (!rows->len)
+        return 0;
+    char *sql = xasprintf("COPY %s FROM STDIN", table_cols);
+    PGresult *r = PQexec(s->conn, sql);
+    free(sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        int rc = pg_fail(s, e, what, r);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    int ok = PQputCopyData(s->conn, rows->s, (int)rows->len) == 1 && PQputCopyEnd(s->conn, NULL) == 1;
+    int rc = 0;
+    while ((r = PQgetResult(s->conn))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+            rc = pg_fail(s, e, what, r);
+        PQclear(r);
+    }
+    if (!ok && rc == 0)
+        rc = pg_fail(s, e, what, NULL);
+    return rc;
+}
+
+/* ---- opening: migrations, pgvector, the in-process vector index ---- */
+
+static int migrate(store *s, fa_err *e)
+{
+    if (cmd(s, "BEGIN", e, "starting the schema migration") != 0)
+        return -1;
+    char lock[96];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", MIGRATE_LOCK);
+    int rc = cmd(s, lock, e, "waiting for the schema lock");
+    if (rc == 0)
+        rc = cmd(s, "SET LOCAL client_min_messages = warning;"
+                    "CREATE TABLE IF NOT EXISTS fagpt_schema (version INTEGER NOT NULL)", e, "reading the schema version");
+    PGresult *r = rc == 0 ? q(s, "SELECT coalesce(max(version), 0) FROM fagpt_schema", 0, NULL, e,
+                              "reading the schema version") : NULL;
+    int version = r ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    if (!r)
+        rc = -1;
+    int latest = (int)(sizeof migrations / sizeof migrations[0]);
+    if (rc == 0 && version > latest)
+        rc = fa_fail(e, "the library was written by a newer FA-GPT (schema %d, this one knows %d); upgrade FA-GPT",
+                     version, latest);
+    for (int v = version; rc == 0 && v < latest; v++) {
+        char set[96];
+        snprintf(set, sizeof set, "DELETE FROM fagpt_schema; INSERT INTO fagpt_schema VALUES (%d)", v + 1);
+        if (cmd(s, migrations[v], e, "migrating the schema") != 0 || cmd(s, set, e, "migrating the schema") != 0)
+            rc = -1;
+    }
+    return end_tx(s, rc, e);
+}
+
+/* The pgvector column of one vector: '[x,y,...]'. */
+static char *vector_text(const float *v, int dim)
+{
+    strbuf b = {0};
+    sb_addc(&b, '[');
+    for (int i = 0; i < dim; i++)
+        sb_addf(&b, "%s%.9g", i ? "," : "", (double)v[i]);
+    sb_addc(&b, ']');
+    return sb_take(&b);
+}
+
+/* An HNSW index per dimension (pgvector indexes need a fixed dimension), made when the dimension first appears:
+ * inner product, as the vectors are normalised. */
+static int ensure_hnsw(store *s, int dim, fa_err *e)
+{
+    char sql[320];
+    snprintf(sql, sizeof sql, "CREATE INDEX IF NOT EXISTS chunk_vectors_hnsw_%d ON chunk_vectors USING hnsw"
+             " ((embedding::vector(%d)) vector_ip_ops) WHERE dim = %d", dim, dim, dim);
+    return cmd(s, sql, e, "creating the HNSW index");
+}
+
+/* pgvector: when the server offers the extension (and FAGPT_PGVECTOR is not "off"), creates it, adds the
+ * embedding column and fills it for vectors stored before. Otherwise says why in vector_note. */
+static int setup_pgvector(store *s, fa_err *e)
+{
+    const char *env = getenv("FAGPT_PGVECTOR");
+    if (env && !strcmp(env, "off")) {
+        snprintf(s->vector_note, sizeof s->vector_note, "pgvector turned off by FAGPT_PGVECTOR=off");
+        return 0;
+    }
+    PGresult *r = q(s, "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'", 0, NULL, e,
+                    "looking for pgvector");
+    if (!r)
+        return -1;
+    bool available = PQntuples(r) > 0;
+    PQclear(r);
+    if (!available) {
+        snprintf(s->vector_note, sizeof s->vector_note,
+                 "the server has no pgvector extension (Debian 12 does not package it)");
+        return 0;
+    }
+    char lock[96];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", MIGRATE_LOCK);
+    if (cmd(s, "BEGIN", e, "setting up pgvector") != 0)
+        return -1;
+    int rc = cmd(s, lock, e, "waiting for the schema lock");
+    if (rc == 0) {
+        r = PQexec(s->conn, "SAVEPOINT v; CREATE EXTENSION IF NOT EXISTS vector");
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            snprintf(s->vector_note, sizeof s->vector_note, "CREATE EXTENSION vector failed: %.100s",
+                     PQresultErrorMessage(r));
+            char *nl = strchr(s->vector_note, '\n');
+            if (nl)
+                *nl = 0;
+            PQclear(r);
+            return end_tx(s, 1, e) == 1 ? 0 : -1;
+        }
+        PQclear(r);
+        rc = cmd(s, "ALTER TABLE chunk_vectors ADD COLUMN IF NOT EXISTS embedding vector", e, "setting up pgvector");
+    }
+    /* Vectors written while the extension was missing get their column now. */
+    r = rc == 0 ? q(s, "SELECT chunk_id, dim, vec FROM chunk_vectors WHERE embedding IS NULL", 0, NULL, e,
+                    "setting up pgvector") : NULL;
+    if (rc == 0 && !r)
+        rc = -1;
+    VEC(int) dims = {0};
+    for (int i = 0; r && rc == 0 && i < PQntuples(r); i++) {
+        int dim = atoi(PQgetvalue(r, i, 1));
+        size_t n = 0;
+        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 2), &n);
+        if (!raw || n != (size_t)dim * sizeof(float)) {
+            PQfreemem(raw);
+            continue;
+        }
+        float *v = xmalloc(n);
+        memcpy(v, raw, n);
+        PQfreemem(raw);
+        char *vt = vector_text(v, dim);
+        const char *p[] = {PQgetvalue(r, i, 0), vt};
+        PGresult *u = q(s, "UPDATE chunk_vectors SET embedding = $2::vector WHERE chunk_id = $1", 2, p, e,
+                        "setting up pgvector");
+        rc = u ? 0 : -1;
+        PQclear(u);
+        free(vt);
+        free(v);
+        bool seen = false;
+        for (size_t k = 0; k < dims.n; k++)
+            seen = seen || dims.v[k] == dim;
+        if (!seen)
+            VEC_PUSH(dims, dim);
+    }
+    PQclear(r);
+    for (size_t k = 0; rc == 0 && k < dims.n; k++)
+        rc = ensure_hnsw(s, dims.v[k], e);
+    free(dims.v);
+    rc = end_tx(s, rc, e);
+    if (rc == 0)
+        s->pgvector = true;
+    return rc;
+}
+
+static void vec_set_free(vec_set *v)
+{
+    free(v->model);
+    free(v->ids);
+    free(v->vecs);
+    free(v->map_ids);
+    free(v->map_rows);
+    memset(v, 0, sizeof *v);
+}
+
+static size_t id_slot(const vec_set *v, long long id)
+{
+    size_t h = (size_t)((unsigned long long)id * 0x9E3779B97F4A7C15ull);
+    size_t j = h & (v->map_cap - 1);
+    while (v->map_ids[j] && v->map_ids[j] != id)
+        j = (j + 1) & (v->map_cap - 1);
+    return j;
+}
+
+/* Adds or replaces one vector of the set. */
+static void vec_set_put(vec_set *v, long long id, const float *x)
+{
+    if (2 * (v->n + 1) > v->map_cap) {
+        size_t cap = v->map_cap ? v->map_cap * 2 : 1024;
+        free(v->map_ids);
+        free(v->map_rows);
+        v->map_cap = cap;
+        v->map_ids = xcalloc(cap, sizeof *v->map_ids);
+        v->map_rows = xcalloc(cap, sizeof *v->map_rows);
+        for (size_t i = 0; i < v->n; i++) {
+            size_t j = id_slot(v, v->ids[i]);
+            v->map_ids[j] = v->ids[i];
+            v->map_rows[j] = i;
+        }
+    }
+    size_t j = id_slot(v, id);
+    size_t row = v->n;
+    if (v->map_ids[j]) {
+        row = v->map_rows[j];
+    } else {
+        if (v->n == v->cap) {
+            v->cap = v->cap ? v->cap * 2 : 256;
+            v->ids = xrealloc(v->ids, v->cap * sizeof *v->ids);
+            v->vecs = xrealloc(v->vecs, v->cap * (size_t)v->dim * sizeof *v->vecs);
+        }
+        v->n++;
+        v->map_ids[j] = id;
+        v->map_rows[j] = row;
+    }
+    v->ids[row] = id;
+    memcpy(v->vecs + row * (size_t)v->dim, x, (size_t)v->dim * sizeof *x);
+}
+
+/* Reads vectors in binary (chunk_id int8, model text, dim int4, vec bytea) into the matching loaded sets. */
+static int load_vectors(store *s, const char *sql, int n, const char *const *vals, vec_set *only, fa_err *e)
+{
+    PGresult *r = PQexecParams(s->conn, sql, n, NULL, vals, NULL, NULL, 1);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        int rc = pg_fail(s, e, "reading vectors", r);
+        PQclear(r);
+        return rc;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        const unsigned char *idb = (const unsigned char *)PQgetvalue(r, i, 0);
+        const unsigned char *db = (const unsigned char *)PQgetvalue(r, i, 2);
+        long long id = 0;
+        for (int k = 0; k < 8; k++)
+            id = (long long)(((unsigned long long)id << 8) | idb[k]);
+        int dim = (int)((unsigned)db[0] << 24 | (unsigned)db[1] << 16 | (unsigned)db[2] << 8 | db[3]);
+        const char *model = PQgetvalue(r, i, 1);
+        int model_len = PQgetlength(r, i, 1);
+        if (PQgetlength(r, i, 3) != dim * (int)sizeof(float))
+            continue;
+        for (size_t k = 0; k < s->sets.n; k++) {
+            vec_set *v = &s->sets.v[k];
+            if ((only && v != only) || v->stale || v->dim != dim || (int)strlen(v->model) != model_len ||
+                memcmp(v->model, model, (size_t)model_len))
+                continue;
+            float *x = xmalloc((size_t)dim * sizeof *x);
+            memcpy(x, PQgetvalue(r, i, 3), (size_t)dim * sizeof *x); /* no alignment promise */
+            vec_set_put(v, id, x);
+            free(x);
+        }
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int load_set(store *s, vec_set *v, fa_err *e)
+{
+    char dim[16];
+    snprintf(dim, sizeof dim, "%d", v->dim);
+    const char *p[] = {v->model, dim};
+    char *model = v->model;
+    int d = v->dim;
+    size_t idx = (size_t)(v - s->sets.v);
+    v->model = NULL;
+    vec_set_free(v);
+    v->model = model;
+    v->dim = d;
+    return load_vectors(s, "SELECT chunk_id, model, dim, vec FROM chunk_vectors WHERE model = $1 AND dim = $2::int",
+                        2, p, &s->sets.v[idx], e);
+}
+
+/* Applies the notifications received since the last look: "put XID" adds that transaction's rows, anything
+ * else marks every set for a reload. */
+static int drain_notifications(store *s, fa_err *e)
+{
+    if (!PQconsumeInput(s->conn))
+        return pg_fail(s, e, "listening for vector changes", NULL);
+    PGnotify *n;
+    str_vec puts = {0};
+    bool changed = false;
+    while ((n = PQnotifies(s->conn))) {
+        if (!strncmp(n->extra, "put ", 4))
+            VEC_PUSH(puts, xstrdup(n->extra + 4));
+        else
+            changed = true;
+        PQfreemem(n);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < s->sets.n && changed; i++)
+        s->sets.v[i].stale = true;
+    for (size_t i = 0; i < puts.n && rc == 0 && !changed; i++) {
+        const char *p[] = {puts.v[i]};
+        rc = load_vectors(s, "SELECT chunk_id, model, dim, vec FROM chunk_vectors WHERE txid = $1::xid8", 1, p, NULL, e);
+    }
+    str_vec_free(&puts);
+    return rc;
+}
+
+/* The loaded set of (model, dim), loading or reloading it as needed. */
+static vec_set *vector_set(store *s, const char *model, int dim, fa_err *e)
+{
+    if (drain_notifications(s, e) != 0)
+        return NULL;
+    vec_set *v = NULL;
+    for (size_t k = 0; k < s->sets.n && !v; k++)
+        if (s->sets.v[k].dim == dim && !strcmp(s->sets.v[k].model, model))
+            v = &s->sets.v[k];
+    if (!v) {
+        vec_set fresh = {.model = xstrdup(model), .dim = dim, .stale = true};
+        VEC_PUSH(s->sets, fresh);
+        v = &s->sets.v[s->sets.n - 1];
+    }
+    if (v->stale) {
+        v->stale = false;
+        if (load_set(s, v, e) != 0) {
+            v->stale = true;
+            return NULL;
+        }
+    }
+    return v;
+}
+
+static void pg_close(store *s)
+{
+    if (s->tok)
+        s->tokenizer.xDelete(s->tok);
+    if (s->tokdb)
+        sqlite3_close(s->tokdb);
+    if (s->conn)
+        PQfinish(s->conn);
+    for (size_t i = 0; i < s->sets.n; i++)
+        vec_set_free(&s->sets.v[i]);
+    free(s->sets.v);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+store *store_pg_open(const char *url, fa_err *e)
+{
+    store *s = xcalloc(1, sizeof *s);
+    s->ops = &store_pg_ops;
+    pthread_mutex_init(&s->lock, NULL);
+    s->conn = PQconnectdb(url);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        char *m = xstrdup(PQerrorMessage(s->conn));
+        char *nl = strchr(m, '\n');
+        if (nl)
+            *nl = 0;
+        fa_fail(e, "cannot connect to the PostgreSQL library %s: %s (check the URL, PGHOST/PGPORT/PGUSER, and that "
+                   "the server runs)", url, m);
+        free(m);
+        pg_close(s);
+        return NULL;
+    }
+    PQclear(PQexec(s->conn, "SET client_min_messages = warning"));
+    if (tokenizer_open(s, e) != 0 || migrate(s, e) != 0 || setup_pgvector(s, e) != 0) {
+        pg_close(s);
+        return NULL;
+    }
+    if (!s->pgvector) {
+        /* LISTEN before the first load, so that no change falls between them; every set loaded at start. */
+        if (cmd(s, "LISTEN " VECTOR_CHANNEL, e, "listening for vector changes") != 0) {
+            pg_close(s);
+            return NULL;
+        }
+        PGresult *r = q(s, "SELECT model, dim FROM chunk_vectors GROUP BY model, dim", 0, NULL, e, "reading vectors");
+        for (int i = 0; r && i < PQntuples(r); i++) {
+            vec_set fresh = {.model = xstrdup(PQgetvalue(r, i, 0)), .dim = atoi(PQgetvalue(r, i, 1)), .stale = true};
+            VEC_PUSH(s->sets, fresh);
+        }
+        int rc = r ? 0 : -1;
+        PQclear(r);
+        for (size_t i = 0; rc == 0 && i < s->sets.n; i++)
+            rc = vector_set(s, s->sets.v[i].model, s->sets.v[i].dim, e) ? 0 : -1;
+        if (rc != 0) {
+            pg_close(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+/* ---- documents ---- */
+
+#define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
+                    "pages, chunks, status, ingested_at, size_bytes"
+#define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
+
+static void read_doc(const PGresult *r, int i, store_doc *d)
+{
+    memset(d, 0, sizeof *d);
+    d->id = val_ll(r, i, 0);
+    d->path = val(r, i, 1);
+    d->file_name = val(r, i, 2);
+    d->sha256 = val(r, i, 3);
+    d->publication = val(r, i, 4);
+    d->title = val(r, i, 5);
+    d->date = val(r, i, 6);
+    d->distribution = val(r, i, 7);
+    d->supersedes = val(r, i, 8);
+    d->pages = (int)val_ll(r, i, 9);
+    d->chunks = (int)val_ll(r, i, 10);
+    d->status = val(r, i, 11);
+    d->ingested_at = val(r, i, 12);
+    d->size_bytes = val_ll(r, i, 13);
+}
+
+static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    const char *p[] = {arg};
+    PGresult *r = q(s, sql, 1, p, e, "looking up a document");
+    int rc = -1;
+    if (r) {
+        rc = PQntuples(r) > 0;
+        if (rc)
+            read_doc(r, 0, out);
+        PQclear(r);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e)
+{
+    return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE sha256 = $1 ORDER BY id LIMIT 1", sha256, out, e);
+}
+
+static int pg_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
+{
+    char *end;
+    long long id = strtoll(ref, &end, 10);
+    if (*ref && !*end) {
+        char num[32];
+        fmt_ll(num, sizeof num, id);
+        int rc = find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE id = $1::bigint", num, out, e);
+        if (rc != 0)
+            return rc;
+    }
+    int rc = find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE file_name = $1 OR path = $1 ORDER BY id LIMIT 1",
+                      ref, out, e);
+    if (rc != 0)
+        return rc;
+    return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE " PUB_KEY("publication") " = " PUB_KEY("$1")
+                       " ORDER BY pub_date DESC NULLS LAST, id DESC LIMIT 1", ref, out, e);
+}
+
+static char *boxes_json(const doc_chunk *c)
+{
+    strbuf b = {0};
+    sb_addc(&b, '[');
+    for (size_t i = 0; i < c->boxes.n; i++) {
+        const doc_box *x = &c->boxes.v[i];
+        sb_addf(&b, "%s[%d,%.1f,%.1f,%.1f,%.1f]", i ? "," : "", x->page + 1, x->x0, x->y0, x->x1, x->y1);
+    }
+    sb_addc(&b, ']');
+    return sb_take(&b);
+}
+
+/* A publication id as links.pub_key holds it (PUB_KEY in SQL, ASCII as SQLite's lower()). */
+static char *pub_key(const char *v)
+{
+    char *k = xstrdup(v), *o = k;
+    for (const char *p = v; *p; p++)
+        if (*p != ' ' && *p != '_')
+            *o++ = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+    *o = 0;
+    return k;
+}
+
+/* Document frequencies: the new version's chunks in, the old version's out, in one statement that locks the
+ * terms in order (two writers adding documents at once then never deadlock), then the chunk count. */
+static int adjust_term_stats(store *s, long long new_id, long long old_id, fa_err *e)
+{
+    char a[32], b[32];
+    fmt_ll(a, sizeof a, new_id);
+    fmt_ll(b, sizeof b, old_id);
+    const char *p[] = {a, b};
+    PGresult *r = q(s,
+        "INSERT INTO term_stats (term, df) SELECT u.lexeme, sum(CASE WHEN c.doc_id = $1::bigint THEN 1 ELSE -1 END)"
+        " FROM chunks c, unnest(c.tsv) u WHERE c.doc_id IN ($1::bigint, $2::bigint) GROUP BY u.lexeme"
+        " HAVING sum(CASE WHEN c.doc_id = $1::bigint THEN 1 ELSE -1 END) <> 0 ORDER BY u.lexeme"
+        " ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df", 2, p, e, "counting terms");
+    PQclear(r);
+    if (!r)
+        return -1;
+    r = q(s, "UPDATE library_counts SET n = n + (SELECT count(*) FILTER (WHERE doc_id = $1::bigint)"
+             " - count(*) FILTER (WHERE doc_id = $2::bigint) FROM chunks WHERE doc_id IN ($1::bigint, $2::bigint))"
+             " WHERE name = 'chunks'", 2, p, e, "counting chunks");
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
+{
+    const char *pp[] = {rec->path};
+    PGresult *r = q(s, "SELECT id FROM documents WHERE path = $1 FOR UPDATE", 1, pp, e, "replacing the old version");
+    if (!r)
+        return -1;
+    long long old_id = PQntuples(r) ? val_ll(r, 0, 0) : 0;
+    PQclear(r);
+
+    char npages[16], nchunks[16], size[32];
+    snprintf(npages, sizeof npages, "%d", d->npages);
+    snprintf(nchunks, sizeof nchunks, "%zu", chunks->n);
+    fmt_ll(size, sizeof size, rec->size_bytes);
+    const char *dp[] = {rec->path, rec->file_name, rec->sha256, d->meta.publication, d->meta.title, d->meta.date,
+                        d->meta.distribution, d->meta.supersedes, npages, nchunks, size};
+    r = q(s, "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution, supersedes,"
+             " pages, chunks, status, ingested_at, size_bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::int,$10::int,'ready',"
+             ISO("now()") ",$11::bigint) RETURNING id", 11, dp, e, "adding the document");
+    if (!r)
+        return -1;
+    rec->id = val_ll(r, 0, 0);
+    PQclear(r);
+
+    strbuf rows = {0};
+    for (int i = 0; i < d->npages; i++) {
+        strbuf text = {0};
+        sb_add(&text, "");
+        for (size_t k = 0; k < d->pages[i].nlines; k++)
+            if (!d->pages[i].lines[k].dropped)
+                sb_addf(&text, "%s%s", text.len ? "\n" : "", d->pages[i].lines[k].text);
+        char *tsv = tsv_of(s, NULL, text.s);
+        copy_int(&rows, rec->id, false);
+        copy_int(&rows, i + 1, false);
+        copy_field(&rows, d->pages[i].label, false);
+        sb_addf(&rows, "%.17g\t%.17g\t", d->pages[i].width, d->pages[i].height);
+        copy_field(&rows, text.s, false);
+        copy_field(&rows, tsv, true);
+        free(tsv);
+        sb_free(&text);
+    }
+    int rc = copy_in(s, "pages (doc_id, page, label, width, height, text, tsv)", &rows, e, "adding pages");
+    sb_clear(&rows);
+    for (size_t i = 0; rc == 0 && i < chunks->n; i++) {
+        const doc_chunk *c = &chunks->v[i];
+        char *boxes = boxes_json(c);
+        /* The index weighs the nearest heading, not the whole path (as store_sqlite.c). */
+        const char *heading = c->section ? strrchr(c->section, '>') : NULL;
+        heading = heading ? heading + 2 : c->section;
+        char *tsv = tsv_of(s, heading ? heading : "", c->text);
+        copy_int(&rows, rec->id, false);
+        copy_int(&rows, (long long)i, false);
+        copy_field(&rows, c->section, false);
+        copy_field(&rows, heading, false);
+        copy_field(&rows, c->paragraph, false);
+        copy_int(&rows, c->page_start + 1, false);
+        copy_int(&rows, c->page_end + 1, false);
+        copy_field(&rows, c->text ? c->text : "", false);
+        copy_field(&rows, boxes, false);
+        copy_field(&rows, tsv, true);
+        free(tsv);
+        free(boxes);
+    }
+    if (rc == 0)
+        rc = copy_in(s, "chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes, tsv)",
+                     &rows, e, "adding chunks");
+    if (rc == 0)
+        rc = adjust_term_stats(s, rec->id, old_id, e);
+    if (rc == 0 && old_id) {
+        char id[32];
+        fmt_ll(id, sizeof id, old_id);
+        const char *ip[] = {id};
+        PGresult *x = q(s, "DELETE FROM documents WHERE id = $1::bigint", 1, ip, e, "replacing the old version");
+        rc = x ? 0 : -1;
+        PQclear(x);
+    }
+    sb_clear(&rows);
+    for (size_t i = 0; rc == 0 && i < d->terms.n; i++) {
+        copy_int(&rows, rec->id, false);
+        copy_field(&rows, d->terms.v[i].term, false);
+        copy_field(&rows, d->terms.v[i].expansion, false);
+        copy_int(&rows, d->terms.v[i].page + 1, false);
+        copy_int(&rows, d->terms.v[i].glossary, true);
+    }
+    if (rc == 0)
+        rc = copy_in(s, "terms (doc_id, term, expansion, page, glossary)", &rows, e, "adding terms");
+    sb_clear(&rows);
+    for (size_t i = 0; rc == 0 && i < d->definitions.n; i++) {
+        copy_int(&rows, rec->id, false);
+        copy_field(&rows, d->definitions.v[i].term, false);
+        copy_field(&rows, d->definitions.v[i].definition, false);
+        copy_int(&rows, d->definitions.v[i].page + 1, true);
+    }
+    if (rc == 0)
+        rc = copy_in(s, "definitions (doc_id, term, definition, page)", &rows, e, "adding definitions");
+    sb_clear(&rows);
+    static const char *const ref_kind[] = {"publication", "paragraph", "figure", "table"};
+    for (size_t i = 0; rc == 0 && i < d->refs.n; i++) {
+        const char *kind = ref_kind[d->refs.v[i].kind];
+        char *key = !strcmp(kind, "publication") ? pub_key(d->refs.v[i].target) : NULL;
+        copy_int(&rows, rec->id, false);
+        copy_field(&rows, kind, false);
+        copy_field(&rows, d->refs.v[i].target, false);
+        copy_field(&rows, key, false);
+        copy_int(&rows, d->refs.v[i].page + 1, false);
+        copy_field(&rows, d->refs.v[i].paragraph, true);
+        free(key);
+    }
+    if (rc == 0)
+        rc = copy_in(s, "links (doc_id, kind, target, pub_key, page, paragraph)", &rows, e, "adding cross-references");
+    sb_free(&rows);
+    if (rc == 0) {
+        r = q(s, "DELETE FROM quarantine WHERE path = $1", 1, pp, e, "updating the quarantine");
+        rc = r ? 0 : -1;
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* Runs fn in a transaction, again (up to three times) when PostgreSQL aborted it for a deadlock. */
+typedef int (*tx_fn)(store *s, void *arg, fa_err *e);
+static int in_tx(store *s, tx_fn fn, void *arg, fa_err *e)
+{
+    int rc = -1;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        fa_err inner = {{0}};
+        rc = cmd(s, "BEGIN", &inner, "starting a transaction");
+        if (rc == 0)
+            rc = fn(s, arg, &inner);
+        bool deadlock = rc < 0 && strstr(inner.msg, "deadlock detected") != NULL;
+        rc = end_tx(s, rc, &inner);
+        if (rc >= 0 || !deadlock || attempt == 2) {
+            if (rc < 0 && e)
+                *e = inner;
+            return rc;
+        }
+    }
+    return rc;
+}
+
+typedef struct {
+    store_doc *rec;
+    const doc_document *d;
+    const doc_chunks *chunks;
+    long long job_id;
+    const char *worker;
+} put_args;
+
+static int put_tx(store *s, void *arg, fa_err *e)
+{
+    put_args *a = arg;
+    return put_locked(s, a->rec, a->d, a->chunks, e);
+}
+
+static int pg_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    put_args a = {rec, d, chunks, 0, NULL};
+    int rc = in_tx(s, put_tx, &a, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int delete_tx(store *s, void *arg, fa_err *e)
+{
+    long long id = *(long long *)arg;
+    char num[32];
+    fmt_ll(num, sizeof num, id);
+    const char *p[] = {num};
+    if (adjust_term_stats(s, 0, id, e) != 0)
+        return -1;
+    PGresult *r = q(s, "DELETE FROM documents WHERE id = $1::bigint", 1, p, e, "removing the document");
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static int pg_delete_document(store *s, long long id, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = in_tx(s, delete_tx, &id, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_list_documents(store *s, store_docs *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, "SELECT " DOC_COLUMNS " FROM documents ORDER BY id", 0, NULL, e, "listing documents");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_doc d;
+        read_doc(r, i, &d);
+        VEC_PUSH(*out, d);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int simple(store *s, const char *sql, int n, const char *const *p, fa_err *e, const char *what)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, sql, n, p, e, what);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_quarantine_add(store *s, const char *path, const char *reason, fa_err *e)
+{
+    const char *p[] = {path, reason};
+    return simple(s, "INSERT INTO quarantine (path, reason, at) VALUES ($1, $2, " ISO("now()") ")"
+                     " ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, at = excluded.at", 2, p, e,
+                  "recording a failed file");
+}
+
+static int pg_quarantine_remove(store *s, const char *path, fa_err *e)
+{
+    const char *p[] = {path};
+    return simple(s, "DELETE FROM quarantine WHERE path = $1", 1, p, e, "updating the quarantine");
+}
+
+static int pg_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, "SELECT path, reason, at FROM quarantine ORDER BY path", 0, NULL, e, "listing the quarantine");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_quarantined x = {val(r, i, 0), val(r, i, 1), val(r, i, 2)};
+        VEC_PUSH(*out, x);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- full-text search: FTS5 MATCH expressions as tsquery ---- */
+
+/*
+ * The subset of FTS5's query syntax (sqlite.org/fts5.html, section 3) that FA-GPT's callers write: phrases in
+ * double quotes ("" inside is a quote) or bare words, a trailing * for a prefix, AND, OR, NOT, implicit AND and
+ * parentheses; precedence NOT, then AND, then OR, as in FTS5. Each phrase is tokenised with the index's own
+ * tokenizer and becomes 'a' <-> 'b' (adjacent lexemes). The phrases themselves are collected too, for the score.
+ */
+typedef struct {
+    store *s;
+    const char *p;
+    str_vec leaves;      /* the tsquery of each phrase not under NOT */
+    str_vec leaf_tokens; /* its tokens, space-separated, for its idf */
+    bool bad;
+    int depth;
+} fts_parse;
+
+typedef struct {
+    strbuf *b;
+    strbuf *plain;
+    int n;
+} phrase_build;
+
+static void phrase_token(const char *tok, int len, void *arg)
+{
+    phrase_build *pb = arg;
+    if (len > TSV_MAX_LEXEME)
+        return;
+    if (pb->n++)
+        sb_add(pb->b, " <-> ");
+    add_lexeme(pb->b, tok, len);
+    sb_addf(pb->plain, "%s%.*s", pb->plain->len ? " " : "", len, tok);
+}
+
+static void skip_space(fts_parse *f)
+{
+    while (*f->p == ' ' || *f->p == '\t' || *f->p == '\n' || *f->p == '\r')
+        f->p++;
+}
+
+static bool keyword(fts_parse *f, const char *kw)
+{
+    size_t n = strlen(kw);
+    if (strncmp(f->p, kw, n) != 0)
+        return false;
+    unsigned char c = (unsigned char)f->p[n];
+    if (isalnum(c) || c == '_' || c >= 0x80)
+        return false;
+    f->p += n;
+    return true;
+}
+
+static char *parse_or(fts_parse *f, bool negated);
+
+/* A phrase or a parenthesised expression; NULL for a phrase without tokens (it matches nothing). */
+static char *parse_primary(fts_parse *f, bool negated)
+{
+    skip_space(f);
+    if (*f->p == '(') {
+        f->p++;
+        if (++f->depth > 64) {
+            f->bad = true;
+            return NULL;
+        }
+        char *inner = parse_or(f, negated);
+        f->depth--;
+        skip_space(f);
+        if (*f->p != ')')
+            f->bad = true;
+        else
+            f->p++;
+        return inner;
+    }
+    strbuf text = {0};
+    if (*f->p == '"') {
+        f->p++;
+        for (;;) {
+            if (!*f->p) {
+                f->bad = true;
+                break;
+            }
+            if (*f->p == '"') {
+                if (f->p[1] != '"') {
+                    f->p++;
+                    break;
+                }
+                f->p++;
+            }
+            sb_addc(&text, *f->p++);
+        }
+    } else {
+        const char *st = f->p;
+        while (isalnum((unsigned char)*f->p) || *f->p == '_' || (unsigned char)*f->p >= 0x80)
+            f->p++;
+        if (f->p == st) {
+            f->bad = true;
+            return NULL;
+        }
+        sb_addn(&text, st, (size_t)(f->p - st));
+    }
+    bool prefix = *f->p == '*';
+    if (prefix)
+        f->p++;
+    strbuf b = {0}, plain = {0};
+    phrase_build pb = {&b, &plain, 0};
+    tokenize(f->s, text.s ? text.s : "", phrase_token, &pb);
+    sb_free(&text);
+    if (!pb.n) {
+        sb_free(&b);
+        sb_free(&plain);
+        return NULL;
+    }
+    if (prefix)
+        sb_add(&b, ":*");
+    if (!negated) {
+        VEC_PUSH(f->leaves, xstrdup(b.s));
+        VEC_PUSH(f->leaf_tokens, sb_take(&plain));
+    } else {
+        sb_free(&plain);
+    }
+    if (pb.n > 1) {
+        char *wrapped = xasprintf("(%s)", b.s);
+        sb_free(&b);
+        return wrapped;
+    }
+    return sb_take(&b);
+}
+
+static char *combine(char *a, const char *op, char *b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    char *r = xasprintf("(%s %s %s)", a, op, b);
+    free(a);
+    free(b);
+    return r;
+}
+
+static char *parse_not(fts_parse *f, bool negated)
+{
+    char *left = parse_primary(f, negated);
+    for (;;) {
+        skip_space(f);
+        if (!keyword(f, "NOT"))
+            return left;
+        char *right = parse_primary(f, !negated);
+        if (right) {
+            char *neg = xasprintf("!%s", right);
+            free(right);
+            right = neg;
+        }
+        /* a NOT b with an empty a matches nothing; with an empty b, all of a */
+        if (left)
+            left = combine(left, "&", right);
+        else
+            free(right);
+    }
+}
+
+static char *parse_and(fts_parse *f, bool negated)
+{
+    char *left = parse_not(f, negated);
+    bool empty = false;  /* an AND with a phrase that has no tokens matches nothing */
+    for (;;) {
+        skip_space(f);
+        if (!*f->p || *f->p == ')' || f->bad)
+            break;
+        const char *save = f->p;
+        if (keyword(f, "OR")) {
+            f->p = save;
+            break;
+        }
+        keyword(f, "AND");
+        char *right = parse_not(f, negated);
+        if (!right)
+            empty = true;
+        left = combine(left, "&", right);
+    }
+    if (empty) {
+        free(left);
+        return NULL;
+    }
+    return left;
+}
+
+static char *parse_or(fts_parse *f, bool negated)
+{
+    char *left = parse_and(f, negated);
+    for (;;) {
+        skip_space(f);
+        if (!keyword(f, "OR"))
+            return left;
+        left = combine(left, "|", parse_and(f, negated));
+    }
+}
+
+/* The tsquery of a MATCH expression, or NULL when it matches nothing; -1 when it is not valid FTS5 syntax. */
+static int fts_translate(store *s, const char *match, char **tsq, fts_parse *f, fa_err *e)
+{
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->p = match;
+    *tsq = parse_or(f, false);
+    skip_space(f);
+    if (f->bad || *f->p) {
+        free(*tsq);
+        *tsq = NULL;
+        str_vec_free(&f->leaves);
+        str_vec_free(&f->leaf_tokens);
+        return fa_fail(e, "the search index could not run the query %s: not a valid search expression", match);
+    }
+    return 0;
+}
+
+/* BM25's idf of a token (search.c's idf_of, unfloored) from term_stats; a phrase takes its rarest token's. */
+static double leaf_idf(store *s, const char *tokens, long long total)
+{
+    double best = 0;
+    char *copy = xstrdup(tokens), *save = NULL;
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        const char *p[] = {t};
+        PGresult *r = PQexecParams(s->conn, "SELECT df FROM term_stats WHERE term = $1", 1, NULL, p, NULL, NULL, 0);
+        long long df = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? val_ll(r, 0, 0) : 0;
+        PQclear(r);
+        double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+        if (v > best)
+            best = v;
+    }
+    free(copy);
+    return best < 0.05 ? 0.05 : best;
+}
+
+static long long chunk_total(store *s)
+{
+    PGresult *r = PQexec(s->conn, "SELECT n FROM library_counts WHERE name = 'chunks'");
+    long long n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? val_ll(r, 0, 0) : 0;
+    PQclear(r);
+    return n;
+}
+
+/* Runs a ranked full-text query: inner is the SELECT over `table` with the score as `score`, given the tsquery
+ * in $1 and the limit in $2; the phrases' tsqueries follow from $3. */
+static PGresult *ranked(store *s, const char *match, int limit, const char *table, const char *weights,
+                        const char *outer_head, const char *outer_tail, fa_err *e)
+{
+    char *tsq;
+    fts_parse f;
+    if (fts_translate(s, match, &tsq, &f, e) != 0)
+        return NULL;
+    if (!tsq) {
+        str_vec_free(&f.leaves);
+        str_vec_free(&f.leaf_tokens);
+        return PQmakeEmptyPGresult(s->conn, PGRES_TUPLES_OK);
+    }
+    long long total = chunk_total(s);
+    strbuf score = {0};
+    str_vec params = {0};
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", limit);
+    VEC_PUSH(params, tsq);
+    VEC_PUSH(params, xstrdup(lim));
+    for (size_t i = 0; i < f.leaves.n && i < 64; i++) {
+        sb_addf(&score, "%s%.6f * ts_rank(%s, tsv, $%zu::tsquery, 1)", i ? " + " : "",
+                leaf_idf(s, f.leaf_tokens.v[i], total), weights, params.n + 1);
+        VEC_PUSH(params, xstrdup(f.leaves.v[i]));
+    }
+    if (!score.len)
+        sb_addf(&score, "ts_rank(%s, tsv, $1::tsquery, 1)", weights);
+    char *sql = xasprintf("%s (SELECT id, %s AS score FROM %s WHERE tsv @@ $1::tsquery ORDER BY score DESC, id"
+                          " LIMIT $2::int) f %s", outer_head, score.s, table, outer_tail);
+    PGresult *r = q(s, sql, (int)params.n, (const char *const *)params.v, e, "searching");
+    if (!r)
+        fa_fail(e, "the search index could not run the query %s: %s", match, e ? e->msg : "");
+    free(sql);
+    sb_free(&score);
+    str_vec_free(&params);
+    str_vec_free(&f.leaves);
+    str_vec_free(&f.leaf_tokens);
+    return r;
+}
+
+#define HIT_COLUMNS "c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end," \
+    " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start)," \
+    " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end)," \
+    " c.section, c.paragraph, c.text, c.boxes"
+
+static void read_hit(const PGresult *r, int i, store_hit *h)
+{
+    memset(h, 0, sizeof *h);
+    h->chunk_id = val_ll(r, i, 0);
+    h->doc_id = val_ll(r, i, 1);
+    h->doc = val(r, i, 2);
+    h->publication = val(r, i, 3);
+    h->title = val(r, i, 4);
+    h->page = (int)val_ll(r, i, 5);
+    h->page_end = (int)val_ll(r, i, 6);
+    h->page_label = val(r, i, 7);
+    h->page_label_end = val(r, i, 8);
+    h->section = val(r, i, 9);
+    h->paragraph = val(r, i, 10);
+    h->text = val(r, i, 11);
+    h->boxes = val(r, i, 12);
+}
+
+static int pg_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = ranked(s, match, limit, "chunks", "'{0.1,0.2,0.667,1.0}'",
+                         "SELECT " HIT_COLUMNS ", f.score FROM",
+                         "JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.score DESC, c.id", e);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_hit h;
+        read_hit(r, i, &h);
+        h.score = strtod(PQgetvalue(r, i, 13), NULL);
+        VEC_PUSH(*out, h);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = ranked(s, match, limit, "pages", "'{1.0,1.0,1.0,1.0}'", "SELECT p.doc_id, p.page, f.score FROM",
+                         "JOIN pages p ON p.id = f.id ORDER BY f.score DESC, p.id", e);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_page_score p = {val_ll(r, i, 0), (int)val_ll(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL)};
+        VEC_PUSH(*out, p);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int collect_strings(store *s, const char *sql, const char *arg, str_vec *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    const char *p[] = {arg};
+    PGresult *r = q(s, sql, 1, p, e, "reading terms");
+    for (int i = 0; r && i < PQntuples(r); i++)
+        VEC_PUSH(*out, val(r, i, 0));
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
+{
+    return collect_strings(s, "SELECT lower(expansion) FROM terms WHERE term = $1 GROUP BY lower(expansion)"
+                              " ORDER BY max(glossary) DESC, count(*) DESC, lower(expansion) LIMIT 3", term, out, e);
+}
+
+static int pg_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
+{
+    return collect_strings(s, "SELECT DISTINCT term FROM terms WHERE lower(expansion) = lower($1) ORDER BY term LIMIT 3",
+                           phrase, out, e);
+}
+
+static int pg_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    const char *p[] = {token};
+    PGresult *r = q(s, "SELECT (SELECT df FROM term_stats WHERE term = $1),"
+                       " (SELECT n FROM library_counts WHERE name = 'chunks')", 1, p, e, "reading term counts");
+    int rc = r ? 0 : -1;
+    if (r) {
+        *df = val_ll(r, 0, 0);
+        *total = val_ll(r, 0, 1);
+    }
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
+{
+    token_cb cb = {fn, arg};
+    if (s->tokenizer.xTokenize(s->tok, &cb, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), on_token) != SQLITE_OK)
+        return fa_fail(e, "tokenizer failed");
+    return 0;
+}
+
+/* ---- define, refs ---- */
+
+static int define_rows(store *s, const char *sql, const char *term, store_define_rows *out, fa_err *e)
+{
+    const char *p[] = {term};
+    PGresult *r = q(s, sql, 1, p, e, "looking the term up");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_define_row x = {val(r, i, 0), val(r, i, 1), val(r, i, 2), val(r, i, 3), val(r, i, 4),
+                              (int)val_ll(r, i, 5), val_ll(r, i, 6) != 0};
+        VEC_PUSH(*out, x);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions,
+                     fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    /* One row per expansion and document (its glossary entry when it has one), glossary entries first. */
+    int rc = define_rows(s,
+        "SELECT term, expansion, file_name, publication, label, page, glossary FROM ("
+        " SELECT DISTINCT ON (lower(t.expansion), t.doc_id) t.term, t.expansion, d.file_name, d.publication,"
+        "  p.label, t.page, t.glossary, d.id AS did FROM terms t JOIN documents d ON d.id = t.doc_id"
+        "  LEFT JOIN pages p ON p.doc_id = t.doc_id AND p.page = t.page"
+        "  WHERE t.term = $1 OR (upper(t.term) = upper($1) AND length($1) > 1)"
+        "  ORDER BY lower(t.expansion), t.doc_id, t.glossary DESC, t.page) x"
+        " ORDER BY glossary DESC, lower(expansion), did LIMIT 20", term, expansions, e);
+    if (rc == 0)
+        rc = define_rows(s,
+            "SELECT f.term, f.definition, d.file_name, d.publication, p.label, f.page, 1 FROM definitions f"
+            " JOIN documents d ON d.id = f.doc_id LEFT JOIN pages p ON p.doc_id = f.doc_id AND p.page = f.page"
+            " WHERE lower(f.term) = lower($1)"
+            "  OR lower(f.term) IN (SELECT lower(expansion) FROM terms WHERE term = $1 OR upper(term) = upper($1))"
+            " ORDER BY lower(f.term) = lower($1) DESC, d.id LIMIT 20", term, definitions, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int ref_rows(store *s, const char *sql, long long id, store_ref_rows *out, fa_err *e)
+{
+    char num[32];
+    fmt_ll(num, sizeof num, id);
+    const char *p[] = {num};
+    PGresult *r = q(s, sql, 1, p, e, "reading cross-references");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_ref_row x = {val(r, i, 0), val(r, i, 1), val(r, i, 2), (int)val_ll(r, i, 3), (int)val_ll(r, i, 4),
+                           val(r, i, 5)};
+        VEC_PUSH(*out, x);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by,
+                   store_ref_rows *internal, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+#define WITH_LABEL(inner) "SELECT x.target, x.doc, x.kind, x.n, x.first, (SELECT p.label FROM pages p" \
+        " WHERE p.doc_id = x.doc_id AND p.page = x.first) FROM (" inner ") x"
+    int rc = ref_rows(s, WITH_LABEL(
+        "SELECT min(l.target) AS target, (SELECT file_name FROM documents d WHERE " PUB_KEY("d.publication")
+        "  = l.pub_key ORDER BY d.id DESC LIMIT 1) AS doc, NULL::text AS kind, count(*) AS n, min(l.page) AS first,"
+        "  min(l.doc_id) AS doc_id FROM links l WHERE l.doc_id = $1::bigint AND l.kind = 'publication'"
+        " GROUP BY l.pub_key ORDER BY min(l.target)"), doc_id, cites, e);
+    if (rc == 0)
+        rc = ref_rows(s, WITH_LABEL(
+            "SELECT d.publication AS target, d.file_name AS doc, NULL::text AS kind, count(*) AS n,"
+            " min(l.page) AS first, l.doc_id AS doc_id FROM links l JOIN documents d ON d.id = l.doc_id"
+            " WHERE l.kind = 'publication' AND l.doc_id != $1::bigint AND l.pub_key ="
+            "  (SELECT " PUB_KEY("publication") " FROM documents WHERE id = $1::bigint)"
+            " GROUP BY d.id, l.doc_id ORDER BY d.publication, d.file_name"), doc_id, cited_by, e);
+    if (rc == 0)
+        rc = ref_rows(s, WITH_LABEL(
+            "SELECT l.target AS target, NULL::text AS doc, l.kind AS kind, count(*) AS n, min(l.page) AS first,"
+            " l.doc_id AS doc_id FROM links l WHERE l.doc_id = $1::bigint AND l.kind != 'publication'"
+            " GROUP BY l.kind, l.target, l.doc_id ORDER BY l.kind, min(l.page)"), doc_id, internal, e);
+#undef WITH_LABEL
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- vectors ---- */
+
+static int pg_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *p[] = {model, lim};
+    PGresult *r = q(s, "SELECT c.id, coalesce(c.heading || chr(10), '') || c.text FROM chunks c"
+                       " LEFT JOIN chunk_vectors v ON v.chunk_id = c.id"
+                       " WHERE v.chunk_id IS NULL OR v.model <> $1 ORDER BY c.id LIMIT $2::int", 2, p, e,
+                    "listing passages to embed");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_chunk_text t = {val_ll(r, i, 0), val(r, i, 1)};
+        VEC_PUSH(*out, t);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
+                          fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = cmd(s, "BEGIN", e, "storing vectors");
+    if (rc == 0 && s->pgvector)
+        rc = ensure_hnsw(s, dim, e);
+    char dims[16];
+    snprintf(dims, sizeof dims, "%d", dim);
+    const char *sql = s->pgvector
+        ? "INSERT INTO chunk_vectors (chunk_id, model, dim, vec, embedding) VALUES ($1::bigint, $2, $3::int, $4, $5::vector)"
+          " ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, dim = excluded.dim, vec = excluded.vec,"
+          " embedding = excluded.embedding, txid = pg_current_xact_id()"
+        : "INSERT INTO chunk_vectors (chunk_id, model, dim, vec) VALUES ($1::bigint, $2, $3::int, $4)"
+          " ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, dim = excluded.dim, vec = excluded.vec,"
+          " txid = pg_current_xact_id()";
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char id[32];
+        fmt_ll(id, sizeof id, ids[i]);
+        const float *v = vecs + i * (size_t)dim;
+        char *vt = s->pgvector ? vector_text(v, dim) : NULL;
+        const char *p[] = {id, model, dims, (const char *)v, vt};
+        int lens[] = {0, 0, 0, dim * (int)sizeof(float), 0};
+        int fmts[] = {0, 0, 0, 1, 0};
+        PGresult *r = PQexecParams(s->conn, sql, s->pgvector ? 5 : 4, NULL, p, lens, fmts, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = pg_fail(s, e, "storing vectors", r);
+        PQclear(r);
+        free(vt);
+    }
+    rc = end_tx(s, rc, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_clear_vectors(store *s, fa_err *e)
+{
+    return simple(s, "DELETE FROM chunk_vectors", 0, NULL, e, "removing vectors");
+}
+
+static int pg_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, "SELECT model, dim, count(*) FROM chunk_vectors GROUP BY model, dim"
+                       " ORDER BY count(*) DESC, model", 0, NULL, e, "reading the vector sets");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_vector_set v = {val(r, i, 0), (int)val_ll(r, i, 1), val_ll(r, i, 2)};
+        VEC_PUSH(*out, v);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long, const float *, void *),
+                           void *arg, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = 0;
+    if (!s->pgvector) {
+        vec_set *v = vector_set(s, model, dim, e);
+        if (!v)
+            rc = -1;
+        for (size_t i = 0; v && i < v->n; i++)
+            fn(v->ids[i], v->vecs + i * (size_t)dim, arg);
+    } else {
+        char dims[16];
+        snprintf(dims, sizeof dims, "%d", dim);
+        const char *p[] = {model, dims};
+        PGresult *r = PQexecParams(s->conn, "SELECT chunk_id, vec FROM chunk_vectors WHERE model = $1 AND dim = $2::int",
+                                   2, NULL, p, NULL, NULL, 1);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            rc = pg_fail(s, e, "reading vectors", r);
+        float *buf = xmalloc((size_t)(dim > 0 ? dim : 1) * sizeof *buf);
+        for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+            const unsigned char *b = (const unsigned char *)PQgetvalue(r, i, 0);
+            long long id = 0;
+            for (int k = 0; k < 8; k++)
+                id = (long long)(((unsigned long long)id << 8) | b[k]);
+            if (PQgetlength(r, i, 1) != dim * (int)sizeof(float))
+                continue;
+            memcpy(buf, PQgetvalue(r, i, 1), (size_t)dim * sizeof *buf);
+            fn(id, buf, arg);
+        }
+        free(buf);
+        PQclear(r);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* pgvector: the HNSW index of the dimension, by inner product (<#> is its negative); ef_search raised so that
+ * the model filter, applied after the index scan, still leaves k rows. */
+static int pg_vector_knn(store *s, const char *model, int dim, const float *qv, int k, store_vector_hits *out,
+                         fa_err *e)
+{
+    if (!s->pgvector)
+        return 0;
+    pthread_mutex_lock(&s->lock);
+    char *vt = vector_text(qv, dim);
+    char lim[16], ef[64];
+    snprintf(lim, sizeof lim, "%d", k);
+    snprintf(ef, sizeof ef, "SET hnsw.ef_search = %d", k * 4 > 40 ? (k * 4 < 1000 ? k * 4 : 1000) : 40);
+    PQclear(PQexec(s->conn, ef));
+    char *sql = xasprintf("SELECT chunk_id, -(embedding::vector(%d) <#> $1::vector(%d)) FROM chunk_vectors"
+                          " WHERE dim = %d AND model = $2 ORDER BY embedding::vector(%d) <#> $1::vector(%d)"
+                          " LIMIT $3::int", dim, dim, dim, dim, dim);
+    const char *p[] = {vt, model, lim};
+    PGresult *r = q(s, sql, 3, p, e, "searching vectors");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_vector_hit h = {val_ll(r, i, 0), strtof(PQgetvalue(r, i, 1), NULL)};
+        VEC_PUSH(*out, h);
+    }
+    int rc = r ? 1 : -1;
+    PQclear(r);
+    free(sql);
+    free(vt);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    char num[32];
+    fmt_ll(num, sizeof num, chunk_id);
+    const char *p[] = {num};
+    PGresult *r = q(s, "SELECT " HIT_COLUMNS " FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = $1::bigint",
+                    1, p, e, "reading a passage");
+    int rc = -1;
+    if (r) {
+        rc = PQntuples(r) > 0;
+        if (rc)
+            read_hit(r, 0, out);
+    }
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_info_get(store *s, store_info *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->backend = "postgres";
+    out->vector_mode = s->pgvector ? "pgvector hnsw" : "in-process exact, kept current by LISTEN/NOTIFY";
+    int v = PQserverVersion(s->conn);
+    const char *host = PQhost(s->conn);
+    snprintf(out->detail, sizeof out->detail, "PostgreSQL %d.%d, database %s on %s%s%s", v / 10000, v % 100,
+             PQdb(s->conn), host && host[0] == '/' ? "socket " : "", host ? host : "?",
+             s->pgvector ? "" : "; ");
+    if (!s->pgvector) {
+        size_t n = strlen(out->detail);
+        snprintf(out->detail + n, sizeof out->detail - n, "%s", s->vector_note);
+    }
+    return 0;
+}
+
+/* ---- the job queue ---- */
+
+#define JOB_COLUMNS "id, path, state, worker, message, " ISO("created_at") ", " ISO("lease_until") ", " \
+                    ISO("finished_at") ", attempts, pages_done, pages_total, doc_id"
+
+static void read_job(const PGresult *r, int i, store_job *j)
+{
+    memset(j, 0, sizeof *j);
+    j->id = val_ll(r, i, 0);
+    j->path = val(r, i, 1);
+    j->state = val(r, i, 2);
+    j->worker = val(r, i, 3);
+    j->message = val(r, i, 4);
+    j->created_at = val(r, i, 5);
+    j->lease_until = val(r, i, 6);
+    j->finished_at = val(r, i, 7);
+    j->attempts = (int)val_ll(r, i, 8);
+    j->pages_done = (int)val_ll(r, i, 9);
+    j->pages_total = (int)val_ll(r, i, 10);
+    j->doc_id = val_ll(r, i, 11);
+}
+
+static int pg_job_add(store *s, const char *path, long long *id, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    const char *p[] = {path};
+    PGresult *r = q(s, "INSERT INTO ingest_jobs (path) VALUES ($1) ON CONFLICT (path) WHERE state IN ('queued',"
+                       "'running') DO NOTHING RETURNING id", 1, p, e, "queueing a file");
+    int rc = -1;
+    if (r && PQntuples(r)) {
+        *id = val_ll(r, 0, 0);
+        rc = 1;
+    } else if (r) {
+        PQclear(r);
+        r = q(s, "SELECT id FROM ingest_jobs WHERE path = $1 AND state IN ('queued','running')", 1, p, e,
+              "queueing a file");
+        if (r) {
+            *id = PQntuples(r) ? val_ll(r, 0, 0) : 0;
+            rc = 0;
+        }
+    }
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_job_take(store *s, const char *worker, int lease_s, store_job *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    char lease[16], max[16];
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    snprintf(max, sizeof max, "%d", STORE_JOB_MAX_ATTEMPTS);
+    const char *pf[] = {max};
+    PGresult *r = q(s, "UPDATE ingest_jobs SET state = 'failed', finished_at = now(), lease_until = NULL,"
+                       " message = 'its worker stopped during each of ' || $1 || ' attempts'"
+                       " WHERE state = 'running' AND lease_until < now() AND attempts >= $1::int", 1, pf, e,
+                    "taking a job");
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    if (rc == 0) {
+        const char *p[] = {worker, lease};
+        r = q(s, "UPDATE ingest_jobs j SET state = 'running', worker = $1, attempts = j.attempts + 1,"
+                 " heartbeat = now(), lease_until = now() + make_interval(secs => $2::int), pages_done = 0"
+                 " FROM (SELECT id FROM ingest_jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < now())"
+                 "  ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1) t WHERE j.id = t.id RETURNING "
+                 "j.id, j.path, j.state, j.worker, j.message, " ISO("j.created_at") ", " ISO("j.lease_until") ", "
+                 ISO("j.finished_at") ", j.attempts, j.pages_done, j.pages_total, j.doc_id", 2, p, e, "taking a job");
+        rc = r ? PQntuples(r) > 0 : -1;
+        if (rc == 1)
+            read_job(r, 0, out);
+        PQclear(r);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_job_progress(store *s, long long id, const char *worker, int lease_s, int pages_done, int pages_total,
+                           fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    char num[32], lease[16], done[16], total[16];
+    fmt_ll(num, sizeof num, id);
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    snprintf(done, sizeof done, "%d", pages_done);
+    snprintf(total, sizeof total, "%d", pages_total);
+    const char *p[] = {num, worker, lease, done, total};
+    PGresult *r = q(s, "UPDATE ingest_jobs SET heartbeat = now(), lease_until = now() + make_interval(secs => $3::int),"
+                       " pages_done = $4::int, pages_total = $5::int"
+                       " WHERE id = $1::bigint AND worker = $2 AND state = 'running'", 5, p, e,
+                    "renewing a job's lease");
+    int rc = r ? atoi(PQcmdTuples(r)) > 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int finish_locked(store *s, long long id, const char *worker, bool ok, long long doc_id, const char *message,
+                         fa_err *e)
+{
+    char num[32], doc[32];
+    fmt_ll(num, sizeof num, id);
+    fmt_ll(doc, sizeof doc, doc_id);
+    const char *p[] = {num, worker, ok ? "done" : "failed", doc_id > 0 ? doc : NULL, message};
+    PGresult *r = q(s, "UPDATE ingest_jobs SET state = $3, doc_id = $4::bigint, message = $5, finished_at = now(),"
+                       " lease_until = NULL, pages_done = CASE WHEN $3 = 'done' THEN pages_total ELSE pages_done END"
+                       " WHERE id = $1::bigint AND worker = $2 AND state = 'running'", 5, p, e, "ending a job");
+    int rc = r ? atoi(PQcmdTuples(r)) > 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_job_finish(store *s, long long id, const char *worker, bool ok, long long doc_id, const char *message,
+                         fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = finish_locked(s, id, worker, ok, doc_id, message, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* The job row is locked first (FOR UPDATE): while this transaction runs, no other worker can take the job,
+ * even if its lease runs out meanwhile (job_take skips locked rows). */
+static int put_job_tx(store *s, void *arg, fa_err *e)
+{
+    put_args *a = arg;
+    char num[32];
+    fmt_ll(num, sizeof num, a->job_id);
+    const char *p[] = {num, a->worker, a->rec->path, a->rec->sha256};
+    PGresult *r = q(s, "SELECT (SELECT count(*) FROM ingest_jobs WHERE id = $1::bigint AND worker = $2 AND"
+                       " state = 'running'), (SELECT id FROM documents WHERE path = $3 AND sha256 = $4)", 4, p, e,
+                    "checking the job");
+    if (!r)
+        return -1;
+    bool owned = val_ll(r, 0, 0) > 0;
+    long long same = val_ll(r, 0, 1);
+    PQclear(r);
+    if (owned) {
+        r = q(s, "SELECT 1 FROM ingest_jobs WHERE id = $1::bigint AND worker = $2 AND state = 'running' FOR UPDATE",
+              2, p, e, "checking the job");
+        owned = r && PQntuples(r) > 0;
+        PQclear(r);
+        if (!r)
+            return -1;
+    }
+    if (!owned)
+        return 1;
+    int rc = 0;
+    if (same)
+        a->rec->id = same; /* committed before: the same file is never written twice */
+    else
+        rc = put_locked(s, a->rec, a->d, a->chunks, e);
+    if (rc == 0 && finish_locked(s, a->job_id, a->worker, true, a->rec->id, NULL, e) != 1)
+        rc = -1;
+    return rc;
+}
+
+static int pg_put_document_job(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks,
+                               long long job_id, const char *worker, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    put_args a = {rec, d, chunks, job_id, worker};
+    int rc = in_tx(s, put_job_tx, &a, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_jobs_list(store *s, store_jobs *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY id", 0, NULL, e, "listing jobs");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_job j;
+        read_job(r, i, &j);
+        VEC_PUSH(*out, j);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+const store_ops store_pg_ops = {"postgres", pg_close, STORE_OPS_TABLE(pg)};
