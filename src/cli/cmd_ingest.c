@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--no-ocr] [--json] [PATH...]\n"
+    "usage: fagpt ingest [--workers N] [--no-ocr] [--queue] [--json] [PATH...]\n"
     "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
     "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
@@ -17,6 +17,7 @@ static const char ingest_usage[] =
     "  PNG, JPEG and TIFF page images are read by OCR as one-page documents, and so are scanned PDF pages.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
     "  --no-ocr      keep text layers as they are: never OCR a scanned or garbled page\n"
+    "  --queue       only queue the files as jobs for `fagpt worker` (on this or other machines; see `fagpt jobs`)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
     "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
@@ -72,7 +73,8 @@ static int report(cli_ctx *c, ingest_results *r, int failed)
 static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
 {
     static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, {"no-ocr", no_argument, 0, 'n'},
-                                         CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+                                         {"queue", no_argument, 0, 'q'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    bool queue = false;
     const char *usage = retry ? retry_usage : ingest_usage;
     int workers = 0, flags = 0, opt;
     while ((opt = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
@@ -89,6 +91,8 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             workers = (int)n;
         } else if (opt == 'n') {
             flags |= INGEST_NO_OCR;
+        } else if (opt == 'q' && !retry) {
+            queue = true;
         } else {
             return cli_usage_error(usage, "unknown option");
         }
@@ -138,6 +142,12 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             str_vec_free(&files);
             return cli_error(c, "no PDF files found under the folders given");
         }
+    }
+    if (queue) {
+        int qrc = cli_queue_files(c, s, &files);
+        str_vec_free(&files);
+        store_close(s);
+        return qrc;
     }
     ingest_results r = {0};
     int failed = ingest_run(s, &files, workers, flags, c->tty && !c->json ? show_progress : NULL, NULL, &r);

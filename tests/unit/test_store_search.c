@@ -22,6 +22,27 @@ static int top_page(store *s, const char *text)
     return page;
 }
 
+static void count_vector(long long id, const float *v, void *arg)
+{
+    (*(long long *)arg)++;
+}
+
+/* The vectors of (m, 4) that a handle sees, once it sees `want` of them: a PostgreSQL server hears of another
+ * server's change by notification, which arrives a moment after the commit (up to 10 s allowed here). */
+static long long vectors_seen(store *s, long long want)
+{
+    long long count = -1;
+    fa_err e;
+    for (int i = 0; i < 200 && count != want; i++) {
+        if (i)
+            usleep(50000);
+        count = 0;
+        if (store_scan_vectors(s, "m", 4, count_vector, &count, &e) != 0)
+            return -1;
+    }
+    return count;
+}
+
 int main(void)
 {
     const char *shared = getenv("FAGPT_SHARED");
@@ -119,6 +140,31 @@ int main(void)
     store_docs_free(&all);
     CHECK(store_token_df(s, "fire", &df, &total, &e) == 0 && df > 0 && total == (long long)ch.n);
     CHECK(top_page(s, "fire support coordination measure") == a);
+
+    /* Vectors written through one handle are seen by another (PostgreSQL: its in-process index hears of them
+     * through LISTEN/NOTIFY), and so is their removal. */
+    store *s2 = store_open(path, &e);
+    CHECK(s2 != NULL);
+    CHECK(s2 && vectors_seen(s2, 0) == 0);
+    store_hits hs = {0};
+    CHECK(store_fts(s, "\"fires\"", 3, &hs, &e) == 0 && hs.n == 3);
+    long long ids[3];
+    float vecs[12] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0};
+    for (size_t i = 0; i < 3 && i < hs.n; i++)
+        ids[i] = hs.v[i].chunk_id;
+    CHECK(hs.n == 3 && store_put_vectors(s, "m", 4, ids, vecs, 3, &e) == 0);
+    CHECK(s2 && vectors_seen(s2, 3) == 3);
+    store_vector_set_list sets = {0};
+    CHECK(store_vector_sets(s, &sets, &e) == 0 && sets.n == 1 && sets.v[0].dim == 4 && sets.v[0].count == 3);
+    store_vector_set_list_free(&sets);
+    CHECK(store_clear_vectors(s, &e) == 0);
+    CHECK(s2 && vectors_seen(s2, 0) == 0);
+    store_hits_free(&hs);
+    store_close(s2);
+    CHECK(store_fts(s, "\"unbalanced", 3, &hs, &e) != 0);
+    CHECK(store_fts(s, "fire* AND (support OR coordination) NOT zzzq", 3, &hs, &e) == 0 && hs.n == 3);
+    store_hits_free(&hs);
+
     CHECK(store_job_add(s, "/nonexistent.pdf", &job, &e) == 1);
     CHECK(store_job_take(s, "w1", 60, &j, &e) == 1);
     store_job_free(&j);

@@ -43,6 +43,12 @@ enum { INGEST_NO_OCR = 1 }; /* flags: take text layers as they are, never OCR a 
 int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
                ingest_results *out);
 
+/* Runs one job of the queue (store.h) that this worker has taken: the same pipeline as ingest_run for
+ * job->path, with the lease renewed every lease_s/3 seconds and the pages done recorded, the document and the
+ * job's end committed together. r->status is also "lost" when the job's lease ran out and another worker took
+ * it (nothing was written). Returns 0, or 1 when the file was quarantined or the job lost. */
+int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r);
+
 void ingest_results_free(ingest_results *r);
 
 #endif

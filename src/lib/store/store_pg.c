@@ -1863,3 +1863,238 @@ static int pg_jobs_list(store *s, store_jobs *out, fa_err *e)
 }
 
 const store_ops store_pg_ops = {"postgres", pg_close, STORE_OPS_TABLE(pg)};
+
+/* ---- store_migrate_to_pg: an SQLite library copied into PostgreSQL ---- */
+
+/* Every column of the target table, and whether it is bytea; NULL when the table does not exist there. */
+static PGresult *target_columns(store *s, const char *table, fa_err *e)
+{
+    const char *p[] = {table};
+    return q(s, "SELECT column_name, data_type = 'bytea' FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position", 1, p, e,
+             "reading the target's tables");
+}
+
+static long long pg_count(store *s, const char *table)
+{
+    char *sql = xasprintf("SELECT count(*) FROM \"%s\"", table);
+    PGresult *r = PQexec(s->conn, sql);
+    long long n = PQresultStatus(r) == PGRES_TUPLES_OK ? val_ll(r, 0, 0) : -1;
+    PQclear(r);
+    free(sql);
+    return n;
+}
+
+static long long sqlite_count(sqlite3 *db, const char *table)
+{
+    char *sql = xasprintf("SELECT count(*) FROM \"%s\"", table);
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    free(sql);
+    return n;
+}
+
+/* Copies one table: the columns both sides have, by COPY; blobs as bytea hex. */
+static int copy_table(store *s, sqlite3 *db, const char *table, fa_err *e)
+{
+    PGresult *cols = target_columns(s, table, e);
+    if (!cols)
+        return -1;
+    strbuf list = {0}, sel = {0};
+    VEC(int) is_bytea = {0};
+    for (int i = 0; i < PQntuples(cols); i++) {
+        const char *col = PQgetvalue(cols, i, 0);
+        /* only columns the source has */
+        char *probe = xasprintf("SELECT \"%s\" FROM \"%s\" LIMIT 0", col, table);
+        sqlite3_stmt *st;
+        bool has = sqlite3_prepare_v2(db, probe, -1, &st, NULL) == SQLITE_OK;
+        sqlite3_finalize(st);
+        free(probe);
+        if (!has)
+            continue;
+        sb_addf(&list, "%s\"%s\"", list.len ? ", " : "", col);
+        sb_addf(&sel, "%s\"%s\"", sel.len ? ", " : "", col);
+        VEC_PUSH(is_bytea, PQgetvalue(cols, i, 1)[0] == 't');
+    }
+    PQclear(cols);
+    int rc = 0;
+    if (!is_bytea.n)
+        goto out;
+    char *sql = xasprintf("SELECT %s FROM \"%s\" ORDER BY rowid", sel.s, table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        free(sql);
+        sql = xasprintf("SELECT %s FROM \"%s\"", sel.s, table); /* a WITHOUT ROWID table */
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = fa_fail(e, "cannot read table %s of the SQLite library: %s", table, sqlite3_errmsg(db));
+            free(sql);
+            goto out;
+        }
+    }
+    free(sql);
+    strbuf rows = {0};
+    char *target = xasprintf("\"%s\" (%s)", table, list.s);
+    int step;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        for (size_t k = 0; k < is_bytea.n; k++) {
+            bool last = k + 1 == is_bytea.n;
+            int type = sqlite3_column_type(st, (int)k);
+            if (type == SQLITE_NULL) {
+                copy_field(&rows, NULL, last);
+            } else if (is_bytea.v[k]) {
+                const unsigned char *b = sqlite3_column_blob(st, (int)k);
+                int n = sqlite3_column_bytes(st, (int)k);
+                sb_add(&rows, "\\\\x");
+                for (int j = 0; j < n; j++)
+                    sb_addf(&rows, "%02x", b[j]);
+                sb_addc(&rows, last ? '\n' : '\t');
+            } else {
+                copy_field(&rows, (const char *)sqlite3_column_text(st, (int)k), last);
+            }
+        }
+        if (rows.len > (8u << 20)) {
+            rc = copy_in(s, target, &rows, e, "copying rows");
+            sb_clear(&rows);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == 0)
+        rc = copy_in(s, target, &rows, e, "copying rows");
+    if (rc != 0)
+        fa_fail(e, "copying table %s: %s", table, e ? e->msg : "");
+    free(target);
+    sb_free(&rows);
+out:
+    sb_free(&list);
+    sb_free(&sel);
+    free(is_bytea.v);
+    return rc;
+}
+
+/* The tsvector columns of rows copied without them, made with the same tokenizer as new documents'. */
+static int fill_tsv(store *s, const char *table, bool weighted, fa_err *e)
+{
+    char *sql = xasprintf("SELECT id, %s, text FROM %s WHERE tsv IS NULL", weighted ? "coalesce(heading, '')" : "NULL",
+                          table);
+    PGresult *r = q(s, sql, 0, NULL, e, "indexing copied text");
+    free(sql);
+    if (!r)
+        return -1;
+    int rc = cmd(s, "CREATE TEMP TABLE fill_tsv (id BIGINT, tsv TSVECTOR) ON COMMIT DROP", e, "indexing copied text");
+    strbuf rows = {0};
+    for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+        char *tsv = tsv_of(s, weighted ? PQgetvalue(r, i, 1) : NULL, PQgetvalue(r, i, 2));
+        sb_addf(&rows, "%s\t", PQgetvalue(r, i, 0));
+        copy_field(&rows, tsv, true);
+        free(tsv);
+    }
+    PQclear(r);
+    if (rc == 0)
+        rc = copy_in(s, "fill_tsv (id, tsv)", &rows, e, "indexing copied text");
+    sb_free(&rows);
+    if (rc == 0) {
+        sql = xasprintf("UPDATE %s t SET tsv = f.tsv FROM fill_tsv f WHERE t.id = f.id; DROP TABLE fill_tsv", table);
+        rc = cmd(s, sql, e, "indexing copied text");
+        free(sql);
+    }
+    return rc;
+}
+
+int store_migrate_to_pg(const char *sqlite_path, const char *url, store_table_counts *out, fa_err *e)
+{
+    /* The source at the latest schema first (the same migrations as any open), then read as a plain file. */
+    store *src = store_sqlite_open(sqlite_path, e);
+    if (!src)
+        return -1;
+    store_close(src);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(sqlite_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fa_fail(e, "cannot read the SQLite library %s: %s", sqlite_path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    store *s = store_pg_open(url, e);
+    if (!s) {
+        sqlite3_close(db);
+        return -1;
+    }
+    int rc = 0;
+    long long have = pg_count(s, "documents");
+    if (have != 0)
+        rc = fa_fail(e, "the PostgreSQL library %s already holds %lld documents; migrate into an empty database "
+                        "(createdb a new one, or drop this one's tables)", url, have);
+    /* Tables in creation order (parents before the tables that refer to them), FTS5's own tables left out:
+     * PostgreSQL's tsvector columns replace them. */
+    str_vec tables = {0};
+    sqlite3_stmt *st;
+    if (rc == 0 && sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
+                                          " 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT IN"
+                                          " (SELECT m.name || s.x FROM sqlite_master m, (SELECT '_data' AS x UNION"
+                                          " SELECT '_idx' UNION SELECT '_docsize' UNION SELECT '_config' UNION"
+                                          " SELECT '_content') s WHERE m.sql LIKE 'CREATE VIRTUAL TABLE%')"
+                                          " ORDER BY rowid", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW)
+            VEC_PUSH(tables, xstrdup((const char *)sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_lock(&s->lock);
+    if (rc == 0)
+        rc = cmd(s, "BEGIN; DELETE FROM term_stats; DELETE FROM quarantine; DELETE FROM ingest_jobs", e,
+                 "starting the copy");
+    for (size_t i = 0; rc == 0 && i < tables.n; i++) {
+        PGresult *cols = target_columns(s, tables.v[i], e);
+        bool exists = cols && PQntuples(cols) > 0;
+        PQclear(cols);
+        if (!cols)
+            rc = -1;
+        else if (exists)
+            rc = copy_table(s, db, tables.v[i], e);
+    }
+    if (rc == 0)
+        rc = fill_tsv(s, "pages", false, e);
+    if (rc == 0)
+        rc = fill_tsv(s, "chunks", true, e);
+    if (rc == 0)
+        rc = cmd(s, "UPDATE library_counts SET n = (SELECT count(*) FROM chunks) WHERE name = 'chunks'", e,
+                 "counting chunks");
+    /* Ids were copied as they are: each sequence continues after the largest. */
+    PGresult *seqs = rc == 0 ? q(s, "SELECT table_name, column_name FROM information_schema.columns"
+                                    " WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'", 0,
+                                 NULL, e, "resetting sequences") : NULL;
+    if (rc == 0 && !seqs)
+        rc = -1;
+    for (int i = 0; seqs && rc == 0 && i < PQntuples(seqs); i++) {
+        char *sql = xasprintf("SELECT setval(pg_get_serial_sequence('\"%s\"', '%s'), coalesce(max(\"%s\"), 0) + 1,"
+                              " false) FROM \"%s\"", PQgetvalue(seqs, i, 0), PQgetvalue(seqs, i, 1),
+                              PQgetvalue(seqs, i, 1), PQgetvalue(seqs, i, 0));
+        rc = cmd(s, sql, e, "resetting sequences");
+        free(sql);
+    }
+    PQclear(seqs);
+    rc = end_tx(s, rc, e);
+    pthread_mutex_unlock(&s->lock);
+    if (rc == 0 && s->pgvector) {
+        /* the embedding column of the copied vectors: setup_pgvector fills what is missing */
+        s->pgvector = false;
+        rc = setup_pgvector(s, e);
+    }
+    for (size_t i = 0; rc == 0 && i < tables.n; i++) {
+        long long target = pg_count(s, tables.v[i]);
+        if (target < 0)
+            continue; /* a table PostgreSQL does not have (the back end keeps that state elsewhere) */
+        store_table_count c = {xstrdup(tables.v[i]), sqlite_count(db, tables.v[i]), target};
+        VEC_PUSH(*out, c);
+        if (c.source != c.target)
+            rc = fa_fail(e, "table %s: %lld rows in SQLite but %lld in PostgreSQL after the copy", c.table, c.source,
+                         c.target);
+    }
+    str_vec_free(&tables);
+    store_close(s);
+    sqlite3_close(db);
+    return rc;
+}
