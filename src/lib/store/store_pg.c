@@ -1909,12 +1909,15 @@ static int copy_table(store *s, sqlite3 *db, const char *table, fa_err *e)
     VEC(int) is_bytea = {0};
     for (int i = 0; i < PQntuples(cols); i++) {
         const char *col = PQgetvalue(cols, i, 0);
-        /* only columns the source has */
-        char *probe = xasprintf("SELECT \"%s\" FROM \"%s\" LIMIT 0", col, table);
+        /* only columns the source has (asked of its schema: SQLite would read an unknown "name" as a string) */
         sqlite3_stmt *st;
-        bool has = sqlite3_prepare_v2(db, probe, -1, &st, NULL) == SQLITE_OK;
+        bool has = false;
+        if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
+            has = sqlite3_step(st) == SQLITE_ROW;
+        }
         sqlite3_finalize(st);
-        free(probe);
         if (!has)
             continue;
         sb_addf(&list, "%s\"%s\"", list.len ? ", " : "", col);
