@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 bench/library.sh
 bench/fires.sh
 bench/llm.sh
+bench/pg.sh

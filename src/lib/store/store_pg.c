@@ -14,10 +14,12 @@
  * would match differently from its idf) or cost a round trip per passage. With one tokenizer both back ends give
  * the same candidates, the same idf and the same coverage; only the first-stage rank differs (below).
  *
- * Ranking. FTS5's bm25 has no PostgreSQL equivalent: ts_rank knows term frequency and length but not idf. A
- * BM25-like score is assembled instead: for each phrase of the query, its idf (from term_stats, as in BM25:
- * Robertson and Zaragoza 2009, eq. 3.3; a phrase takes its rarest word's) times ts_rank with weights heading 1.0
- * and text 0.667 (FTS5's bm25(1.5, 1.0) ratio) and length normalisation 1 (divided by 1 + log(length)).
+ * Ranking. PostgreSQL's ts_rank knows neither idf nor BM25's saturation, so the first-stage score is BM25
+ * computed in SQL, as FTS5 computes it (Robertson and Zaragoza, "The Probabilistic Relevance Framework", 2009,
+ * eq. 3.15, k1 = 1.2, b = 0.75): for each word of the query, its idf (term_stats, the same figures as SQLite's)
+ * times its frequency in the row read from the tsvector's positions (a heading position counting 1.5, FTS5's
+ * bm25(1.5, 1.0) weights), normalised by the row's token count (ntok) over the library's mean (library_stats).
+ * A phrase of several words counts once where the row holds it, with its rarest word's idf.
  */
 #include "store_ops.h"
 
@@ -66,7 +68,7 @@ struct store {
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. The
  * tables mirror store_sqlite.c's (same names and columns, so store_migrate_to_pg copies them by name), plus the
- * tsvector columns that replace FTS5's tables and library_counts. */
+ * tsvector columns that replace FTS5's tables, their token counts, and library_stats. */
 static const char *migrations[] = {
     /* 1: documents, pages, chunks, terms, definitions, links, quarantine, vectors, the job queue */
     "CREATE TABLE documents ("
@@ -79,16 +81,19 @@ static const char *migrations[] = {
     "CREATE INDEX documents_sha ON documents(sha256);"
     "CREATE TABLE pages (id BIGSERIAL PRIMARY KEY, doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  page INTEGER NOT NULL, label TEXT, width DOUBLE PRECISION, height DOUBLE PRECISION, text TEXT NOT NULL,"
-    "  tsv TSVECTOR, UNIQUE (doc_id, page));"
+    "  tsv TSVECTOR, ntok INTEGER NOT NULL DEFAULT 0, UNIQUE (doc_id, page));"
     "CREATE INDEX pages_tsv ON pages USING gin (tsv);"
     "CREATE TABLE chunks (id BIGSERIAL PRIMARY KEY, doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  seq INTEGER NOT NULL, section TEXT, heading TEXT, paragraph TEXT, page_start INTEGER NOT NULL,"
-    "  page_end INTEGER NOT NULL, text TEXT NOT NULL, boxes TEXT NOT NULL, tsv TSVECTOR);"
+    "  page_end INTEGER NOT NULL, text TEXT NOT NULL, boxes TEXT NOT NULL, tsv TSVECTOR,"
+    "  ntok INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX chunks_doc ON chunks(doc_id, seq);"
     "CREATE INDEX chunks_tsv ON chunks USING gin (tsv);"
     "CREATE TABLE term_stats (term TEXT PRIMARY KEY, df INTEGER NOT NULL);"
-    "CREATE TABLE library_counts (name TEXT PRIMARY KEY, n BIGINT NOT NULL);"
-    "INSERT INTO library_counts VALUES ('chunks', 0);"
+    /* one row: chunks and pages, and their tokens (BM25's mean length); one row, so writers never deadlock on it */
+    "CREATE TABLE library_stats (chunks BIGINT NOT NULL, chunk_tokens BIGINT NOT NULL, pages BIGINT NOT NULL,"
+    "  page_tokens BIGINT NOT NULL);"
+    "INSERT INTO library_stats VALUES (0, 0, 0, 0);"
     "CREATE TABLE terms (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  term TEXT NOT NULL, expansion TEXT NOT NULL, page INTEGER, glossary INTEGER NOT NULL);"
     "CREATE INDEX terms_term ON terms(term);"
@@ -269,7 +274,7 @@ static void tsv_token(const char *tok, int len, void *arg)
 
 /* The tsvector literal of a chunk (heading weighted A, text B; a position apart so that no phrase spans them)
  * or of a page (heading NULL: one weight). PostgreSQL merges a lexeme's repeated entries on input. */
-static char *tsv_of(store *s, const char *heading, const char *text)
+static char *tsv_of(store *s, const char *heading, const char *text, int *ntok)
 {
     strbuf b = {0};
     sb_add(&b, "");
@@ -280,6 +285,7 @@ static char *tsv_of(store *s, const char *heading, const char *text)
         t.weight = 'B';
     }
     tokenize(s, text, tsv_token, &t);
+    *ntok = t.pos - (heading ? 1 : 0);
     return sb_take(&b);
 }
 
@@ -786,9 +792,14 @@ static int adjust_term_stats(store *s, long long new_id, long long old_id, fa_er
     PQclear(r);
     if (!r)
         return -1;
-    r = q(s, "UPDATE library_counts SET n = n + (SELECT count(*) FILTER (WHERE doc_id = $1::bigint)"
-             " - count(*) FILTER (WHERE doc_id = $2::bigint) FROM chunks WHERE doc_id IN ($1::bigint, $2::bigint))"
-             " WHERE name = 'chunks'", 2, p, e, "counting chunks");
+#define DELTA(x) "coalesce(sum(" x ") FILTER (WHERE doc_id = $1::bigint), 0) - coalesce(sum(" x \
+                 ") FILTER (WHERE doc_id = $2::bigint), 0)"
+    r = q(s, "UPDATE library_stats SET chunks = chunks + c.n, chunk_tokens = chunk_tokens + c.t, pages = pages + p.n,"
+             " page_tokens = page_tokens + p.t FROM"
+             " (SELECT " DELTA("1") " AS n, " DELTA("ntok") " AS t FROM chunks WHERE doc_id IN ($1::bigint, $2::bigint)) c,"
+             " (SELECT " DELTA("1") " AS n, " DELTA("ntok") " AS t FROM pages WHERE doc_id IN ($1::bigint, $2::bigint)) p",
+          2, p, e, "counting chunks");
+#undef DELTA
     PQclear(r);
     return r ? 0 : -1;
 }
@@ -823,17 +834,19 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         for (size_t k = 0; k < d->pages[i].nlines; k++)
             if (!d->pages[i].lines[k].dropped)
                 sb_addf(&text, "%s%s", text.len ? "\n" : "", d->pages[i].lines[k].text);
-        char *tsv = tsv_of(s, NULL, text.s);
+        int ntok;
+        char *tsv = tsv_of(s, NULL, text.s, &ntok);
         copy_int(&rows, rec->id, false);
         copy_int(&rows, i + 1, false);
         copy_field(&rows, d->pages[i].label, false);
         sb_addf(&rows, "%.17g\t%.17g\t", d->pages[i].width, d->pages[i].height);
         copy_field(&rows, text.s, false);
-        copy_field(&rows, tsv, true);
+        copy_field(&rows, tsv, false);
+        copy_int(&rows, ntok, true);
         free(tsv);
         sb_free(&text);
     }
-    int rc = copy_in(s, "pages (doc_id, page, label, width, height, text, tsv)", &rows, e, "adding pages");
+    int rc = copy_in(s, "pages (doc_id, page, label, width, height, text, tsv, ntok)", &rows, e, "adding pages");
     sb_clear(&rows);
     for (size_t i = 0; rc == 0 && i < chunks->n; i++) {
         const doc_chunk *c = &chunks->v[i];
@@ -841,7 +854,8 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         /* The index weighs the nearest heading, not the whole path (as store_sqlite.c). */
         const char *heading = c->section ? strrchr(c->section, '>') : NULL;
         heading = heading ? heading + 2 : c->section;
-        char *tsv = tsv_of(s, heading ? heading : "", c->text);
+        int ntok;
+        char *tsv = tsv_of(s, heading ? heading : "", c->text, &ntok);
         copy_int(&rows, rec->id, false);
         copy_int(&rows, (long long)i, false);
         copy_field(&rows, c->section, false);
@@ -851,12 +865,13 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         copy_int(&rows, c->page_end + 1, false);
         copy_field(&rows, c->text ? c->text : "", false);
         copy_field(&rows, boxes, false);
-        copy_field(&rows, tsv, true);
+        copy_field(&rows, tsv, false);
+        copy_int(&rows, ntok, true);
         free(tsv);
         free(boxes);
     }
     if (rc == 0)
-        rc = copy_in(s, "chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes, tsv)",
+        rc = copy_in(s, "chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes, tsv, ntok)",
                      &rows, e, "adding chunks");
     if (rc == 0)
         rc = adjust_term_stats(s, rec->id, old_id, e);
@@ -1263,18 +1278,39 @@ static double leaf_idf(store *s, const char *tokens, long long total)
     return best < 0.05 ? 0.05 : best;
 }
 
-static long long chunk_total(store *s)
+/* The library's chunk count (term_stats' N), the rows of the table searched, and their mean length in tokens
+ * (library_stats). */
+static void library_stats(store *s, long long *rows, long long *table_rows, double *avg_len, bool pages)
 {
-    PGresult *r = PQexec(s->conn, "SELECT n FROM library_counts WHERE name = 'chunks'");
-    long long n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? val_ll(r, 0, 0) : 0;
+    PGresult *r = PQexec(s->conn, pages ? "SELECT chunks, pages, page_tokens FROM library_stats"
+                                         : "SELECT chunks, chunks, chunk_tokens FROM library_stats");
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r);
+    *rows = ok ? val_ll(r, 0, 0) : 0;
+    long long n = ok ? val_ll(r, 0, 1) : 0, tokens = ok ? val_ll(r, 0, 2) : 0;
+    *avg_len = n > 0 && tokens > 0 ? (double)tokens / (double)n : 1;
+    *table_rows = n;
     PQclear(r);
-    return n;
 }
 
-/* Runs a ranked full-text query: inner is the SELECT over `table` with the score as `score`, given the tsquery
- * in $1 and the limit in $2; the phrases' tsqueries follow from $3. */
-static PGresult *ranked(store *s, const char *match, int limit, const char *table, const char *weights,
-                        const char *outer_head, const char *outer_tail, fa_err *e)
+/* Adds an element to an array literal being built ({"a","b"}: quotes and backslashes escaped); the caller
+ * closes it with '}'. */
+static void array_add(strbuf *b, const char *v)
+{
+    sb_addc(b, b->len ? ',' : '{');
+    sb_addc(b, '"');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sb_addc(b, '\\');
+        sb_addc(b, *p);
+    }
+    sb_addc(b, '"');
+}
+
+/* Runs a ranked full-text query over `table` (chunks, weighted; or pages): the rows matching the MATCH
+ * expression, scored by BM25 (see the top of this file), best first; outer_head/outer_tail wrap it as
+ * "outer_head (SELECT id, score ...) f outer_tail". */
+static PGresult *ranked(store *s, const char *match, int limit, bool pages, const char *outer_head,
+                        const char *outer_tail, fa_err *e)
 {
     char *tsq;
     fts_parse f;
@@ -1285,27 +1321,87 @@ static PGresult *ranked(store *s, const char *match, int limit, const char *tabl
         str_vec_free(&f.leaf_tokens);
         return PQmakeEmptyPGresult(s->conn, PGRES_TUPLES_OK);
     }
-    long long total = chunk_total(s);
-    strbuf score = {0};
+    long long total, table_rows;
+    double avg;
+    library_stats(s, &total, &table_rows, &avg, pages);
     str_vec params = {0};
     char lim[16];
     snprintf(lim, sizeof lim, "%d", limit);
     VEC_PUSH(params, tsq);
     VEC_PUSH(params, xstrdup(lim));
+    /* Single words: one list of lexemes with their idf; phrases: each its own tsquery. */
+    strbuf lex = {0}, idfs = {0}, phrases = {0}, laterals = {0};
+    sb_add(&lex, "");
+    sb_add(&idfs, "");
+    str_vec seen = {0};
+    char norm[96];
+    snprintf(norm, sizeof norm, "1.2 * (0.25 + 0.75 * t.ntok / %.3f)", avg);
     for (size_t i = 0; i < f.leaves.n && i < 64; i++) {
-        sb_addf(&score, "%s%.6f * ts_rank(%s, tsv, $%zu::tsquery, 1)", i ? " + " : "",
-                leaf_idf(s, f.leaf_tokens.v[i], total), weights, params.n + 1);
+        double idf = leaf_idf(s, f.leaf_tokens.v[i], total);
+        char num[32];
+        snprintf(num, sizeof num, "%.6f", idf);
+        if (!strchr(f.leaf_tokens.v[i], ' ') && !strstr(f.leaves.v[i], ":*")) {
+            bool dup = false;
+            for (size_t k = 0; k < seen.n && !dup; k++)
+                dup = !strcmp(seen.v[k], f.leaf_tokens.v[i]);
+            if (dup)
+                continue;
+            VEC_PUSH(seen, xstrdup(f.leaf_tokens.v[i]));
+            array_add(&lex, f.leaf_tokens.v[i]);
+            array_add(&idfs, num);
+            continue;
+        }
+        /* A phrase or a prefix has the idf of the rows that hold it, as FTS5 counts it (once a query). */
+        size_t qp = params.n + 1;
         VEC_PUSH(params, xstrdup(f.leaves.v[i]));
+        sb_addf(&laterals, " CROSS JOIN (SELECT greatest(0.05, ln((%lld - count(*) + 0.5) / (count(*) + 0.5) + 1))"
+                " AS idf FROM %s WHERE tsv @@ $%zu::tsquery) d%zu", table_rows, pages ? "pages" : "chunks", qp, i);
+        if (strstr(f.leaves.v[i], ":*")) {
+            /* a prefix: counted once where it matches */
+            sb_addf(&phrases, " + CASE WHEN t.tsv @@ $%zu::tsquery THEN d%zu.idf * 2.2 / (1 + %s) ELSE 0 END", qp, i,
+                    norm);
+        } else {
+            /* a phrase: its occurrences, read from the positions (first word at p, the k-th at p + k) */
+            strbuf arr = {0}, cond = {0};
+            size_t k = 0;
+            char *copy = xstrdup(f.leaf_tokens.v[i]), *save = NULL;
+            for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save), k++) {
+                array_add(&arr, tok);
+                if (k)
+                    sb_addf(&cond, " AND EXISTS (SELECT 1 FROM unnest(t.tsv) v WHERE v.lexeme = ($%zu::text[])[%zu]"
+                            " AND pw.p + %zu = ANY(v.positions))", params.n + 1, k + 1, k);
+            }
+            free(copy);
+            sb_addc(&arr, '}');
+            sb_addf(&laterals, " CROSS JOIN LATERAL (SELECT coalesce(sum(CASE WHEN pw.w = 'A' THEN 1.5 ELSE 1 END), 0)"
+                    " AS tf FROM unnest(t.tsv) u, unnest(u.positions, u.weights) pw(p, w) WHERE u.lexeme ="
+                    " ($%zu::text[])[1]%s) ph%zu", params.n + 1, cond.s ? cond.s : "", i);
+            sb_addf(&phrases, " + CASE WHEN ph%zu.tf > 0 THEN d%zu.idf * ph%zu.tf * 2.2 / (ph%zu.tf + %s) ELSE 0 END",
+                    i, i, i, i, norm);
+            VEC_PUSH(params, sb_take(&arr));
+            sb_free(&cond);
+        }
     }
-    if (!score.len)
-        sb_addf(&score, "ts_rank(%s, tsv, $1::tsquery, 1)", weights);
-    char *sql = xasprintf("%s (SELECT id, %s AS score FROM %s WHERE tsv @@ $1::tsquery ORDER BY score DESC, id"
-                          " LIMIT $2::int) f %s", outer_head, score.s, table, outer_tail);
+    str_vec_free(&seen);
+    sb_add(&lex, lex.len ? "}" : "{}");
+    sb_add(&idfs, idfs.len ? "}" : "{}");
+    size_t lex_param = params.n + 1;
+    VEC_PUSH(params, sb_take(&lex));
+    VEC_PUSH(params, sb_take(&idfs));
+    char *sql = xasprintf(
+        "%s (SELECT t.id, coalesce((SELECT sum(w.idf * w.tf * 2.2 / (w.tf + %s)) FROM (SELECT x.idf,"
+        " cardinality(u.positions) + %s AS tf FROM unnest(t.tsv) u JOIN unnest($%zu::text[], $%zu::float8[]) x(lex, idf)"
+        " ON x.lex = u.lexeme) w), 0)%s AS score FROM %s t%s WHERE t.tsv @@ $1::tsquery ORDER BY score DESC, t.id"
+        " LIMIT $2::int) f %s",
+        outer_head, norm, pages ? "0" : "0.5 * cardinality(array_positions(u.weights, 'A'))", lex_param,
+        lex_param + 1, phrases.len ? phrases.s : "", pages ? "pages" : "chunks", laterals.len ? laterals.s : "",
+        outer_tail);
     PGresult *r = q(s, sql, (int)params.n, (const char *const *)params.v, e, "searching");
     if (!r)
         fa_fail(e, "the search index could not run the query %s: %s", match, e ? e->msg : "");
     free(sql);
-    sb_free(&score);
+    sb_free(&phrases);
+    sb_free(&laterals);
     str_vec_free(&params);
     str_vec_free(&f.leaves);
     str_vec_free(&f.leaf_tokens);
@@ -1338,7 +1434,7 @@ static void read_hit(const PGresult *r, int i, store_hit *h)
 static int pg_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
-    PGresult *r = ranked(s, match, limit, "chunks", "'{0.1,0.2,0.667,1.0}'",
+    PGresult *r = ranked(s, match, limit, false,
                          "SELECT " HIT_COLUMNS ", f.score FROM",
                          "JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.score DESC, c.id", e);
     for (int i = 0; r && i < PQntuples(r); i++) {
@@ -1356,7 +1452,7 @@ static int pg_fts(store *s, const char *match, int limit, store_hits *out, fa_er
 static int pg_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
-    PGresult *r = ranked(s, match, limit, "pages", "'{1.0,1.0,1.0,1.0}'", "SELECT p.doc_id, p.page, f.score FROM",
+    PGresult *r = ranked(s, match, limit, true, "SELECT p.doc_id, p.page, f.score FROM",
                          "JOIN pages p ON p.id = f.id ORDER BY f.score DESC, p.id", e);
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_page_score p = {val_ll(r, i, 0), (int)val_ll(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL)};
@@ -1398,7 +1494,7 @@ static int pg_token_df(store *s, const char *token, long long *df, long long *to
     pthread_mutex_lock(&s->lock);
     const char *p[] = {token};
     PGresult *r = q(s, "SELECT (SELECT df FROM term_stats WHERE term = $1),"
-                       " (SELECT n FROM library_counts WHERE name = 'chunks')", 1, p, e, "reading term counts");
+                       " (SELECT chunks FROM library_stats)", 1, p, e, "reading term counts");
     int rc = r ? 0 : -1;
     if (r) {
         *df = val_ll(r, 0, 0);
@@ -1988,20 +2084,23 @@ static int fill_tsv(store *s, const char *table, bool weighted, fa_err *e)
     free(sql);
     if (!r)
         return -1;
-    int rc = cmd(s, "CREATE TEMP TABLE fill_tsv (id BIGINT, tsv TSVECTOR) ON COMMIT DROP", e, "indexing copied text");
+    int rc = cmd(s, "CREATE TEMP TABLE fill_tsv (id BIGINT, tsv TSVECTOR, ntok INTEGER) ON COMMIT DROP", e,
+                 "indexing copied text");
     strbuf rows = {0};
     for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-        char *tsv = tsv_of(s, weighted ? PQgetvalue(r, i, 1) : NULL, PQgetvalue(r, i, 2));
+        int ntok;
+        char *tsv = tsv_of(s, weighted ? PQgetvalue(r, i, 1) : NULL, PQgetvalue(r, i, 2), &ntok);
         sb_addf(&rows, "%s\t", PQgetvalue(r, i, 0));
-        copy_field(&rows, tsv, true);
+        copy_field(&rows, tsv, false);
+        copy_int(&rows, ntok, true);
         free(tsv);
     }
     PQclear(r);
     if (rc == 0)
-        rc = copy_in(s, "fill_tsv (id, tsv)", &rows, e, "indexing copied text");
+        rc = copy_in(s, "fill_tsv (id, tsv, ntok)", &rows, e, "indexing copied text");
     sb_free(&rows);
     if (rc == 0) {
-        sql = xasprintf("UPDATE %s t SET tsv = f.tsv FROM fill_tsv f WHERE t.id = f.id; DROP TABLE fill_tsv", table);
+        sql = xasprintf("UPDATE %s t SET tsv = f.tsv, ntok = f.ntok FROM fill_tsv f WHERE t.id = f.id; DROP TABLE fill_tsv", table);
         rc = cmd(s, sql, e, "indexing copied text");
         free(sql);
     }
@@ -2063,7 +2162,9 @@ int store_migrate_to_pg(const char *sqlite_path, const char *url, store_table_co
     if (rc == 0)
         rc = fill_tsv(s, "chunks", true, e);
     if (rc == 0)
-        rc = cmd(s, "UPDATE library_counts SET n = (SELECT count(*) FROM chunks) WHERE name = 'chunks'", e,
+        rc = cmd(s, "UPDATE library_stats SET chunks = (SELECT count(*) FROM chunks), chunk_tokens = (SELECT"
+                    " coalesce(sum(ntok), 0) FROM chunks), pages = (SELECT count(*) FROM pages), page_tokens ="
+                    " (SELECT coalesce(sum(ntok), 0) FROM pages)", e,
                  "counting chunks");
     /* Ids were copied as they are: each sequence continues after the largest. */
     PGresult *seqs = rc == 0 ? q(s, "SELECT table_name, column_name FROM information_schema.columns"
