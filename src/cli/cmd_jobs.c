@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "core/json.h"
 #include "ingest/ingest.h"
+#include "llm/llm.h"
 #include "store/store.h"
 
 static const char jobs_usage[] =
@@ -29,7 +30,8 @@ static const char worker_usage[] =
     "  --lease S   the lease, renewed every S/3 seconds (default 60)\n"
     "  --poll S    how often an idle worker looks for new jobs (default 2)\n"
     "  --no-ocr    keep text layers as they are\n"
-    "  --json      one JSON object per job run\n";
+    "  --json      one JSON object per job run\n"
+    "  With FAGPT_EMBED_MODEL set, each new document's passages are then embedded (see `fagpt reembed`).\n";
 
 static void job_json(strbuf *b, const store_job *j)
 {
@@ -232,6 +234,17 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             printf("job %lld %-11s %s (%d pages, %d chunks)\n", job.id, r.status, job.path, r.pages, r.chunks);
         }
         fflush(stdout);
+        /* As `fagpt ingest` does: with an embedding model configured, the new passages are embedded (only those
+         * without a vector, so workers running at once share the work rather than repeat it). */
+        const char *embed = getenv("FAGPT_EMBED_MODEL");
+        if (embed && *embed && !strcmp(r.status, "ingested")) {
+            llm_config cfg;
+            if (llm_config_load(&cfg, NULL, &e) != 0 || cfg.api == LLM_NONE)
+                fprintf(stderr, "fagpt: note: passages not embedded: %s\n", cfg.why_none ? cfg.why_none : e.msg);
+            else
+                cli_embed_library(c, s, &cfg, 32, false, true);
+            llm_config_free(&cfg);
+        }
         free(r.path);
         free(r.doc);
         free(r.reason);

@@ -131,6 +131,18 @@ check "after the lease ran out another worker took the job and finished it (atte
 check "the document is there once, whole: its pages and chunks as recorded" \
     "[ \"\$(sql kill 'SELECT count(*) = 1 AND sum(pages) = (SELECT count(*) FROM pages) AND sum(chunks) = (SELECT count(*) FROM chunks) AND min(sha256) = '\''$(sha256sum "$scan" | cut -d' ' -f1)'\'' FROM documents')\" = t ]"
 
+# A worker embeds what it ingests when an embedding model is configured (the protocol stand-in of llm.sh).
+echo '{"models": ["qwen2.5:7b", "nomic-embed-text:latest"]}' > "$T/ctl.json"
+python3 tests/integration/llmserver.py "$T/port" "$T/ctl.json" & SRV=$!; PIDS="$SRV"
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+url=$(newdb emb)
+"$BIN" --db "$url" ingest --queue "$CORPUS/ADP_3-19_Fires_2019-07.pdf" > /dev/null
+env -u FAGPT_LLM FAGPT_LLM_URL=http://127.0.0.1:$(cat "$T/port") FAGPT_EMBED_MODEL=nomic-embed-text \
+    "$BIN" --db "$url" worker --once > "$T/we.out" 2>&1
+check "the worker embedded the document's passages: one vector per chunk" \
+    "[ \"\$(sql emb 'SELECT (SELECT count(*) FROM chunk_vectors) = (SELECT count(*) FROM chunks) AND (SELECT count(*) FROM chunks) > 0')\" = t ]"
+kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; PIDS=""
+
 # fagpt migrate: the SQLite library into PostgreSQL, counts verified table by table.
 url=$(newdb mig)
 "$BIN" --home "$T/sq" migrate --to "$url" --json > "$T/mig.json"; rc=$?
