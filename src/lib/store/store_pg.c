@@ -1260,22 +1260,15 @@ static int fts_translate(store *s, const char *match, char **tsq, fts_parse *f, 
     return 0;
 }
 
-/* BM25's idf of a token (search.c's idf_of, unfloored) from term_stats; a phrase takes its rarest token's. */
-static double leaf_idf(store *s, const char *tokens, long long total)
+/* BM25's idf of a word (search.c's idf_of) from its document frequency in dfs (term_stats rows). */
+static double word_idf(const PGresult *dfs, const char *tok, long long total)
 {
-    double best = 0;
-    char *copy = xstrdup(tokens), *save = NULL;
-    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        const char *p[] = {t};
-        PGresult *r = PQexecParams(s->conn, "SELECT df FROM term_stats WHERE term = $1", 1, NULL, p, NULL, NULL, 0);
-        long long df = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? val_ll(r, 0, 0) : 0;
-        PQclear(r);
-        double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
-        if (v > best)
-            best = v;
-    }
-    free(copy);
-    return best < 0.05 ? 0.05 : best;
+    long long df = 0;
+    for (int i = 0; dfs && i < PQntuples(dfs); i++)
+        if (!strcmp(PQgetvalue(dfs, i, 0), tok))
+            df = val_ll(dfs, i, 1);
+    double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+    return v < 0.05 ? 0.05 : v;
 }
 
 /* The library's chunk count (term_stats' N), the rows of the table searched, and their mean length in tokens
@@ -1336,10 +1329,23 @@ static PGresult *ranked(store *s, const char *match, int limit, bool pages, cons
     str_vec seen = {0};
     char norm[96];
     snprintf(norm, sizeof norm, "1.2 * (0.25 + 0.75 * t.ntok / %.3f)", avg);
+    /* the words' document frequencies, in one round trip */
+    strbuf words = {0};
+    for (size_t i = 0; i < f.leaves.n && i < 64; i++)
+        if (!strchr(f.leaf_tokens.v[i], ' '))
+            array_add(&words, f.leaf_tokens.v[i]);
+    sb_add(&words, words.len ? "}" : "{}");
+    const char *wp[] = {words.s};
+    PGresult *dfs = PQexecParams(s->conn, "SELECT term, df FROM term_stats WHERE term = ANY($1::text[])", 1, NULL, wp,
+                                 NULL, NULL, 0);
+    if (PQresultStatus(dfs) != PGRES_TUPLES_OK) {
+        PQclear(dfs);
+        dfs = NULL;
+    }
+    sb_free(&words);
     for (size_t i = 0; i < f.leaves.n && i < 64; i++) {
-        double idf = leaf_idf(s, f.leaf_tokens.v[i], total);
         char num[32];
-        snprintf(num, sizeof num, "%.6f", idf);
+        snprintf(num, sizeof num, "%.6f", word_idf(dfs, f.leaf_tokens.v[i], total));
         if (!strchr(f.leaf_tokens.v[i], ' ') && !strstr(f.leaves.v[i], ":*")) {
             bool dup = false;
             for (size_t k = 0; k < seen.n && !dup; k++)
@@ -1373,9 +1379,11 @@ static PGresult *ranked(store *s, const char *match, int limit, bool pages, cons
             }
             free(copy);
             sb_addc(&arr, '}');
-            sb_addf(&laterals, " CROSS JOIN LATERAL (SELECT coalesce(sum(CASE WHEN pw.w = 'A' THEN 1.5 ELSE 1 END), 0)"
-                    " AS tf FROM unnest(t.tsv) u, unnest(u.positions, u.weights) pw(p, w) WHERE u.lexeme ="
-                    " ($%zu::text[])[1]%s) ph%zu", params.n + 1, cond.s ? cond.s : "", i);
+            /* counted only in the rows that hold the phrase */
+            sb_addf(&laterals, " CROSS JOIN LATERAL (SELECT CASE WHEN t.tsv @@ $%zu::tsquery THEN (SELECT"
+                    " coalesce(sum(CASE WHEN pw.w = 'A' THEN 1.5 ELSE 1 END), 0) FROM unnest(t.tsv) u,"
+                    " unnest(u.positions, u.weights) pw(p, w) WHERE u.lexeme = ($%zu::text[])[1]%s) ELSE 0 END AS tf)"
+                    " ph%zu", qp, params.n + 1, cond.s ? cond.s : "", i);
             sb_addf(&phrases, " + CASE WHEN ph%zu.tf > 0 THEN d%zu.idf * ph%zu.tf * 2.2 / (ph%zu.tf + %s) ELSE 0 END",
                     i, i, i, i, norm);
             VEC_PUSH(params, sb_take(&arr));
@@ -1389,12 +1397,12 @@ static PGresult *ranked(store *s, const char *match, int limit, bool pages, cons
     VEC_PUSH(params, sb_take(&lex));
     VEC_PUSH(params, sb_take(&idfs));
     char *sql = xasprintf(
-        "%s (SELECT t.id, coalesce((SELECT sum(w.idf * w.tf * 2.2 / (w.tf + %s)) FROM (SELECT x.idf,"
-        " cardinality(u.positions) + %s AS tf FROM unnest(t.tsv) u JOIN unnest($%zu::text[], $%zu::float8[]) x(lex, idf)"
-        " ON x.lex = u.lexeme) w), 0)%s AS score FROM %s t%s WHERE t.tsv @@ $1::tsquery ORDER BY score DESC, t.id"
+        "%s (SELECT t.id, coalesce((SELECT sum(w.idf * w.tf * 2.2 / (w.tf + %s)) FROM (SELECT"
+        " ($%zu::float8[])[array_position($%zu::text[], u.lexeme)] AS idf, cardinality(u.positions) + %s AS tf"
+        " FROM unnest(t.tsv) u WHERE u.lexeme = ANY($%zu::text[])) w), 0)%s AS score FROM %s t%s WHERE t.tsv @@ $1::tsquery ORDER BY score DESC, t.id"
         " LIMIT $2::int) f %s",
-        outer_head, norm, pages ? "0" : "0.5 * cardinality(array_positions(u.weights, 'A'))", lex_param,
-        lex_param + 1, phrases.len ? phrases.s : "", pages ? "pages" : "chunks", laterals.len ? laterals.s : "",
+        outer_head, norm, lex_param + 1, lex_param, pages ? "0" : "0.5 * cardinality(array_positions(u.weights, 'A'))",
+        lex_param, phrases.len ? phrases.s : "", pages ? "pages" : "chunks", laterals.len ? laterals.s : "",
         outer_tail);
     PGresult *r = q(s, sql, (int)params.n, (const char *const *)params.v, e, "searching");
     if (!r)
@@ -1402,6 +1410,7 @@ static PGresult *ranked(store *s, const char *match, int limit, bool pages, cons
     free(sql);
     sb_free(&phrases);
     sb_free(&laterals);
+    PQclear(dfs);
     str_vec_free(&params);
     str_vec_free(&f.leaves);
     str_vec_free(&f.leaf_tokens);
