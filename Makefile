@@ -20,12 +20,15 @@ LIB_C   := $(sort $(wildcard src/lib/*/*.c))
 LIB_CXX := $(sort $(wildcard src/lib/*/*.cc))
 CLI_C   := $(sort $(wildcard src/cli/*.c))
 TEST_C  := $(sort $(wildcard tests/unit/test_*.c))
-LIB_O   := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+# The web UI (web/*) is embedded into the library by a generated source file (scripts/embed-web.sh).
+WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
+GEN_O   := $(BUILD)/gen/web_assets.o
+LIB_O   := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(GEN_O)
 CLI_O   := $(CLI_C:%.c=$(BUILD)/%.o)
 TESTS   := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all test unit asan bench run clean deps
+.PHONY: all test unit asan bench run clean deps FORCE
 all: $(BUILD)/fagpt
 
 # Installs missing Debian packages once per build folder (scripts/install-deps is a no-op when all are present).
@@ -56,6 +59,17 @@ unit: $(TESTS)
 
 # src/lib/orders/embed.c builds data/templates and data/examples into the binary (.incbin): rebuild it when they change.
 $(BUILD)/src/lib/orders/embed.o: $(wildcard data/templates/* data/examples/*)
+
+# The list of web/ files is written only when it changes, so adding or removing a file regenerates the table.
+$(BUILD)/gen/web_files.txt: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(WEB_FILES)' | cmp -s - $@ || echo '$(WEB_FILES)' > $@
+$(BUILD)/gen/web_assets.c: scripts/embed-web.sh $(BUILD)/gen/web_files.txt $(WEB_FILES)
+	@scripts/embed-web.sh $@ $(WEB_FILES)
+$(GEN_O): $(BUILD)/gen/web_assets.c | $(DEPS_OK)
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+# The OpenAPI description is built into the server the same way.
+$(BUILD)/src/lib/server/assets.o: src/lib/server/openapi.json
 
 asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all unit

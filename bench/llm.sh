@@ -1,7 +1,9 @@
 #!/bin/bash
 # bench/llm.sh (part of make bench): the overhead our side adds to a model answer, and embedding throughput at
-# ingest, against the stand-in server (tests/integration/llmserver.py) over the corpus; writes
-# build/bench/llm-latest.md. Both figures include the stand-in's own time, so they bound ours from above.
+# ingest, against the stand-in server (tests/integration/llmserver.py) over the corpus; then the vector index at
+# library sizes beyond the corpus (bench/vec_bench.c: exact float32, int8, HNSW at VEC_SIZES vectors of 768
+# dimensions, default 10,000, 100,000 and 1,000,000); writes build/bench/llm-latest.md. The first figures
+# include the stand-in's own time, so they bound ours from above.
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
@@ -14,6 +16,9 @@ make -s build/fagpt build/libfagpt.a
 gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/llm_bench.c build/libfagpt.a \
     -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
     -lstdc++ -lpthread -lm -o "$W/llm_bench"
+gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/vec_bench.c build/libfagpt.a \
+    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz \
+    -lpthread -lm -o "$W/vec_bench"
 echo '{"models": ["qwen2.5:7b", "nomic-embed-text:latest"], "dim": 768}' > "$W/ctl.json"
 python3 tests/integration/llmserver.py "$W/port" "$W/ctl.json" & SRV=$!
 for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.05; done
@@ -28,4 +33,8 @@ hybrid=$(FAGPT_EMBED_MODEL=nomic-embed-text "$W/llm_bench" "$W/h/library.db" 3 "
     echo "- answer, BM25 retrieval: $lexical"
     echo "- answer, hybrid retrieval (question embedded, 768 dimensions): $hybrid"
     echo "- ingest embedding (768 dimensions, batches of 32): $embed"
+    echo
+    echo "Vector index, 768 dimensions, clustered vectors, 100 queries, k = 10:"
+    echo
+    "$W/vec_bench" 768 100 1000000 ${VEC_SIZES:-10000 100000 1000000}
 } | tee "$out"

@@ -7,3 +7,4 @@ bench/library.sh
 bench/fires.sh
 bench/llm.sh
 bench/pg.sh
+bench/web.sh

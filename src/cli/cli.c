@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/json.h"
 #include "llm/llm.h"
 #include "store/store.h"
@@ -13,7 +14,7 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage)
 {
     switch (opt) {
     case 'J': c->json = true; return 1;
-    case 'H': c->home = arg; return 1;
+    case 'H': c->home = arg; fa_settings_home(arg); return 1;
     case 'D': c->db = arg; return 1;
     case 'h': fputs(usage, stdout); return -1;
     default: return 0;
@@ -28,6 +29,7 @@ int cli_llm_opt(struct llm_flags *f, int opt, const char *arg)
     case 'M': f->chat_model = arg; return 1;
     case 'E': f->embed_model = arg; return 1;
     case 'V': f->vision_model = arg; return 1;
+    case 'R': f->rerank_model = arg; return 1;
     default: return 0;
     }
 }

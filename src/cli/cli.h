@@ -34,18 +34,21 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage);
 /* The data folder, created if needed; NULL after printing an error. */
 const char *cli_home(cli_ctx *c);
 
-/* Flags that choose the model server (see llm.h): --url, --api, --model, --embed-model, --vision-model. Append
+/* Flags that choose the model server (see llm.h): --url, --api, --model, --embed-model, --vision-model,
+ * --rerank-model. Append
  * CLI_LLM_LONGOPTS to a subcommand's table; cli_llm_opt returns 1 when it handled opt, else 0. */
 #define CLI_LLM_LONGOPTS \
     {"url", required_argument, 0, 'U'}, {"api", required_argument, 0, 'A'}, \
     {"model", required_argument, 0, 'M'}, {"embed-model", required_argument, 0, 'E'}, \
-    {"vision-model", required_argument, 0, 'V'}
+    {"vision-model", required_argument, 0, 'V'}, {"rerank-model", required_argument, 0, 'R'}
 #define CLI_LLM_USAGE \
     "  --url URL          model server (default FAGPT_LLM_URL, OLLAMA_HOST, OPENAI_BASE_URL, local Ollama)\n" \
     "  --api ollama|openai  its API (default FAGPT_LLM_API, else detected)\n" \
     "  --model NAME       chat model (default FAGPT_CHAT_MODEL)\n" \
     "  --embed-model NAME embedding model (default FAGPT_EMBED_MODEL)\n" \
-    "  --vision-model NAME  vision model (default FAGPT_VISION_MODEL)\n"
+    "  --vision-model NAME  vision model (default FAGPT_VISION_MODEL)\n" \
+    "  --rerank-model NAME  reranker of retrieved passages (default FAGPT_RERANK_MODEL; none: no reranking)\n" \
+    "  Each also reads the config file ($FAGPT_HOME/config or ~/.config/fagpt/config; see README).\n"
 struct llm_flags;
 int cli_llm_opt(struct llm_flags *f, int opt, const char *arg);
 

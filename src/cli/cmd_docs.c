@@ -30,31 +30,6 @@ static int parse_common(cli_ctx *c, int argc, char **argv, const char *usage)
     return 0;
 }
 
-static void doc_json(strbuf *b, const store_doc *d)
-{
-    sb_addf(b, "{\"id\": %lld, \"doc\": ", d->id);
-    json_str(b, d->file_name);
-    sb_add(b, ", \"publication\": ");
-    json_str(b, d->publication);
-    sb_add(b, ", \"title\": ");
-    json_str(b, d->title);
-    sb_add(b, ", \"date\": ");
-    json_str(b, d->date);
-    sb_addf(b, ", \"pages\": %d, \"chunks\": %d, \"status\": ", d->pages, d->chunks);
-    json_str(b, d->status);
-    sb_add(b, ", \"path\": ");
-    json_str(b, d->path);
-    sb_add(b, ", \"sha256\": ");
-    json_str(b, d->sha256);
-    sb_add(b, ", \"distribution\": ");
-    json_str(b, d->distribution);
-    sb_add(b, ", \"supersedes\": ");
-    json_str(b, d->supersedes);
-    sb_add(b, ", \"ingested_at\": ");
-    json_str(b, d->ingested_at);
-    sb_addc(b, '}');
-}
-
 int cmd_docs(cli_ctx *c, int argc, char **argv)
 {
     int p = parse_common(c, argc, argv, docs_usage);
@@ -78,7 +53,7 @@ int cmd_docs(cli_ctx *c, int argc, char **argv)
         sb_addc(&b, '[');
         for (size_t i = 0; i < docs.n; i++) {
             sb_add(&b, i ? ",\n " : "");
-            doc_json(&b, &docs.v[i]);
+            store_doc_json(&b, &docs.v[i], true);
         }
         sb_add(&b, "]\n");
         fputs(b.s, stdout);

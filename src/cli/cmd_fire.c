@@ -11,37 +11,55 @@
 #include "fires/fires.h"
 
 static const char usage[] =
-    "usage: fagpt fire trajectory --mv M/S --qe MILS [projectile] [--model full|flat|vacuum] [--target-alt M]\n"
+    "usage: fagpt fire trajectory --mv M/S --qe MILS [projectile] [--model full|flat|vacuum|mpm] [--target-alt M]\n"
     "                  [--gun-alt M] [--lat DEG] [--az MILS] [--met FILE] [--points [--point-dt S | --point-dx M]]\n"
     "                  [--json]\n"
     "       fagpt fire solve --gun POS [--gun-alt M] --target POS [--target-alt M]\n"
     "                  (--weapon W --projectile P [--charge C] | projectile and --mv M/S)\n"
-    "                  [--angle low|high] [--met FILE] [--aof MILS] [--lat DEG] [--model full|flat] [--json]\n"
+    "                  [--angle low|high] [--met FILE] [--aof MILS] [--lat DEG] [--model full|flat|mpm] [--json]\n"
     "       fagpt fire table --weapon W --projectile P --charge C [--from M] [--to M] [--step M]\n"
     "                  [--lat DEG --az MILS] [--csv | --json]\n"
     "       fagpt fire fit (--weapon W --projectile P --charge C | projectile and --mv) --obs QE:RANGE[,QE:RANGE...]\n"
     "                  [--model full|flat] [--met FILE] [--gun-alt M] [--target-alt M] [--lat DEG --az MILS] [--json]\n"
     "       fagpt fire list [--json]\n"
+    "       fagpt fire mcdrag --diameter M --length CAL --nose CAL [--rt-r X] [--boattail CAL] [--base CAL]\n"
+    "                  [--meplat CAL] [--band CAL] [--boundary-layer LL|LT|TT] [--json]\n"
+    "       fagpt fire atmos [--alt M] [--temp C --pressure HPA [--humidity PCT]] [--json]\n"
     "\n"
     "Projectile: --projectile NAME from the catalogue, or --mass KG --diameter M --drag-table FILE|NAME\n"
-    "            (G1, G7, kd_155mm_M101, ...) with --form-factor F or --bc LB/IN2 (against a G table).\n"
+    "            (G1, G7, ... from FAGPT_DRAG_PATH; shipped: kd_155mm_M101, cal50_M33) with --form-factor F, or --bc\n"
+    "            LB/IN2 against a G table; --bc BC@V,BC@V,... gives BCs by velocity band (m/s), linear between.\n"
     "Models: full (default: round earth, gravity by height, Coriolis, ICAO or --met atmosphere and wind);\n"
-    "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum.\n"
-    "Drift is the point-mass lateral deviation (wind, Coriolis); spin drift (yaw of repose) is not modelled.\n"
+    "        flat (reference for cross-checks: flat earth, g = 9.80665, ICAO, no wind, no Coriolis); vacuum;\n"
+    "        mpm: full plus the lift on the yaw of repose, the spin drift (modified point mass, Lieske and Reiter,\n"
+    "        BRL R-1314; McCoy ch. 9). It needs --aero FILE|NAME (mach,cl_alpha,cm_alpha), --ix KG_M2 and --twist\n"
+    "        M/TURN (< 0 left hand), or a catalogue projectile that has them. It covers the drift and the small\n"
+    "        lift on range; spin constant at its muzzle value, no Magnus force, no yaw drag, linear coefficients.\n"
+    "Drift in full and flat is the point-mass lateral deviation only (wind, Coriolis), no spin drift.\n"
     "solve: without --charge, the lowest charge (by muzzle velocity) whose maximum range exceeds the target range\n"
     "by 5 %; deflection (with --aof) = 3200 + AOF - azimuth to fire; site = QE less the QE to the gun's altitude.\n"
     "Data: --data DIR (or FAGPT_DATA) holds fires/catalog.json and fires/drag/; $FAGPT_HOME/fires/drag and the\n"
     "folders in FAGPT_DRAG_PATH (colon-separated) are searched for drag tables too; add your own there (CSV with a\n"
-    "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n";
+    "'mach,cd' or 'mach,kd' header). Output is " FIRES_LABEL ".\n"
+    "mcdrag: a Mach-Cd table estimated from the shape (McCoy, MC DRAG, BRL ARBRL-TR-02293, 1981), lengths in\n"
+    "calibres (base, meplat and band diameters too; defaults: no boattail, base 1, meplat 0, band 1, rt-r 1 (a\n"
+    "tangent ogive; 0 is a cone), boundary layer LT); prints the table as a drag file to save in a drag folder and name with --drag-table.\n"
+    "atmos: the ICAO standard atmosphere at --alt (to 80 km), and with --temp/--pressure/--humidity the density of\n"
+    "that air by CIPM-2007 and its ratio to 1.225 kg/m^3 (the small-arms density ratio).\n";
 
 enum {
     O_MV = 1000, O_QE, O_MASS, O_DIA, O_DRAG, O_FF, O_BC, O_MODEL, O_TALT, O_GALT, O_LAT, O_AZ, O_MET, O_POINTS,
     O_PDT, O_GUN, O_TARGET, O_WEAPON, O_PROJ, O_CHARGE, O_ANGLE, O_AOF, O_FROM, O_TO, O_STEP, O_CSV, O_OBS, O_DATA,
-    O_TOL, O_CATALOG, O_PDX
+    O_TOL, O_CATALOG, O_PDX, O_AERO, O_IX, O_IY, O_TWIST, O_ALT, O_TEMP, O_PRES, O_HUM, O_LEN, O_NOSE, O_RTR, O_BT, O_BASE, O_MEPLAT, O_BAND, O_BL
 };
 
 typedef struct opts {
-    double mv, qe, mass, dia, ff, bc, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
+    double mv, qe, mass, dia, ff, talt, galt, lat, az, aof, from, to, step, pdt, pdx, tol;
+    double len, nose, rtr, bt, base, meplat, band;  /* fire mcdrag: the shape, calibres */
+    const char *bl, *bc_text;  /* --bc: one BC, or BC@V,BC@V,... by velocity band */
+    double alt, temp_c, pres_hpa, hum;  /* fire atmos */
+    double ix, iy, twist;               /* --model mpm */
+    const char *aero;
     bool have_talt, have_lat, have_aof, points, csv;
     const char *drag, *model, *met, *gun, *target, *weapon, *proj, *charge, *angle, *obs, *data, *catalog;
 } opts;
@@ -66,6 +84,65 @@ static int load_catalog(cli_ctx *c, const opts *o, setup *s)
     fa_err e;
     if (fires_data_open(o->data, o->catalog, &s->data, &e) != 0)
         return cli_error(c, "catalogue: %s (set --data DIR or FAGPT_DATA to the folder holding fires/)", e.msg), -1;
+    return 0;
+}
+
+/* --bc: one ballistic coefficient (lb/in^2) against the G table, giving the form factor, or several by velocity
+ * band, "0.417@745,0.409@662" (m/s), folded into the table. */
+static int bc_option(cli_ctx *c, const opts *o, setup *s)
+{
+    fa_err e;
+    if (!strchr(o->bc_text, '@')) {
+        double bc;
+        if (fires_parse_num(o->bc_text, "--bc", &bc, &e) != 0)
+            return cli_error(c, "%s", e.msg), -1;
+        if (!(bc > 0))
+            return cli_error(c, "--bc: %g must be a positive ballistic coefficient (lb/in^2)", bc), -1;
+        s->proj.form_factor = fires_form_factor_from_bc(bc, o->mass, o->dia);
+        return 0;
+    }
+    double bc[16], v[16];
+    size_t n = 0;
+    char *list = xstrdup(o->bc_text), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(list, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+        char *at = strchr(t, '@'), f1[48], f2[48];
+        if (n == 16) {
+            rc = cli_error(c, "--bc: at most 16 BC@velocity points");
+            break;
+        }
+        snprintf(f1, sizeof f1, "--bc point %zu BC", n + 1);
+        snprintf(f2, sizeof f2, "--bc point %zu velocity", n + 1);
+        if (!at) {
+            rc = cli_error(c, "--bc point %zu: '%s' is not BC@VELOCITY (lb/in^2 @ m/s)", n + 1, t);
+            break;
+        }
+        *at = 0;
+        if (fires_parse_num(t, f1, &bc[n], &e) || fires_parse_num(at + 1, f2, &v[n], &e)) {
+            rc = cli_error(c, "%s", e.msg);
+            break;
+        }
+        n++;
+    }
+    free(list);
+    if (rc)
+        return -1;
+    /* ascending velocity, each BC's Mach at the ICAO sea-level speed of sound (as the BCs are published) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+            t = bc[j];
+            bc[j] = bc[j - 1];
+            bc[j - 1] = t;
+        }
+    double mach[16], sd = o->mass / 0.45359237 / ((o->dia / 0.0254) * (o->dia / 0.0254));
+    for (size_t i = 0; i < n; i++)
+        mach[i] = v[i] / fires_sound_speed(288.15);
+    if (fires_drag_multi_bc(&s->proj.drag, bc, mach, n, sd, &e) != 0)
+        return cli_error(c, "%s", e.msg), -1;
+    s->proj.form_factor = 1.0;
     return 0;
 }
 
@@ -101,16 +178,29 @@ static int build(cli_ctx *c, const opts *o, setup *s, double *mv, const char **c
         s->proj.mass_kg = o->mass;
         s->proj.diameter_m = o->dia;
         s->proj.form_factor = isnan(o->ff) ? 1.0 : o->ff;
-        if (!isnan(o->bc)) {
+        if (o->bc_text) {
             if (!isnan(o->ff))
                 return cli_error(c, "give --form-factor or --bc, not both"), -1;
-            if (!(o->bc > 0))
-                return cli_error(c, "--bc: %g must be a positive ballistic coefficient (lb/in^2)", o->bc), -1;
-            s->proj.form_factor = fires_form_factor_from_bc(o->bc, o->mass, o->dia);
+            if (bc_option(c, o, s) != 0)
+                return -1;
         }
     }
     if (s->proj.drag.n && fires_projectile_check(&s->proj, &e) != 0)
         return cli_error(c, "%s", e.msg), -1;
+    if (o->aero) {
+        fires_aero_free(&s->proj.aero);
+        if (fires_aero_find(o->aero, s->data.dirs, &s->proj.aero, &e) != 0)
+            return cli_error(c, "--aero: %s", e.msg), -1;
+    }
+    if (!isnan(o->ix))
+        s->proj.ix_kg_m2 = o->ix;
+    if (!isnan(o->iy)) {
+        if (!(o->iy > 0))
+            return cli_error(c, "--iy: %g kg m^2 must be a positive moment of inertia", o->iy), -1;
+        s->proj.iy_kg_m2 = o->iy;
+    }
+    if (!isnan(o->twist))
+        s->proj.twist_m = o->twist;
     *charge_name = NULL;
     if (!isnan(o->mv)) {
         *mv = o->mv;
@@ -152,24 +242,11 @@ static int model_of(cli_ctx *c, const char *m, fires_model *out)
         *out = FIRES_MODEL_FLAT;
     else if (!strcmp(m, "vacuum"))
         *out = FIRES_MODEL_VACUUM;
+    else if (!strcmp(m, "mpm"))
+        *out = FIRES_MODEL_MPM;
     else
-        return cli_error(c, "--model: '%s' is not full, flat or vacuum", m), -1;
+        return cli_error(c, "--model: '%s' is not full, flat, vacuum or mpm", m), -1;
     return 0;
-}
-
-static const char *model_name(fires_model m)
-{
-    return m == FIRES_MODEL_FULL ? "full" : m == FIRES_MODEL_FLAT ? "flat" : "vacuum";
-}
-
-static void proj_json(strbuf *b, const fires_projectile *p)
-{
-    sb_add(b, "{\"name\": ");
-    json_str(b, p->name);
-    sb_addf(b, ", \"mass_kg\": %g, \"diameter_m\": %g, \"form_factor\": %.6f, \"drag_table\": ", p->mass_kg,
-            p->diameter_m, p->form_factor);
-    json_str(b, p->drag.name);
-    sb_add(b, "}");
 }
 
 static int cmd_trajectory(cli_ctx *c, const opts *o)
@@ -197,7 +274,8 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     sh.lat_deg = o->lat;
     sh.az_deg = o->az * 360.0 / 6400.0;
     sh.met = s.have_met ? &s.met : NULL;
-    sh.no_coriolis = model == FIRES_MODEL_FULL && !o->have_lat;
+    bool full = model == FIRES_MODEL_FULL || model == FIRES_MODEL_MPM;
+    sh.no_coriolis = full && !o->have_lat;
     if (!isnan(o->tol))
         sh.tol = o->tol;
     if (o->points && isnan(o->pdx))
@@ -245,40 +323,22 @@ static int cmd_trajectory(cli_ctx *c, const opts *o)
     double aof = fires_rad_to_mils(r.angle_of_fall_rad);
     if (c->json) {
         strbuf b = {0};
-        sb_add(&b, "{\"label\": ");
-        json_str(&b, FIRES_LABEL);
-        sb_addf(&b, ", \"model\": \"%s\", \"mv_mps\": %g, \"qe_mils\": %g, \"projectile\": ", model_name(model), mv,
-                o->qe);
-        if (sh.proj)
-            proj_json(&b, &s.proj);
-        else
-            sb_add(&b, "null");
-        sb_addf(&b,
-                ", \"range_m\": %.2f, \"tof_s\": %.3f, \"max_ordinate_m\": %.2f, \"angle_of_fall_mils\": %.2f, "
-                "\"impact_velocity_mps\": %.2f, \"drift_mils\": %.3f, \"drift_m\": %.3f, \"coriolis\": %s, "
-                "\"drift_model\": \"point mass: wind and Coriolis only, no spin drift\", \"apex_range_m\": %.1f, "
-                "\"steps\": %d, \"rejected_steps\": %d",
-                r.range_m, r.tof_s, r.max_ord_m, aof, r.impact_v, r.drift_mils, r.drift_m,
-                model == FIRES_MODEL_FULL && o->have_lat ? "true" : "false", r.apex_range_m, r.steps, r.rejected);
-        if (o->points) {
-            sb_add(&b, ", \"points\": [");
-            for (size_t i = 0; i < r.points.n; i++) {
-                const fires_point *p = &r.points.v[i];
-                sb_addf(&b, "%s{\"t\": %.3f, \"x\": %.2f, \"y\": %.2f, \"z\": %.3f, \"v\": %.2f}", i ? ", " : "", p->t,
-                        p->x, p->y, p->z, p->v);
-            }
-            sb_add(&b, "]");
-        }
-        sb_add(&b, "}\n");
+        fires_traj_json(&b, model, mv, o->qe, sh.proj ? &s.proj : NULL, &r, full && o->have_lat, o->points,
+                        sh.twist_m != 0 ? sh.twist_m : s.proj.twist_m);
+        sb_addc(&b, '\n');
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        printf("Trajectory (%s model), MV %g m/s, QE %g mils%s\n", model_name(model), mv, o->qe,
-               model == FIRES_MODEL_FULL && !o->have_lat ? " (no Coriolis: give --lat and --az)" : "");
+        printf("Trajectory (%s model), MV %g m/s, QE %g mils%s\n", fires_model_name(model), mv, o->qe,
+               full && !o->have_lat ? " (no Coriolis: give --lat and --az)" : "");
         printf("  range              %.1f m\n  time of flight     %.2f s\n  maximum ordinate   %.1f m\n", r.range_m,
                r.tof_s, r.max_ord_m);
         printf("  angle of fall      %.1f mils\n  impact velocity    %.1f m/s\n  drift              %.2f mils "
-               "(%.1f m; wind and Coriolis only)\n", aof, r.impact_v, r.drift_mils, r.drift_m);
+               "(%.1f m; %s)\n", aof, r.impact_v, r.drift_mils, r.drift_m,
+               model == FIRES_MODEL_MPM ? "wind, Coriolis and spin drift" : "wind and Coriolis only");
+        if (model == FIRES_MODEL_MPM && r.sg_muzzle > 0)
+            printf("  gyroscopic stability at the muzzle %.2f, largest yaw of repose %.2f mils\n", r.sg_muzzle,
+                   fires_rad_to_mils(r.max_yaw_rad));
         if (o->points) {
             printf("  %8s %10s %9s %8s %8s\n", "t s", "x m", "y m", "z m", "v m/s");
             for (size_t i = 0; i < r.points.n; i++) {
@@ -346,47 +406,12 @@ static int cmd_solve(cli_ctx *c, const opts *o)
     const char *chname = fd.charge[0] ? fd.charge : "given MV";
     if (c->json) {
         strbuf b = {0};
-        sb_add(&b, "{\"label\": ");
-        json_str(&b, FIRES_LABEL);
-        sb_addf(&b, ", \"model\": \"%s\", \"angle\": \"%s\", \"weapon\": ", model_name(fd.model),
-                angle == FIRES_LOW_ANGLE ? "low" : "high");
-        if (s.weapon)
-            json_str(&b, s.weapon->name);
-        else
-            sb_add(&b, "null");
-        sb_add(&b, ", \"projectile\": ");
-        proj_json(&b, &s.proj);
-        char gm[64], tm[64];
-        if (fires_pos_mgrs(&gun, 5, false, gm, sizeof gm, &e) != 0)
-            gm[0] = 0;
-        if (fires_pos_mgrs(&tgt, 5, false, tm, sizeof tm, &e) != 0)
-            tm[0] = 0;
-        sb_add(&b, ", \"gun_mgrs\": ");
-        json_str(&b, gm);
-        sb_add(&b, ", \"target_mgrs\": ");
-        json_str(&b, tm);
-        sb_add(&b, ", \"charge\": ");
-        json_str(&b, chname);
-        sb_addf(&b, ", \"mv_mps\": %g, \"range_m\": %.1f, \"geodesic_range_m\": %.1f, \"azimuth_mils\": %.1f, "
-                    "\"azimuth_to_fire_mils\": %.1f",
-                fd.mv, g->grid_dist_m, fd.range_m, g->grid_az_mils, fd.az_fire_mils);
-        if (!isnan(fd.defl_mils))
-            sb_addf(&b, ", \"deflection_mils\": %.1f, \"aof_mils\": %.1f", fd.defl_mils, o->aof);
-        sb_addf(&b, ", \"qe_mils\": %.1f, \"site_mils\": ", fd.qe_mils);
-        if (isnan(fd.site_mils))
-            sb_add(&b, "null");
-        else
-            sb_addf(&b, "%.1f", fd.site_mils);
-        sb_addf(&b,
-                ", \"angle_of_site_mils\": %.1f, \"vertical_interval_m\": %.1f, \"tof_s\": %.1f, \"fuze_time_s\": %.1f, "
-                "\"max_ordinate_m\": %.0f, \"angle_of_fall_mils\": %.0f, \"impact_velocity_mps\": %.0f, "
-                "\"drift_mils\": %.1f, \"max_range_m\": %.0f, \"met\": %s, \"lat_deg\": %.4f, \"miss_m\": %.3f}\n",
-                g->site_mils, g->vi_m, fd.tof_s, fd.fuze_s, fd.max_ord_m, fd.aof_fall_mils, fd.impact_v, fd.drift_mils,
-                fd.max_range_m, s.have_met ? "true" : "false", fd.lat_deg, fd.miss_m);
+        fires_fd_json(&b, &in, &fd);
+        sb_addc(&b, '\n');
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
-        printf("Firing data (%s angle, %s model%s)\n", angle == FIRES_LOW_ANGLE ? "low" : "high", model_name(fd.model),
+        printf("Firing data (%s angle, %s model%s)\n", angle == FIRES_LOW_ANGLE ? "low" : "high", fires_model_name(fd.model),
                s.have_met ? ", METCM" : ", ICAO standard atmosphere, no wind");
         printf("  weapon / projectile  %s / %s, charge %s (%.0f m/s), max range %.0f m\n",
                s.weapon ? s.weapon->name : "-", s.proj.name, chname, fd.mv, fd.max_range_m);
@@ -469,7 +494,7 @@ static int cmd_table(cli_ctx *c, const opts *o)
         sb_add(&b, ", \"weapon\": ");
         json_str(&b, s.weapon->name);
         sb_add(&b, ", \"projectile\": ");
-        proj_json(&b, &s.proj);
+        fires_projectile_json(&b, &s.proj);
         sb_add(&b, ", \"charge\": ");
         json_str(&b, cname);
         sb_addf(&b, ", \"mv_mps\": %g, \"max_range_m\": %.0f, \"max_range_qe_mils\": %.1f, \"conditions\": ", mv, rmax,
@@ -478,8 +503,7 @@ static int cmd_table(cli_ctx *c, const opts *o)
         sb_add(&b, ", \"rows\": [");
     } else if (o->csv) {
         sb_addf(&b, "# %s\n# %s %s charge %s, MV %g m/s; %s\n", FIRES_LABEL, s.weapon->name, s.proj.name, cname, mv, cond);
-        sb_add(&b, "range_m,qe_mils,fuze_s,tof_s,drift_mils,max_ord_m,aof_mils,impact_v_mps,dr_mv_1mps,"
-                   "dr_density_1pct,dr_temp_1pct,dr_head_1kn,dr_tail_1kn,dd_cross_1kn_mils,dr_square\n");
+        sb_add(&b, fires_table_csv_header);
     } else {
         sb_addf(&b, "Firing table: %s %s charge %s, MV %g m/s; %s\nMaximum range %.0f m at QE %.0f mils\n",
                 s.weapon->name, s.proj.name, cname, mv, cond, rmax, fires_rad_to_mils(qmax));
@@ -495,25 +519,11 @@ static int cmd_table(cli_ctx *c, const opts *o)
             goto out;
         }
         if (c->json) {
-            sb_addf(&b,
-                    "%s{\"range_m\": %.0f, \"qe_mils\": %.1f, \"fuze_s\": %.1f, \"tof_s\": %.1f, \"drift_mils\": %.2f, "
-                    "\"max_ordinate_m\": %.0f, \"angle_of_fall_mils\": %.0f, \"impact_velocity_mps\": %.0f, "
-                    "\"dr_mv_1mps\": %.1f, \"dr_density_1pct\": %.1f, \"dr_temp_1pct\": %.1f, \"dr_head_wind_1kn\": "
-                    "%.1f, \"dr_tail_wind_1kn\": %.1f, \"dd_cross_wind_1kn_mils\": %.2f, \"dr_square\": ",
-                    nrows ? ", " : "", row.range_m, row.qe_mils, row.fuze_s, row.tof_s, row.drift_mils, row.max_ord_m,
-                    row.aof_mils, row.impact_v, row.dr_mv, row.dr_rho, row.dr_temp, row.dr_head, row.dr_tail,
-                    row.dd_cross);
-            if (isnan(row.dr_square))
-                sb_add(&b, "null}");
-            else
-                sb_addf(&b, "%.1f}", row.dr_square);
+            if (nrows)
+                sb_add(&b, ", ");
+            fires_table_row_json(&b, &row);
         } else if (o->csv) {
-            sb_addf(&b, "%.0f,%.1f,%.1f,%.1f,%.2f,%.0f,%.0f,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f,", row.range_m,
-                    row.qe_mils, row.fuze_s, row.tof_s, row.drift_mils, row.max_ord_m, row.aof_mils, row.impact_v,
-                    row.dr_mv, row.dr_rho, row.dr_temp, row.dr_head, row.dr_tail, row.dd_cross);
-            if (!isnan(row.dr_square))
-                sb_addf(&b, "%.1f", row.dr_square);
-            sb_addc(&b, '\n');
+            fires_table_row_csv(&b, &row);
         } else {
             sb_addf(&b, "%8.0f %7.1f %6.1f %6.1f %6.2f %6.0f %6.0f %6.0f %7.1f %7.1f %7.1f %6.1f %6.1f %6.2f\n",
                     row.range_m, row.qe_mils, row.fuze_s, row.tof_s, row.drift_mils, row.max_ord_m, row.aof_mils,
@@ -643,54 +653,122 @@ static int cmd_list(cli_ctx *c, const opts *o)
     if (load_catalog(c, o, &s) != 0)
         return EXIT_USER;
     strbuf b = {0};
-    if (c->json)
-        sb_add(&b, "{\"weapons\": [");
-    else
-        sb_add(&b, "Weapons (public nominal values):\n");
+    if (c->json) {
+        fires_catalog_json(&b, &s.data.cat);
+        sb_addc(&b, '\n');
+        fputs(b.s, stdout);
+        sb_free(&b);
+        setup_free(&s);
+        return EXIT_OK;
+    }
+    sb_add(&b, "Weapons (public nominal values):\n");
     for (size_t i = 0; i < s.data.cat.weapons.n; i++) {
         const fires_weapon *w = &s.data.cat.weapons.v[i];
-        if (c->json) {
-            sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
-            json_str(&b, w->name);
-            sb_addf(&b, ", \"min_elev_mils\": %g, \"max_elev_mils\": %g, \"charges\": [", w->min_elev_mils,
-                    w->max_elev_mils);
-            for (int k = 0; k < w->ncharges; k++) {
-                sb_add(&b, k ? ", {\"name\": " : "{\"name\": ");
-                json_str(&b, w->charge[k].name);
-                sb_addf(&b, ", \"mv_mps\": %g}", w->charge[k].mv);
-            }
-            sb_add(&b, "], \"source\": ");
-            json_str(&b, w->source);
-            sb_add(&b, "}");
-        } else {
-            sb_addf(&b, "  %-10s %s mm, elevation %g .. %g mils, charges:", w->name, w->caliber, w->min_elev_mils,
-                    w->max_elev_mils);
-            for (int k = 0; k < w->ncharges; k++)
-                sb_addf(&b, " %s (%g m/s)", w->charge[k].name, w->charge[k].mv);
-            sb_addf(&b, "\n             source: %s\n", w->source);
-        }
+        sb_addf(&b, "  %-10s %s mm, elevation %g .. %g mils, charges:", w->name, w->caliber, w->min_elev_mils,
+                w->max_elev_mils);
+        for (int k = 0; k < w->ncharges; k++)
+            sb_addf(&b, " %s (%g m/s)", w->charge[k].name, w->charge[k].mv);
+        sb_addf(&b, "\n             source: %s\n", w->source);
     }
-    sb_add(&b, c->json ? "], \"projectiles\": [" : "Projectiles:\n");
+    sb_add(&b, "Projectiles:\n");
     for (size_t i = 0; i < s.data.cat.nprojs; i++) {
         const struct fires_cat_proj *p = &s.data.cat.projs[i];
-        if (c->json) {
-            sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
-            json_str(&b, p->name);
-            sb_addf(&b, ", \"mass_kg\": %g, \"diameter_m\": %g, \"form_factor\": %g, \"drag_table\": ", p->mass_kg,
-                    p->diameter_m, p->form_factor);
-            json_str(&b, p->drag);
-            sb_add(&b, ", \"source\": ");
-            json_str(&b, p->source);
-            sb_add(&b, "}");
-        } else {
-            sb_addf(&b, "  %-10s %s mm, %g kg, d %g m, drag %s, form factor %g\n             source: %s\n", p->name,
-                    p->caliber, p->mass_kg, p->diameter_m, p->drag, p->form_factor, p->source);
-        }
+        sb_addf(&b, "  %-10s %s mm, %g kg, d %g m, drag %s, form factor %g", p->name, p->caliber, p->mass_kg,
+                p->diameter_m, p->drag, p->form_factor);
+        if (p->aero[0])
+            sb_addf(&b, ", mpm data %s (I_x %g kg m^2, twist %g m)", p->aero, p->ix_kg_m2, p->twist_m);
+        sb_addf(&b, "\n             source: %s\n", p->source);
     }
-    sb_add(&b, c->json ? "]}\n" : "");
     fputs(b.s, stdout);
     sb_free(&b);
     setup_free(&s);
+    return EXIT_OK;
+}
+
+/* fire mcdrag: the drag table of a shape, as a drag file (CSV) or JSON with the parts of CD0 at each Mach. */
+static int cmd_mcdrag(cli_ctx *c, const opts *o)
+{
+    if (isnan(o->dia) || isnan(o->len) || isnan(o->nose))
+        return cli_error(c, "fire mcdrag: --diameter M, --length CAL and --nose CAL are required");
+    fires_mcdrag_shape s = {.diameter_mm = o->dia * 1000, .length_cal = o->len, .nose_cal = o->nose,
+                            .boattail_cal = o->bt, .rt_r = o->rtr, .base_cal = o->base, .meplat_cal = o->meplat,
+                            .band_cal = o->band, .bl = FIRES_BL_LT};
+    if (o->bl) {
+        if (!strcasecmp(o->bl, "LL"))
+            s.bl = FIRES_BL_LL;
+        else if (!strcasecmp(o->bl, "TT"))
+            s.bl = FIRES_BL_TT;
+        else if (strcasecmp(o->bl, "LT"))
+            return cli_error(c, "--boundary-layer: '%s' is not LL, LT or TT (nose and afterbody laminar or "
+                                "turbulent)", o->bl);
+    }
+    fires_drag d;
+    fa_err e;
+    if (fires_mcdrag_table(&s, &d, &e) != 0)
+        return cli_error(c, "%s", e.msg);
+    static const char *const bls[] = {"LL", "LT", "TT"};
+    strbuf b = {0};
+    if (c->json) {
+        sb_addf(&b, "{\"method\": \"MC DRAG (McCoy, BRL ARBRL-TR-02293, 1981)\", \"shape\": {\"diameter_m\": %g, "
+                    "\"length_cal\": %g, \"nose_cal\": %g, \"rt_r\": %g, \"boattail_cal\": %g, \"base_cal\": %g, "
+                    "\"meplat_cal\": %g, \"band_cal\": %g, \"boundary_layer\": \"%s\"}, \"rows\": [",
+                o->dia, s.length_cal, s.nose_cal, s.rt_r, s.boattail_cal, s.base_cal, s.meplat_cal, s.band_cal,
+                bls[s.bl]);
+        for (size_t i = 0; i < d.n; i++) {
+            fires_mcdrag_parts p;
+            fires_mcdrag_cd0(&s, d.mach[i], &p);
+            sb_addf(&b, "%s{\"mach\": %g, \"cd0\": %.5f, \"head\": %.5f, \"skin_friction\": %.5f, \"band\": %.5f, "
+                        "\"boattail\": %.5f, \"base\": %.5f}", i ? ", " : "", d.mach[i], p.total, p.head, p.skin,
+                    p.band, p.boattail, p.base);
+        }
+        sb_add(&b, "]}\n");
+    } else {
+        sb_addf(&b, "# Zero-yaw Cd estimated by MC DRAG (McCoy, BRL ARBRL-TR-02293, 1981) for: diameter %g m, length "
+                    "%g cal, nose %g cal, RT/R %g, boattail %g cal, base %g cal, meplat %g cal, band %g cal, boundary "
+                    "layer %s. An estimate from the report's empirical fits; fit the form "
+                    "factor to firing (fagpt fire fit).\nmach,cd\n",
+                o->dia, s.length_cal, s.nose_cal, s.rt_r, s.boattail_cal, s.base_cal, s.meplat_cal, s.band_cal,
+                bls[s.bl]);
+        for (size_t i = 0; i < d.n; i++)
+            sb_addf(&b, "%g,%.5f\n", d.mach[i], d.cd[i]);
+    }
+    fputs(b.s, stdout);
+    sb_free(&b);
+    fires_drag_free(&d);
+    return EXIT_OK;
+}
+
+/* fire atmos: the ICAO standard atmosphere at an altitude, and the density of given surface air (CIPM-2007). */
+static int cmd_atmos(cli_ctx *c, const opts *o)
+{
+    fires_air a;
+    fa_err e;
+    if (fires_icao(o->alt, &a, &e) != 0)
+        return cli_error(c, "--alt: %s", e.msg);
+    bool air = !isnan(o->temp_c) || !isnan(o->pres_hpa);
+    double rho = NAN;
+    if (air) {
+        if (isnan(o->temp_c) || isnan(o->pres_hpa))
+            return cli_error(c, "give both --temp C and --pressure HPA (station pressure) for the density of that air");
+        if (fires_air_density_cipm(o->temp_c + 273.15, o->pres_hpa * 100, o->hum / 100, &rho, &e) != 0)
+            return cli_error(c, "%s", e.msg);
+    }
+    if (c->json) {
+        printf("{\"alt_m\": %g, \"icao\": {\"temperature_k\": %.3f, \"pressure_hpa\": %.3f, \"density_kg_m3\": %.5f, "
+               "\"density_ratio\": %.6f, \"speed_of_sound_mps\": %.3f}", o->alt, a.t_k, a.p_pa / 100, a.rho,
+               a.rho / 1.225, a.sound);
+        if (air)
+            printf(", \"air\": {\"temperature_c\": %g, \"pressure_hpa\": %g, \"humidity_pct\": %g, \"density_kg_m3\": "
+                   "%.5f, \"density_ratio\": %.6f, \"speed_of_sound_mps\": %.3f, \"method\": \"CIPM-2007\"}",
+                   o->temp_c, o->pres_hpa, o->hum, rho, rho / 1.225, fires_sound_speed(o->temp_c + 273.15));
+        printf("}\n");
+    } else {
+        printf("ICAO standard atmosphere at %g m: %.2f K (%.2f C), %.2f hPa, %.4f kg/m^3 (ratio %.5f), sound %.2f m/s\n",
+               o->alt, a.t_k, a.t_k - 273.15, a.p_pa / 100, a.rho, a.rho / 1.225, a.sound);
+        if (air)
+            printf("Air at %g C, %g hPa, %g %% humidity (CIPM-2007): %.5f kg/m^3 (ratio %.5f), sound %.2f m/s (dry)\n",
+                   o->temp_c, o->pres_hpa, o->hum, rho, rho / 1.225, fires_sound_speed(o->temp_c + 273.15));
+    }
     return EXIT_OK;
 }
 
@@ -712,9 +790,19 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         {"step", required_argument, 0, O_STEP},       {"csv", no_argument, 0, O_CSV},
         {"obs", required_argument, 0, O_OBS},         {"data", required_argument, 0, O_DATA},
         {"tol", required_argument, 0, O_TOL},         {"catalog", required_argument, 0, O_CATALOG},
+        {"length", required_argument, 0, O_LEN},      {"nose", required_argument, 0, O_NOSE},
+        {"rt-r", required_argument, 0, O_RTR},        {"boattail", required_argument, 0, O_BT},
+        {"base", required_argument, 0, O_BASE},       {"meplat", required_argument, 0, O_MEPLAT},
+        {"band", required_argument, 0, O_BAND},       {"boundary-layer", required_argument, 0, O_BL},
+        {"aero", required_argument, 0, O_AERO},       {"ix", required_argument, 0, O_IX},
+        {"iy", required_argument, 0, O_IY},           {"twist", required_argument, 0, O_TWIST},
+        {"alt", required_argument, 0, O_ALT},         {"temp", required_argument, 0, O_TEMP},
+        {"pressure", required_argument, 0, O_PRES},   {"humidity", required_argument, 0, O_HUM},
         CLI_COMMON_LONGOPTS,                          {0, 0, 0, 0}};
-    opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .bc = NAN, .from = NAN, .to = NAN,
-              .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN};
+    opts o = {.mv = NAN, .qe = NAN, .mass = NAN, .dia = NAN, .ff = NAN, .from = NAN, .to = NAN,
+              .step = NAN, .pdt = NAN, .pdx = NAN, .tol = NAN, .len = NAN, .nose = NAN, .rtr = 1, .bt = 0,
+              .base = 1, .meplat = 0, .band = 1, .temp_c = NAN, .pres_hpa = NAN, .hum = 0,
+              .ix = NAN, .iy = NAN, .twist = NAN};
     int opt;
     while ((opt = getopt_long(argc, argv, "hJH:", lo, NULL)) != -1) {
         int r = cli_common_opt(c, opt, optarg, usage);
@@ -732,9 +820,12 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         snprintf(field, sizeof field, "--%s", name);
         double v = 0;
         fa_err e;
-        bool numeric = opt == O_MV || opt == O_QE || opt == O_MASS || opt == O_DIA || opt == O_FF || opt == O_BC ||
+        bool numeric = opt == O_MV || opt == O_QE || opt == O_MASS || opt == O_DIA || opt == O_FF ||
                        opt == O_TALT || opt == O_GALT || opt == O_LAT || opt == O_AZ || opt == O_PDT || opt == O_PDX ||
-                       opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL;
+                       opt == O_AOF || opt == O_FROM || opt == O_TO || opt == O_STEP || opt == O_TOL ||
+                       opt == O_LEN || opt == O_NOSE || opt == O_RTR || opt == O_BT || opt == O_BASE ||
+                       opt == O_MEPLAT || opt == O_BAND || opt == O_ALT || opt == O_TEMP || opt == O_PRES ||
+                       opt == O_HUM || opt == O_IX || opt == O_IY || opt == O_TWIST;
         if (numeric && fires_parse_num(optarg, field, &v, &e) != 0)
             return cli_error(c, "%s", e.msg);
         switch (opt) {
@@ -743,7 +834,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_MASS: o.mass = v; break;
         case O_DIA: o.dia = v; break;
         case O_FF: o.ff = v; break;
-        case O_BC: o.bc = v; break;
+        case O_BC: o.bc_text = optarg; break;
         case O_TALT: o.talt = v; o.have_talt = true; break;
         case O_GALT: o.galt = v; break;
         case O_LAT: o.lat = v; o.have_lat = true; break;
@@ -755,6 +846,22 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         case O_TO: o.to = v; break;
         case O_STEP: o.step = v; break;
         case O_TOL: o.tol = v; break;
+        case O_LEN: o.len = v; break;
+        case O_NOSE: o.nose = v; break;
+        case O_RTR: o.rtr = v; break;
+        case O_BT: o.bt = v; break;
+        case O_BASE: o.base = v; break;
+        case O_MEPLAT: o.meplat = v; break;
+        case O_BAND: o.band = v; break;
+        case O_BL: o.bl = optarg; break;
+        case O_ALT: o.alt = v; break;
+        case O_IX: o.ix = v; break;
+        case O_IY: o.iy = v; break;
+        case O_TWIST: o.twist = v; break;
+        case O_AERO: o.aero = optarg; break;
+        case O_TEMP: o.temp_c = v; break;
+        case O_PRES: o.pres_hpa = v; break;
+        case O_HUM: o.hum = v; break;
         case O_DRAG: o.drag = optarg; break;
         case O_MODEL: o.model = optarg; break;
         case O_MET: o.met = optarg; break;
@@ -772,7 +879,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage_error(usage, "fire: say trajectory, solve, table, fit or list");
+        return cli_usage_error(usage, "fire: say trajectory, solve, table, fit, list, mcdrag or atmos");
     const char *sub = argv[optind];
     if (optind + 1 < argc)
         return cli_usage_error(usage, "fire %s: unexpected argument '%s'", sub, argv[optind + 1]);
@@ -788,5 +895,9 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
         return cmd_fit(c, &o);
     if (!strcmp(sub, "list"))
         return cmd_list(c, &o);
+    if (!strcmp(sub, "mcdrag"))
+        return cmd_mcdrag(c, &o);
+    if (!strcmp(sub, "atmos"))
+        return cmd_atmos(c, &o);
     return cli_usage_error(usage, "fire: unknown subcommand '%s'", sub);
 }

@@ -27,44 +27,6 @@ static const char usage[] =
 
 enum { O_ALT_A = 1000, O_ALT_B, O_DIR, O_DIST, O_ALT, O_UP, O_DOWN, O_RIGHT, O_LEFT, O_ADD, O_DROP };
 
-static void pos_json(strbuf *b, const fires_pos *p, double alt, bool with_alt)
-{
-    char mg[64], mgs[64], utm[96], dms[128];
-    fa_err e;
-    if (fires_pos_mgrs(p, 5, false, mg, sizeof mg, &e) != 0)
-        snprintf(mg, sizeof mg, "%s", "");
-    if (fires_pos_mgrs(p, 5, true, mgs, sizeof mgs, &e) != 0)
-        snprintf(mgs, sizeof mgs, "%s", "");
-    fires_pos_utm_str(p, utm, sizeof utm);
-    fires_pos_dms_str(p, dms, sizeof dms);
-    sb_add(b, "{\"mgrs\": ");
-    json_str(b, mg);
-    sb_add(b, ", \"mgrs_spaced\": ");
-    json_str(b, mgs);
-    static const char *const prec_name[] = {"10km", "1km", "100m", "10m", "1m"};
-    sb_add(b, ", \"mgrs_by_precision\": {");
-    for (int d = 1; d <= 5; d++) {
-        char m[64];
-        if (fires_pos_mgrs(p, d, false, m, sizeof m, &e) != 0)
-            m[0] = 0;
-        sb_addf(b, "%s\"%s\": ", d > 1 ? ", " : "", prec_name[d - 1]);
-        json_str(b, m);
-    }
-    sb_add(b, "}");
-    sb_addf(b, ", \"utm\": {\"zone\": %d, \"hemisphere\": \"%c\", \"easting\": %.3f, \"northing\": %.3f, \"text\": ",
-            p->zone, p->northp ? 'N' : 'S', p->easting, p->northing);
-    json_str(b, utm);
-    sb_addf(b, "}, \"lat\": %.8f, \"lon\": %.8f, \"dms\": ", p->lat, p->lon);
-    json_str(b, dms);
-    sb_addf(b, ", \"convergence_deg\": %.6f, \"convergence_mils\": %.3f, \"scale\": %.8f", p->convergence_deg,
-            p->convergence_deg * 6400.0 / 360.0, p->scale);
-    if (p->mgrs_digits >= 0)
-        sb_addf(b, ", \"input_precision_m\": %g", pow(10.0, 5 - p->mgrs_digits));
-    if (with_alt)
-        sb_addf(b, ", \"alt_m\": %.2f", alt);
-    sb_add(b, "}");
-}
-
 static void pos_text(const fires_pos *p)
 {
     char mg[64], mgs[64], utm[96], dms[128];
@@ -175,7 +137,7 @@ int cmd_grid(cli_ctx *c, int argc, char **argv)
         if (rc)
             return EXIT_USER;
         if (c->json) {
-            pos_json(&b, &p, 0, false);
+            fires_pos_json(&b, &p, 0, false);
             printf("%s\n", b.s);
         } else {
             pos_text(&p);
@@ -191,16 +153,7 @@ int cmd_grid(cli_ctx *c, int argc, char **argv)
         if (fires_between(&a, alt_a, &p2, alt_b, &g, &e) != 0)
             return cli_error(c, "%s", e.msg);
         if (c->json) {
-            sb_add(&b, "{\"a\": ");
-            pos_json(&b, &a, alt_a, true);
-            sb_add(&b, ", \"b\": ");
-            pos_json(&b, &p2, alt_b, true);
-            sb_addf(&b,
-                    ", \"distance_m\": %.2f, \"azimuth_mils\": %.2f, \"azimuth_deg\": %.4f, \"true_azimuth_mils\": %.2f, "
-                    "\"true_azimuth_deg\": %.4f, \"geodesic_distance_m\": %.2f, \"convergence_mils\": %.2f, "
-                    "\"vertical_interval_m\": %.2f, \"angle_of_site_mils\": %.2f}",
-                    g.grid_dist_m, g.grid_az_mils, g.grid_az_deg, g.true_az_mils, g.true_az_deg, g.geodesic_m,
-                    g.convergence_mils, g.vi_m, g.site_mils);
+            fires_between_json(&b, &a, alt_a, &p2, alt_b, &g);
             printf("%s\n", b.s);
         } else {
             printf("Grid distance      %.1f m\n", g.grid_dist_m);
@@ -228,7 +181,7 @@ int cmd_grid(cli_ctx *c, int argc, char **argv)
             return cli_error(c, "%s", e.msg);
         if (c->json) {
             sb_add(&b, "{\"target\": ");
-            pos_json(&b, &t, alt + up, true);
+            fires_pos_json(&b, &t, alt + up, true);
             sb_add(&b, "}");
             printf("%s\n", b.s);
         } else {

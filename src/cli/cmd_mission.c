@@ -230,15 +230,8 @@ static void print_round(cli_ctx *c, const json_value *m)
     const json_value *rs = json_get(m, "rounds"), *r = json_at(rs, rs->n - 1);
     strbuf b = {0};
     if (c->json) {
-        sb_add(&b, "{\"id\": ");
-        json_str(&b, json_get_str(m, "id", ""));
-        sb_add(&b, ", \"status\": ");
-        json_str(&b, json_get_str(m, "status", ""));
-        sb_add(&b, ", \"label\": ");
-        json_str(&b, FIRES_LABEL);
-        sb_add(&b, ", \"round\": ");
-        orders_json_write(&b, r);
-        sb_add(&b, "}\n");
+        orders_mission_round_json(&b, m, false);
+        sb_addc(&b, '\n');
     } else {
         orders_mission_round_text(m, r, &b);
     }
@@ -474,15 +467,9 @@ static int do_show(cli_ctx *c, int argc, char **argv, bool list)
             const char *tgt = json_get_str(json_get(r0, "target"), "mgrs", "");
             const char *desc = json_get_str(json_get(m, "cff"), "target_description", "");
             if (c->json) {
-                sb_add(&b, k ? ", {\"id\": " : "{\"id\": ");
-                json_str(&b, ids.v[i]);
-                sb_add(&b, ", \"status\": ");
-                json_str(&b, json_get_str(m, "status", ""));
-                sb_addf(&b, ", \"rounds\": %zu, \"target\": ", rs->n);
-                json_str(&b, tgt);
-                sb_add(&b, ", \"description\": ");
-                json_str(&b, desc);
-                sb_add(&b, "}");
+                if (k)
+                    sb_add(&b, ", ");
+                orders_mission_summary_json(&b, ids.v[i], m);
             } else {
                 sb_addf(&b, "%s  %-16s %2zu round(s)  %s  %s\n", ids.v[i], json_get_str(m, "status", ""), rs->n, tgt,
                         desc);

@@ -1,17 +1,20 @@
-/* cmd_models.c - `fagpt models`: the model server in use, the models it offers, and whether the configured
- * chat and embedding models are among them. */
+/* cmd_models.c - `fagpt models`: the model server in use, the models it offers and those loaded now (Ollama's
+ * /api/ps), the config file read, and whether the configured models are among those offered. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "llm/llm.h"
 
 static const char usage[] =
     "usage: fagpt models [--check] [--json] [--url URL] [--api API] [--model NAME] [--embed-model NAME]\n"
-    "  Lists the models the model server offers, and the chat and embedding models configured\n"
-    "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL) with whether the server has them.\n"
-    "  --check   also try them: a chat answer whole and streamed, and an embedding, with their times\n"
+    "  Lists the models the model server offers, those loaded now (Ollama), and the models configured\n"
+    "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, FAGPT_RERANK_MODEL) with whether the server\n"
+    "  has them.\n"
+    "  --check   also try them: a chat answer whole and streamed, an embedding and a reranking, with their\n"
+    "            times\n"
     "            (scripts/check-llm URL runs this against a server of yours)\n" CLI_LLM_USAGE;
 
 typedef struct check_result {
@@ -34,8 +37,10 @@ static int count_piece(const char *text, size_t n, void *arg)
     return 0;
 }
 
-/* Tries the configured models: a whole chat answer, a streamed one, an embedding. Fills r[3]. */
-static void run_checks(const llm_config *cfg, check_result r[3])
+#define NCHECKS 4
+
+/* Tries the configured models: a whole chat answer, a streamed one, an embedding, a reranking. Fills r[NCHECKS]. */
+static void run_checks(const llm_config *cfg, check_result r[NCHECKS])
 {
     static const llm_message msgs[] = {
         {.role = "system", .content = "You are a connectivity check. Reply with one short word."},
@@ -45,6 +50,23 @@ static void run_checks(const llm_config *cfg, check_result r[3])
     r[0] = (check_result){.name = "chat"};
     r[1] = (check_result){.name = "chat_stream"};
     r[2] = (check_result){.name = "embed"};
+    r[3] = (check_result){.name = "rerank"};
+    if (!cfg->rerank_model) {
+        r[3].skipped = true;
+        r[3].detail = xstrdup("no rerank model set (FAGPT_RERANK_MODEL)");
+    } else {
+        const char *docs[] = {"The moon orbits the earth.",
+                              "Clearance of fires is the process of approving fires within an area."};
+        float sc[2];
+        double t0 = fa_now();
+        int rc = llm_rerank(cfg, "what is clearance of fires", docs, 2, sc, &e);
+        r[3].ms = (fa_now() - t0) * 1000;
+        r[3].ok = rc == 0 && sc[1] > sc[0];
+        r[3].detail = rc != 0 ? xstrdup(e.msg)
+                      : xasprintf("2 passages, %s (%.3g vs %.3g)",
+                                  r[3].ok ? "the relevant one first" : "the irrelevant one scored as high", sc[1],
+                                  sc[0]);
+    }
     double t = fa_now();
     r[0].ok = llm_chat(cfg, msgs, 2, NULL, NULL, &text, &e) == 0;
     r[0].ms = (fa_now() - t) * 1000;
@@ -128,11 +150,14 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
     char *version = NULL;
     int got = cfg.api == LLM_NONE ? -1 : llm_list_models(&cfg, &models, &version, &e);
     const char *problem = cfg.api == LLM_NONE ? cfg.why_none : got != 0 ? e.msg : NULL;
-    check_result checks[3] = {{0}};
+    llm_loaded_list loaded = {0};
+    fa_err le;
+    int have_loaded = got == 0 ? llm_loaded_models(&cfg, &loaded, &le) : 1; /* 0: listed, 1: not told, -1 */
+    check_result checks[NCHECKS] = {{0}};
     bool checked = check && !problem, failed = false;
     if (checked) {
         run_checks(&cfg, checks);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < NCHECKS; i++)
             failed |= !checks[i].ok && !checks[i].skipped;
     }
     if (c->json) {
@@ -160,15 +185,40 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
             json_str(&b, models.v[i]);
         }
         sb_add(&b, "]");
+        sb_add(&b, ", \"loaded\": ");
+        if (have_loaded != 0) {
+            sb_add(&b, "null");
+        } else {
+            sb_add(&b, "[");
+            for (size_t i = 0; i < loaded.n; i++) {
+                sb_add(&b, i ? ", {\"name\": " : "{\"name\": ");
+                json_str(&b, loaded.v[i].name);
+                sb_addf(&b, ", \"size\": %.0f, \"size_vram\": %.0f, \"expires_at\": ", loaded.v[i].size,
+                        loaded.v[i].size_vram);
+                if (loaded.v[i].expires_at)
+                    json_str(&b, loaded.v[i].expires_at);
+                else
+                    sb_add(&b, "null");
+                sb_add(&b, "}");
+            }
+            sb_add(&b, "]");
+        }
+        sb_add(&b, ", \"config_file\": ");
+        if (fa_settings_path())
+            json_str(&b, fa_settings_path());
+        else
+            sb_add(&b, "null");
         model_json(&b, "chat_model", cfg.chat_model, &models, got == 0);
         model_json(&b, "embed_model", cfg.embed_model, &models, got == 0);
+        model_json(&b, "vision_model", cfg.vision_model, &models, got == 0);
+        model_json(&b, "rerank_model", cfg.rerank_model, &models, got == 0);
         if (problem) {
             sb_add(&b, ", \"error\": ");
             json_str(&b, problem);
         }
         if (checked) {
             sb_add(&b, ", \"checks\": [");
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < NCHECKS; i++) {
                 sb_addf(&b, "%s{\"name\": \"%s\", \"ok\": %s, \"skipped\": %s, \"ms\": %.1f, \"detail\": ",
                         i ? ", " : "", checks[i].name, checks[i].ok ? "true" : "false",
                         checks[i].skipped ? "true" : "false", checks[i].ms);
@@ -189,18 +239,36 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
             for (size_t i = 0; i < models.n; i++)
                 printf("  %s\n", models.v[i]);
         }
+        if (have_loaded == 0) {
+            printf("Loaded now       %s\n", loaded.n ? "" : "none (Ollama loads a model on its first request)");
+            for (size_t i = 0; i < loaded.n; i++) {
+                const llm_loaded *l = &loaded.v[i];
+                int gpu = l->size > 0 ? (int)(100 * l->size_vram / l->size + 0.5) : 0;
+                printf("  %s  %.1f GB, %d%% in GPU memory%s%s\n", l->name, l->size / 1e9, gpu,
+                       l->expires_at ? ", until " : "", l->expires_at ? l->expires_at : "");
+            }
+        } else if (have_loaded < 0) {
+            printf("Loaded now       unknown (%s)\n", le.msg);
+        }
         model_line("Chat model", cfg.chat_model, "FAGPT_CHAT_MODEL", &models, got == 0);
         model_line("Embedding model", cfg.embed_model, "FAGPT_EMBED_MODEL", &models, got == 0);
-        for (int i = 0; checked && i < 3; i++)
+        if (cfg.vision_model)
+            model_line("Vision model", cfg.vision_model, "FAGPT_VISION_MODEL", &models, got == 0);
+        if (cfg.rerank_model)
+            model_line("Rerank model", cfg.rerank_model, "FAGPT_RERANK_MODEL", &models, got == 0);
+        if (fa_settings_path())
+            printf("Config file      %s\n", fa_settings_path());
+        for (int i = 0; checked && i < NCHECKS; i++)
             printf("check %-12s %s  %s (%.0f ms)\n", checks[i].name,
                    checks[i].skipped ? "skip" : checks[i].ok ? "ok  " : "FAIL", checks[i].detail, checks[i].ms);
         if (problem)
             fprintf(stderr, "fagpt: %s\n", problem);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NCHECKS; i++)
         free(checks[i].detail);
     int rc = problem || failed ? EXIT_USER : EXIT_OK;
     free(version);
+    llm_loaded_list_free(&loaded);
     str_vec_free(&models);
     llm_config_free(&cfg);
     return rc;

@@ -12,12 +12,22 @@
 #include "search/search.h"
 #include "store/store.h"
 
+/* --pub, --type, --since, --until (issue 4): the documents a search or an answer may draw on. */
+#define FILTER_LONGOPTS \
+    {"pub", required_argument, 0, 'P'}, {"type", required_argument, 0, 'T'}, {"since", required_argument, 0, 'S'}, \
+    {"until", required_argument, 0, 'W'}
+#define FILTER_USAGE \
+    "  --pub ID           only this publication (\"ADP 3-19\")\n" \
+    "  --type SERIES      only this series of publication (ADP, FM, ATP, TC, TM...)\n" \
+    "  --since YYYY-MM-DD, --until YYYY-MM-DD   only documents dated in this range (inclusive)\n"
+
 static const char search_usage[] =
-    "usage: fagpt search [-k N] [--json] QUERY...\n"
+    "usage: fagpt search [-k N] [--pub ID] [--type SERIES] [--since DATE] [--until DATE] [--json] QUERY...\n"
     "  Shows the library's passages that best match the query, with publication, paragraph and printed page.\n"
-    "  -k N    number of results (default 5, at most 100)\n";
+    "  -k N    number of results (default 5, at most 100)\n" FILTER_USAGE;
 static const char ask_usage[] =
-    "usage: fagpt ask [--json] [--extractive] [--url URL] [--api API] [--model NAME] [QUESTION...]\n"
+    "usage: fagpt ask [--json] [--extractive] [--pub ID] [--type SERIES] [--since DATE] [--until DATE]\n"
+    "                 [--url URL] [--api API] [--model NAME] [QUESTION...]\n"
     "  Answers a question from the library with citations (publication, paragraph, printed page).\n"
     "  With no question, asks interactively: one question per line, an empty line or Ctrl-D ends; with a\n"
     "  model, a follow-up is first rewritten to stand alone from the previous question and answer.\n"
@@ -27,7 +37,7 @@ static const char ask_usage[] =
     "  does not hold the answer, it says so (\"found\": false).\n"
     "  Ctrl-C stops an answer while the model writes it (and, at the interactive prompt, ends the session).\n"
     "  --extractive       do not ask the model server (as FAGPT_LLM=off)\n"
-    CLI_LLM_USAGE;
+    FILTER_USAGE CLI_LLM_USAGE;
 
 static char *join_args(int argc, char **argv)
 {
@@ -37,38 +47,28 @@ static char *join_args(int argc, char **argv)
     return sb_take(&b);
 }
 
-static void hit_json(strbuf *b, const store_hit *h)
+static int filter_opt(search_filter *f, int opt, const char *arg)
 {
-    sb_add(b, "{\"doc\": ");
-    json_str(b, h->doc);
-    sb_add(b, ", \"publication\": ");
-    json_str(b, h->publication);
-    sb_add(b, ", \"title\": ");
-    json_str(b, h->title);
-    sb_addf(b, ", \"page\": %d, \"page_end\": %d, \"page_label\": ", h->page, h->page_end);
-    json_str(b, h->page_label);
-    sb_add(b, ", \"page_label_end\": ");
-    json_str(b, h->page_label_end);
-    sb_add(b, ", \"section\": ");
-    json_str(b, h->section);
-    sb_add(b, ", \"paragraph\": ");
-    json_str(b, h->paragraph);
-    sb_addf(b, ", \"score\": %.4f, \"text\": ", h->score);
-    json_str(b, h->text);
-    sb_add(b, ", \"boxes\": ");
-    sb_add(b, h->boxes ? h->boxes : "[]");
-    sb_addc(b, '}');
+    switch (opt) {
+    case 'P': f->publication = arg; return 1;
+    case 'T': f->type = arg; return 1;
+    case 'S': f->since = arg; return 1;
+    case 'W': f->until = arg; return 1;
+    default: return 0;
+    }
 }
 
 int cmd_search(cli_ctx *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"k", required_argument, 0, 'k'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"k", required_argument, 0, 'k'}, FILTER_LONGOPTS, CLI_COMMON_LONGOPTS,
+                                         {0, 0, 0, 0}};
     int k = 5, opt;
+    search_filter filter = {0};
     while ((opt = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
         int handled = cli_common_opt(c, opt, optarg, search_usage);
         if (handled < 0)
             return EXIT_OK;
-        if (handled)
+        if (handled || filter_opt(&filter, opt, optarg))
             continue;
         if (opt != 'k')
             return cli_usage_error(search_usage, "unknown option");
@@ -89,22 +89,21 @@ int cmd_search(cli_ctx *c, int argc, char **argv)
     fa_err e;
     search_query q;
     int rc = EXIT_OK;
-    if (search_prepare(s, text, &q, &e) != 0) {
+    if (search_filter_check(&filter, &e) != 0) {
+        rc = cli_error(c, "--%s", e.msg);
+    } else if (search_prepare(s, text, &q, &e) != 0) {
         rc = cli_error(c, "%s", e.msg);
+    } else if (search_restrict(s, &q, &filter, &e) != 0) {
+        rc = cli_error(c, "%s", e.msg);
+        search_query_free(&q);
     } else {
         store_hits hits = {0};
         if (search_run(s, &q, k, &hits, &e) != 0) {
             rc = cli_error(c, "%s", e.msg);
         } else if (c->json) {
             strbuf b = {0};
-            sb_add(&b, "{\"query\": ");
-            json_str(&b, q.text);
-            sb_add(&b, ", \"results\": [");
-            for (size_t i = 0; i < hits.n; i++) {
-                sb_add(&b, i ? ",\n  " : "\n  ");
-                hit_json(&b, &hits.v[i]);
-            }
-            sb_add(&b, "]}\n");
+            search_results_json(&b, q.text, &hits);
+            sb_addc(&b, '\n');
             fputs(b.s, stdout);
             sb_free(&b);
         } else {
@@ -148,8 +147,8 @@ static int print_token(const char *text, size_t n, void *arg)
  * why (heap; set once per reason so that an interactive session is not told on every line). standalone: the
  * follow-up question rewritten to stand alone, used for retrieval and the prompt, or NULL. *model_said (when
  * not NULL) gets the model's answer text, NULL when the answer was not the model's. */
-static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *question, const char *standalone,
-                   char **note, char **model_said)
+static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const search_filter *filter, const char *question,
+                   const char *standalone, char **note, char **model_said)
 {
     answer a;
     fa_err e;
@@ -160,7 +159,7 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
         *model_said = NULL;
     if (cfg->api != LLM_NONE) {
         interrupted = 0;
-        got = llm_answer(cfg, s, query, 5, c->json ? NULL : print_token, &streamed, &a, &e);
+        got = llm_answer_for(cfg, s, query, filter, 5, c->json ? NULL : print_token, &streamed, &a, &e);
         if (got != 0 && interrupted) {
             if (streamed)
                 fputs("\n", stdout);
@@ -174,7 +173,7 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
                               c->json ? "given" : "below");
         }
     }
-    if (got != 0 && answer_extractive(s, query, &a, &e) != 0)
+    if (got != 0 && answer_extractive_for(s, query, filter, &a, &e) != 0)
         return cli_error(c, "%s", e.msg);
     if (standalone) {
         free(a.question);
@@ -190,39 +189,8 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
     }
     if (c->json) {
         strbuf b = {0};
-        sb_add(&b, "{\"question\": ");
-        json_str(&b, a.question);
-        sb_add(&b, ", \"answer\": ");
-        json_str(&b, a.text);
-        sb_add(&b, ", \"mode\": ");
-        json_str(&b, a.mode);
-        sb_addf(&b, ", \"found\": %s, ", a.found ? "true" : "false");
-        if (standalone) {
-            sb_add(&b, "\"standalone_question\": ");
-            json_str(&b, standalone);
-            sb_add(&b, ", ");
-        }
-        if (got != 0 && *note && **note) {
-            sb_add(&b, "\"note\": ");
-            json_str(&b, *note);
-            sb_add(&b, ", ");
-        }
-        sb_add(&b, "\"citations\": [");
-        for (size_t i = 0; i < a.citations.n; i++) {
-            const answer_citation *ci = &a.citations.v[i];
-            sb_addf(&b, "%s{\"n\": %d, \"doc\": ", i ? ", " : "", ci->n);
-            json_str(&b, ci->doc);
-            sb_add(&b, ", \"publication\": ");
-            json_str(&b, ci->publication);
-            sb_addf(&b, ", \"page\": %d, \"page_label\": ", ci->page);
-            json_str(&b, ci->page_label);
-            sb_add(&b, ", \"paragraph\": ");
-            json_str(&b, ci->paragraph);
-            sb_add(&b, ", \"quote\": ");
-            json_str(&b, ci->quote);
-            sb_addc(&b, '}');
-        }
-        sb_add(&b, "]}\n");
+        answer_json(&b, &a, standalone, got != 0 && *note && **note ? *note : NULL);
+        sb_addc(&b, '\n');
         fputs(b.s, stdout);
         sb_free(&b);
     } else {
@@ -246,16 +214,17 @@ static int ask_one(cli_ctx *c, store *s, const llm_config *cfg, const char *ques
 
 int cmd_ask(cli_ctx *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"extractive", no_argument, 0, 'x'}, CLI_LLM_LONGOPTS, CLI_COMMON_LONGOPTS,
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {{"extractive", no_argument, 0, 'x'}, FILTER_LONGOPTS, CLI_LLM_LONGOPTS,
+                                         CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
     int opt;
+    search_filter filter = {0};
     bool extractive = false;
     llm_flags flags = {0};
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int handled = cli_common_opt(c, opt, optarg, ask_usage);
         if (handled < 0)
             return EXIT_OK;
-        if (handled || cli_llm_opt(&flags, opt, optarg))
+        if (handled || cli_llm_opt(&flags, opt, optarg) || filter_opt(&filter, opt, optarg))
             continue;
         if (opt != 'x')
             return cli_usage_error(ask_usage, "unknown option");
@@ -264,6 +233,8 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
     llm_config cfg = {0};
     fa_err e;
     char *note = NULL;
+    if (search_filter_check(&filter, &e) != 0)
+        return cli_error(c, "--%s", e.msg);
     if (!extractive) {
         if (llm_config_load(&cfg, &flags, &e) != 0)
             return cli_error(c, "%s", e.msg);
@@ -285,7 +256,7 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
     int rc = EXIT_OK;
     if (optind < argc) {
         char *q = join_args(argc - optind, argv + optind);
-        rc = ask_one(c, s, &cfg, q, NULL, &note, NULL);
+        rc = ask_one(c, s, &cfg, &filter, q, NULL, &note, NULL);
         free(q);
     } else {
         bool tty = isatty(0);
@@ -321,7 +292,7 @@ int cmd_ask(cli_ctx *c, int argc, char **argv)
             prev_q = prev_a = NULL;
             if (interrupted)
                 fputs("fagpt: stopped\n", stderr);
-            else if (ask_one(c, s, &cfg, line, standalone, &note, &said) == EXIT_OK && said) {
+            else if (ask_one(c, s, &cfg, &filter, line, standalone, &note, &said) == EXIT_OK && said) {
                 prev_q = xstrdup(standalone ? standalone : line);
                 prev_a = said;
             }

@@ -37,7 +37,8 @@ static bool may_ocr(int argc, char **argv)
         }
         if (argv[i][0] == '-')
             continue;
-        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry") || !strcmp(argv[i], "worker");
+        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry") || !strcmp(argv[i], "worker") ||
+               !strcmp(argv[i], "serve");
     }
     return false;
 }

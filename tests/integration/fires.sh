@@ -47,6 +47,15 @@ $B --json grid convert 18SUJ233830845 >"$tmp/e.json" 2>/dev/null
 check "grid --json error is a JSON object" '"error" in j' "$tmp/e.json"
 $B grid --help >/dev/null && ok "grid --help" || nok "grid --help"
 
+# ---- fire atmos: ICAO Doc 7488 at 30 km, and CIPM-2007 air (py-ballisticcalc's A7 values)
+$B fire atmos --json --alt 30000 >"$tmp/a.json"
+check "fire atmos: ICAO 30 km 226.509 K, 11.97 hPa" 'abs(j["icao"]["temperature_k"]-226.509) < 1e-3 and abs(j["icao"]["pressure_hpa"]-11.97) < 0.005' "$tmp/a.json"
+$B fire atmos --json --temp 20 --pressure 1013 --humidity 100 >"$tmp/a2.json"
+check "fire atmos: saturated air at 20 C 1013 hPa is 1.19379 kg/m^3" 'abs(j["air"]["density_kg_m3"]-1.1937899) < 1e-4' "$tmp/a2.json"
+fails "fire atmos: humidity over 100 % named" "\-\-humidity" $B fire atmos --temp 20 --pressure 1013 --humidity 150
+fails "fire atmos: temperature without pressure" "\-\-pressure" $B fire atmos --temp 20
+fails "fire atmos: altitude beyond 80 km named" "\-\-alt" $B fire atmos --alt 1e6
+
 # ---- fire trajectory
 $B fire trajectory --json --model vacuum --mv 300 --qe 800 >"$tmp/v.json"
 check "vacuum trajectory: range v^2 sin 2q / g" 'abs(j["range_m"] - 300**2/9.80665) < 0.01 and abs(j["max_ordinate_m"] - 300**2*0.5/(2*9.80665)) < 0.01' "$tmp/v.json"
@@ -60,8 +69,61 @@ check "trajectory --point-dx: a point every 1000 m and one at impact" \
 check "M107 charge 8W at 800 mils: 17-19 km, below the vacuum range" '17000 < j["range_m"] < 19000 and j["range_m"] < 684**2/9.80665' "$tmp/t.json"
 $B fire trajectory --json --model flat --mass 10 --diameter 0.1 --drag-table G7 --mv 800 --qe 50 >"$tmp/f.json"
 check "flat model with a G7 table named from FAGPT_DRAG_PATH" 'j["model"] == "flat" and j["drift_mils"] == 0 and j["range_m"] > 3000' "$tmp/f.json"
+# the standard G tables named from FAGPT_DRAG_PATH (the corpus: they are not shipped); --bc is the form factor (m/d^2)/BC
+for g in G1 G2 G5 G6 G7 G8 GI GS RA4; do
+    $B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table $g \
+        --bc 0.25 --mv 800 --qe 20 >"$tmp/g.json" 2>"$tmp/g.err"
+    check "--drag-table $g --bc from FAGPT_DRAG_PATH" 'j["projectile"]["drag_table"] == "'$g'" and 500 < j["range_m"] < 3000' "$tmp/g.json"
+done
+ff=$(python3 -c 'print((0.0109/0.45359237)/(0.00782/0.0254)**2/0.25)')
+$B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table G7 --form-factor "$ff" --mv 800 --qe 20 >"$tmp/gf.json"
+$B fire trajectory --json --model flat --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc 0.25 --mv 800 --qe 20 >"$tmp/g7.json"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if abs(a['range_m']-b['range_m']) < 0.01 else 1)" "$tmp/g7.json" "$tmp/gf.json" \
+    && ok "--bc against G7 is the form factor (m/d^2)/BC" || nok "--bc against G7 is the form factor (m/d^2)/BC"
+$B fire trajectory --json --model flat --mass 0.018468 --diameter 0.008585 --drag-table G7 --bc 0.41 --mv 820 --qe 5 >"$tmp/b1.json"
+$B fire trajectory --json --model flat --mass 0.018468 --diameter 0.008585 --drag-table G7 --bc "0.41@900,0.41@500" --mv 820 --qe 5 >"$tmp/b2.json"
+$B fire trajectory --json --model flat --mass 0.018468 --diameter 0.008585 --drag-table G7 --bc "0.417@745,0.409@662,0.400@580" --mv 820 --qe 5 >"$tmp/b3.json"
+python3 -c "import json,sys; a,b,c=[json.load(open(f)) for f in sys.argv[1:]]; sys.exit(0 if abs(a['range_m']-b['range_m']) < 0.01 and abs(c['range_m']-a['range_m']) > 1 else 1)" "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json" \
+    && ok "--bc by velocity bands: equal BCs give the single-BC shot, different ones change it" || nok "--bc by velocity bands"
+fails "--bc bands: a bad point named" "\-\-bc point 2 BC" $B fire trajectory --mass 0.0185 --diameter 0.0086 --drag-table G7 --bc "0.41@745,x@600" --mv 820 --qe 5
+fails "--bc with --form-factor refused" "not both" $B fire trajectory --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc 0.25 --form-factor 1 --mv 800 --qe 20
+fails "--bc negative named" "\-\-bc" $B fire trajectory --mass 0.0109 --diameter 0.00782 --drag-table G7 --bc -0.2 --mv 800 --qe 20
+
+# ---- fire mcdrag: McCoy's Fig. 26 shape; the table saved in a drag folder is found by name
+$B fire mcdrag --diameter 0.0057 --length 5.48 --nose 3 --rt-r 0.5 --boattail 1 --base 0.754 >"$tmp/mc.csv"
+grep -q "^1.5,0.2862" "$tmp/mc.csv" && grep -q "^2,0.2423" "$tmp/mc.csv" && [ "$(grep -c '^[0-9]' "$tmp/mc.csv")" -eq 26 ] \
+    && ok "fire mcdrag prints the Fig. 26 table as a drag file" || nok "fire mcdrag table" "$(head -5 "$tmp/mc.csv")"
+mkdir -p "$tmp/home/fires/drag" && cp "$tmp/mc.csv" "$tmp/home/fires/drag/fig26.csv"
+FAGPT_HOME="$tmp/home" $B fire trajectory --json --model flat --mass 0.0036 --diameter 0.0057 --drag-table fig26 --mv 900 --qe 10 >"$tmp/mct.json"
+check "an MC DRAG table saved under FAGPT_HOME is found by name" 'j["projectile"]["drag_table"] == "fig26" and j["range_m"] > 500' "$tmp/mct.json"
+$B fire mcdrag --json --diameter 0.155 --length 5.6 --nose 3.0 --boattail 0.5 --base 0.85 --band 1.02 >"$tmp/mc.json"
+check "fire mcdrag --json gives the parts of CD0" 'len(j["rows"]) == 26 and all(abs(r["cd0"] - (r["head"]+r["skin_friction"]+r["band"]+r["boattail"]+r["base"])) < 5e-5 for r in j["rows"]) and j["rows"][-1]["band"] > 0' "$tmp/mc.json"
+fails "fire mcdrag: a nose longer than the body named" "\-\-nose" $B fire mcdrag --diameter 0.155 --length 4 --nose 5
+fails "fire mcdrag: unknown boundary layer named" "\-\-boundary-layer" $B fire mcdrag --diameter 0.155 --length 5 --nose 3 --boundary-layer XX
+fails "fire mcdrag: missing shape" "\-\-length" $B fire mcdrag --diameter 0.155
+
 $B fire trajectory --json --projectile M107 --mv 300 --qe 800 --target-alt 5000 >"$tmp/x.json" 2>/dev/null
 check "trajectory that never comes down to --target-alt says so" '"error" in j and "does not come back" in j["error"]' "$tmp/x.json"
+
+$B fire list --json >"$tmp/list.json"
+check "fire list: the M33 carries its modified point mass data" '[p for p in j["projectiles"] if p["name"] == "M33"][0]["aero"] == "cal50_M33" and all("source" in w for w in j["weapons"])' "$tmp/list.json"
+
+# ---- modified point mass: spin drift of the .50 M33 (BRL-MR-3810 data in the catalogue)
+$B fire trajectory --json --model mpm --projectile M33 --mv 899 --qe 10 >"$tmp/mpm.json"
+check "mpm: M33 drifts right, Sg at the muzzle 1.8, within 15 % of Litz's spin-drift formula" \
+    'j["model"] == "mpm" and j["drift_m"] > 0 and abs(j["sg_muzzle"] - 1.8) < 0.05 and abs(j["drift_m"] / (1.25*(j["sg_muzzle"]+1.2)*j["tof_s"]**1.83*0.0254) - 1) < 0.15 and "spin drift" in j["drift_model"]' "$tmp/mpm.json"
+$B fire trajectory --json --model mpm --projectile M33 --mv 899 --qe 10 --twist -0.381 >"$tmp/mpml.json"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if abs(a['drift_m']+b['drift_m']) < 1e-3 and a['drift_m'] > 0 else 1)" "$tmp/mpm.json" "$tmp/mpml.json" \
+    && ok "mpm: --twist negative (left hand) mirrors the drift" || nok "mpm: left-hand twist mirrors the drift"
+$B fire trajectory --json --projectile M33 --mv 899 --qe 10 >"$tmp/pm.json"
+check "full model: the same shot has no spin drift" 'j["drift_m"] == 0 and "no spin drift" in j["drift_model"]' "$tmp/pm.json"
+fails "mpm without aerodynamic data names --aero" "\-\-aero" $B fire trajectory --model mpm --projectile M107 --mv 684 --qe 300
+fails "mpm with a bad twist names --twist" "\-\-twist" $B fire trajectory --model mpm --projectile M33 --mv 899 --qe 10 --twist 0.001
+printf 'mach,cl_alpha,cm_alpha\n1.0,2,3\n1.0,2,3\n' >"$tmp/aero_dup.csv"
+fails "mpm: duplicate Mach in an aerodynamic table named" "line 3: duplicate Mach" \
+    $B fire trajectory --model mpm --projectile M33 --aero "$tmp/aero_dup.csv" --mv 899 --qe 10
+$B fire solve --json --model mpm --gun 18SUJ2338308450 --target 18SUJ2338309450 --projectile M33 --mv 899 >"$tmp/mpms.json"
+check "solve --model mpm aims off the spin drift" 'j["model"] == "mpm" and j["drift_mils"] > 0 and abs(j["miss_m"]) < 1' "$tmp/mpms.json"
 
 # ---- fire solve
 G=18SUJ2338308450 T=18SUJ3000015000

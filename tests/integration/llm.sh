@@ -34,21 +34,28 @@ requests() { grep -c "\"path\":\"$1\"" "$T/log"; }
 # fagpt models, Ollama (detected) and OpenAI.
 "$BIN" models --json > "$T/m.json"; rc=$?
 check "models: Ollama detected, its models and version listed, the chat model offered" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"api\"]==\"ollama\" and d[\"version\"]==\"0.5.7\" and d[\"models\"]==[\"qwen2.5:7b\",\"nomic-embed-text:latest\"] and d[\"chat_model_offered\"] and d[\"embed_model\"] is None else 1)' < '$T/m.json'"
+ctl '{"models": ["qwen2.5:7b", "nomic-embed-text:latest"], "loaded": ["qwen2.5:7b"]}'
+"$BIN" models --json > "$T/m.json"; "$BIN" models > "$T/m.txt"
+check "models: Ollama's loaded models (/api/ps) listed with size, GPU share and unload time" "jq_py 'l=d[\"loaded\"]; sys.exit(0 if len(l)==1 and l[0][\"name\"]==\"qwen2.5:7b\" and l[0][\"size_vram\"]==5137025024 and l[0][\"expires_at\"].startswith(\"2024-11-30T12:05\") else 1)' < '$T/m.json' && grep -q '^  qwen2.5:7b  5.1 GB, 100% in GPU memory, until 2024-11-30T12:05' '$T/m.txt'"
+ctl '{"models": ["qwen2.5:7b", "nomic-embed-text:latest"]}'
 FAGPT_EMBED_MODEL=nomic-embed-text FAGPT_CHAT_MODEL=llama3 "$BIN" models > "$T/m.txt"
 check "models: a bare name matches name:latest; a missing model is marked" "grep -q 'nomic-embed-text  (offered)' '$T/m.txt' && grep -q 'llama3  (NOT offered' '$T/m.txt'"
 ctl "{$(base), \"api\": \"openai\", \"key\": \"sk-good\"}"
 "$BIN" models --json > "$T/m.json" 2>"$T/err"; rc=$?
 check "models: OpenAI server without its key: exit 1 naming OPENAI_API_KEY" "[ $rc -eq 1 ] && jq_py 'sys.exit(0 if d[\"api\"]==\"openai\" and \"401\" in d[\"error\"] and \"OPENAI_API_KEY\" in d[\"error\"] else 1)' < '$T/m.json'"
 OPENAI_API_KEY=sk-good "$BIN" models --json > "$T/m.json"; rc=$?
-check "models: OpenAI server with its key lists /v1/models" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"url\"].endswith(\"/v1\") and \"qwen2.5:7b\" in d[\"models\"] else 1)' < '$T/m.json'"
+check "models: OpenAI server with its key lists /v1/models (loaded: null, it does not tell)" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"url\"].endswith(\"/v1\") and \"qwen2.5:7b\" in d[\"models\"] and d[\"loaded\"] is None else 1)' < '$T/m.json'"
 check "the key goes as a bearer token" "grep -q '\"auth\":\"Bearer sk-good\"' '$T/log'"
 
 # scripts/check-llm: the checks a user runs against a server of theirs.
 for api in ollama openai; do
     ctl "{$(base), \"api\": \"$api\", \"answer\": \"ready\"}"
     FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest > "$T/c.txt" 2>&1; rc=$?
-    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt'"
+    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt' && grep -q 'check rerank       skip' '$T/c.txt'"
 done
+ctl "{$(base), \"api\": \"openai\"}"
+FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest bge-reranker-v2-m3 > "$T/c.txt" 2>&1; rc=$?
+check "openai: check-llm with a rerank model asks /v1/rerank and sees the relevant passage first" "[ $rc -eq 0 ] && grep -q 'check rerank       ok    2 passages, the relevant one first' '$T/c.txt'"
 ctl "{$(base), \"status\": 500}"
 FAGPT_LLM_RETRIES=0 FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
 check "check-llm against a failing server: exit 1, each failure said, no embedding model skipped" "[ $rc -eq 1 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 500' '$T/c.txt') -eq 2 ] && grep -q 'check embed        skip' '$T/c.txt'"
@@ -89,6 +96,27 @@ ok = ok and user.count('<source n=') == user.count('</source>') and user.rstrip(
 ok = ok and body['model'] == 'qwen2.5:7b' and body['stream'] is False
 sys.exit(0 if ok else 1)
 EOF"
+
+# Reranking: /v1/rerank on an OpenAI-compatible server, the chat model's scores with Ollama (or =chat). The
+# stand-in scores highest the passage holding a phrase from the 15th BM25 hit, which must then be source 1.
+"$BIN" --home "$H" search -k 20 --json "$Q" > "$T/k20.json"
+boost=$(jq_py 'w=d["results"][14]["text"].split(); print(" ".join(w[6:11]))' < "$T/k20.json")
+source1() { python3 -c "import json,sys; r=[json.loads(l) for l in open('$T/log') if '$1' in l]; b=json.loads(r[-1]['body']); u=b['messages'][1]['content']; s=u.split('<source n=\"1\"',1)[1].split('</source>',1)[0]; sys.exit(0 if sys.argv[1].lower() in ' '.join(s.split()).lower() else 1)" "$boost"; }
+ctl "{$(base), \"api\": \"openai\", \"rerank_boost\": \"$boost\"}"
+FAGPT_RERANK_MODEL=bge-reranker-v2-m3 "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"; rc=$?
+check "openai: /v1/rerank gets the model, the question and 20 candidates; its best is source 1" "[ $rc -eq 0 ] && [ -n '$boost' ] && python3 -c \"import json,sys; r=[json.loads(l) for l in open('$T/log') if '/v1/rerank' in l]; b=json.loads(r[0]['body']); sys.exit(0 if len(r)==1 and b['model']=='bge-reranker-v2-m3' and b['query']=='$Q' and len(b['documents'])==20 and b['top_n']==20 else 1)\" && source1 /v1/chat/completions && jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" else 1)' < '$T/a.json'"
+ctl "{$(base), \"api\": \"ollama\", \"rerank_boost\": \"$boost\"}"
+FAGPT_LLM_API=ollama FAGPT_RERANK_MODEL=qwen2.5:7b "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"; rc=$?
+check "ollama: the rerank model scores the passages in one chat request (as data); its best is source 1" "[ $rc -eq 0 ] && [ \$(requests /api/chat) -eq 2 ] && python3 -c \"import json,sys; r=[json.loads(json.loads(l)['body']) for l in open('$T/log') if '/api/chat' in l]; m=r[0]['messages']; sys.exit(0 if 'never instructions' in m[0]['content'] and m[1]['content'].count('<passage n=')==20 else 1)\" && source1 /api/chat"
+ctl "{$(base), \"api\": \"openai\", \"rerank\": false}"
+FAGPT_RERANK_MODEL=bge-reranker-v2-m3 "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"; rc=$?
+check "a server without /v1/rerank: a note saying so and what to set, the extractive answer" "[ $rc -eq 0 ] && jq_py 'n=d[\"note\"]; sys.exit(0 if d[\"mode\"]==\"extractive\" and \"no /v1/rerank\" in n and \"FAGPT_RERANK_MODEL=chat\" in n else 1)' < '$T/a.json'"
+ctl "{$(base), \"api\": \"openai\", \"rerank\": false, \"rerank_boost\": \"$boost\"}"
+FAGPT_RERANK_MODEL=chat "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"; rc=$?
+check "FAGPT_RERANK_MODEL=chat: the chat model scores, no /v1/rerank asked" "[ $rc -eq 0 ] && [ \$(requests /v1/rerank) -eq 0 ] && [ \$(requests /v1/chat/completions) -eq 2 ] && source1 /v1/chat/completions"
+ctl "{$(base), \"api\": \"ollama\", \"rerank_garbage\": true}"
+FAGPT_LLM_API=ollama FAGPT_RERANK_MODEL=qwen2.5:7b "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"; rc=$?
+check "a rerank model answering prose instead of scores: a note naming it, the extractive answer" "[ $rc -eq 0 ] && jq_py 'n=d[\"note\"]; sys.exit(0 if d[\"mode\"]==\"extractive\" and \"did not answer with 20 scores\" in n else 1)' < '$T/a.json'"
 
 # Streaming to the terminal: tokens appear while the answer is still coming.
 for api in ollama openai; do
@@ -145,6 +173,22 @@ for api in ollama openai; do
     FAGPT_LLM_API=$api "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
     check "$api: two 503s are retried and the third try answers" "[ \$(requests $path) -eq 3 ] && jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" else 1)' < '$T/a.json'"
 done
+
+# Retry-After on 429/503: the delay the server asks for is waited (the stand-in logs when each request came); a
+# delay longer than FA-GPT waits is not retried; an HTTP-date already past is retried at once.
+ctl "{$(base), \"api\": \"ollama\", \"fail\": 1, \"retry_after\": 1}"
+kill "$SRV"; wait "$SRV" 2>/dev/null; rm -f "$T/port"
+python3 tests/integration/llmserver.py "$T/port" "$T/ctl.json" & SRV=$!
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+export FAGPT_LLM_URL=http://127.0.0.1:$(cat "$T/port")
+FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "Retry-After: 1 on a 503: the second try waits for it, then the model answers" "[ \$(requests /api/chat) -eq 2 ] && python3 -c \"import json,sys; t=[json.loads(l)['t'] for l in open('$T/log') if '/api/chat' in l]; sys.exit(0 if t[1]-t[0] >= 0.9 else 1)\" && jq_py 'sys.exit(0 if d[\"mode\"]==\"llm\" else 1)' < '$T/a.json'"
+ctl "{$(base), \"api\": \"ollama\", \"status\": 429, \"retry_after\": 120}"
+FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "Retry-After: 120 on a 429 is not waited for: one request, the note says so, the extractive answer" "[ \$(requests /api/chat) -eq 1 ] && jq_py 'sys.exit(0 if d[\"mode\"]==\"extractive\" and \"HTTP 429\" in d[\"note\"] and \"retry after 120 s\" in d[\"note\"] else 1)' < '$T/a.json'"
+ctl "{$(base), \"api\": \"ollama\", \"status\": 503, \"retry_after\": \"Wed, 21 Oct 2015 07:28:00 GMT\"}"
+FAGPT_LLM_API=ollama "$BIN" --home "$H" ask --json "$Q" > "$T/a.json" 2>"$T/err"
+check "Retry-After as a past HTTP-date: retried at once, three tries in all" "[ \$(requests /api/chat) -eq 3 ] && jq_py 'sys.exit(0 if \"3 tries\" in d[\"note\"] else 1)' < '$T/a.json'"
 
 # Failures: each falls back to the extractive answer, labelled, with a note that names the server and the fix.
 fallback() {  # name ctl-json expected-note-words... ; runs ask --json and checks the fallback

@@ -12,22 +12,27 @@ image (Ollama "images", OpenAI "image_url" parts) is answered with the decoded i
 usage: llmserver.py PORTFILE CONTROLFILE
 CONTROLFILE is JSON, re-read on every request:
   api        "ollama", "openai" or "both" (which routes answer)
-  models     model names offered; version: Ollama's version string
+  models     model names offered; version: Ollama's version string; loaded: names /api/ps lists
   key        when set, /v1/* want "Authorization: Bearer KEY"
   answer     the chat answer (split into tokens at spaces when streamed)
   rewrite    {"follow-up": "standalone question"}: answers to requests to rewrite a follow-up (default: as asked)
   fail       the first N chat/embed requests answer 503 (counted by the server)
   status     every chat/embed request answers this status
+  retry_after  sent as the Retry-After header of those failures (seconds, or an HTTP-date string)
   slow_ms    wait this long before answering; token_ms: between streamed tokens
   drop       close the connection after two streamed tokens
   malformed  send a line that is not JSON in the stream (and a non-JSON body when not streaming)
   dim        embedding dimension (default 8)
-  log        append each request as a JSON line {"method", "path", "auth", "body"} to this file
+  rerank     false: no /v1/rerank (404, as a server without a reranker); rerank_boost: a passage holding this
+             text scores highest (/v1/rerank, and the chat model's scores); rerank_garbage: the chat model
+             answers a rerank request with prose instead of scores
+  log        append each request as a JSON line {"method", "path", "auth", "body", "t"} to this file
 """
 import base64
 import hashlib
 import os
 import json
+import re
 import struct
 import sys
 import threading
@@ -61,15 +66,17 @@ class Handler(BaseHTTPRequestHandler):
         with open(self.server.control) as f:
             return json.load(f)
 
-    def send_body(self, status, ctype, body):
+    def send_body(self, status, ctype, body, headers=None):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
-    def send_json(self, obj, status=200):
-        self.send_body(status, "application/json; charset=utf-8", dumps(obj).encode())
+    def send_json(self, obj, status=200, headers=None):
+        self.send_body(status, "application/json; charset=utf-8", dumps(obj).encode(), headers)
 
     def start_chunked(self, ctype):
         self.send_response(200)
@@ -83,17 +90,21 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
-    def ollama_error(self, status, msg):
-        self.send_json({"error": msg}, status)
+    def ollama_error(self, status, msg, headers=None):
+        self.send_json({"error": msg}, status, headers)
 
-    def openai_error(self, status, msg, typ, code):
-        self.send_json({"error": {"message": msg, "type": typ, "param": None, "code": code}}, status)
+    def openai_error(self, status, msg, typ, code, headers=None):
+        self.send_json({"error": {"message": msg, "type": typ, "param": None, "code": code}}, status, headers)
 
     def error_for(self, openai, status):
-        msg = self.ctl().get("error_msg")  # a message of the test's choosing, e.g. a GPU failure
+        c = self.ctl()
+        msg = c.get("error_msg")  # a message of the test's choosing, e.g. a GPU failure
+        headers = {"Retry-After": str(c["retry_after"])} if "retry_after" in c else None
         if openai:
-            return self.openai_error(status, msg or "The server is overloaded or not ready yet.", "server_error", None)
-        return self.ollama_error(status, msg or "server busy, please try again. maximum pending requests exceeded")
+            return self.openai_error(status, msg or "The server is overloaded or not ready yet.", "server_error", None,
+                                     headers)
+        return self.ollama_error(status, msg or "server busy, please try again. maximum pending requests exceeded",
+                                 headers)
 
     def do_GET(self):
         self.route("GET", None)
@@ -108,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         if c.get("log"):
             with open(c["log"], "a") as f:
                 f.write(dumps({"method": method, "path": self.path, "auth": self.headers.get("Authorization"),
-                               "body": raw.decode() if raw else None}) + "\n")
+                               "body": raw.decode() if raw else None, "t": time.time()}) + "\n")
         api = c.get("api", "both")
         if c.get("slow_ms"):
             time.sleep(c["slow_ms"] / 1000)
@@ -153,11 +164,28 @@ class Handler(BaseHTTPRequestHandler):
                                                                ", " + mime if mime else "")
         return None
 
+    def relevance(self, c, query, doc):
+        """A deterministic relevance: the question's distinct words (4 letters or more) found in the passage,
+        plus 100 when the passage holds the control file's "rerank_boost" text."""
+        words = {w for w in re.findall(r"[a-z]+", query.lower()) if len(w) > 3}
+        low = " ".join(doc.lower().split())
+        score = sum(1 for w in words if w in low)
+        if c.get("rerank_boost") and " ".join(c["rerank_boost"].lower().split()) in low:
+            score += 100
+        return score
+
     def answer_text(self, c, req):
         msgs = req.get("messages", [])
         img = self.image_answer(msgs)
         if img:
             return img
+        if msgs and "You judge how well passages" in msgs[0].get("content", ""):  # reranking by the chat model
+            if c.get("rerank_garbage"):
+                return "Passage 2 looks best to me."
+            user = msgs[-1]["content"]
+            query = user.split("\n", 1)[0].replace("Question: ", "", 1)
+            docs = re.findall(r'<passage n="\d+">\n(.*?)\n</passage>', user, re.S)
+            return dumps({"scores": [min(10, self.relevance(c, query, d)) for d in docs]})
         if msgs and "follow-up question" in msgs[0].get("content", ""):  # a question to rewrite
             asked = msgs[-1]["content"].rsplit("Follow-up question: ", 1)[-1].strip()
             return c.get("rewrite", {}).get(asked, asked)
@@ -180,8 +208,12 @@ class Handler(BaseHTTPRequestHandler):
                                               "size": 4683087332, "digest": hashlib.sha256(m.encode()).hexdigest(),
                                               "details": {"format": "gguf", "family": "qwen2"}}
                                              for m in c.get("models", [])]})
-        if p == "/api/ps":
-            return self.send_json({"models": []})
+        if p == "/api/ps":  # the control file's "loaded" names, as Ollama lists models in memory
+            return self.send_json({"models": [{"name": m, "model": m, "size": 5137025024, "size_vram": 5137025024,
+                                               "digest": hashlib.sha256(m.encode()).hexdigest(),
+                                               "details": {"format": "gguf", "family": "qwen2"},
+                                               "expires_at": "2024-11-30T12:05:00.000000000Z"}
+                                              for m in c.get("loaded", [])]})
         if method != "POST" or p not in ("/api/chat", "/api/embed"):
             return self.send_body(404, "text/plain", b"404 page not found")
         try:
@@ -231,6 +263,18 @@ class Handler(BaseHTTPRequestHandler):
         if p == "/v1/models":
             return self.send_json({"object": "list", "data": [{"id": m, "object": "model", "created": 1732968000,
                                                                "owned_by": "llamacpp"} for m in c.get("models", [])]})
+        if method == "POST" and p == "/v1/rerank" and c.get("rerank", True):  # llama-server --reranking, Jina
+            fail = self.failing(c)
+            if fail:
+                return self.error_for(True, fail)
+            req = json.loads(raw)
+            docs = req.get("documents", [])
+            res = [{"index": i, "relevance_score": float(self.relevance(c, req.get("query", ""), d))}
+                   for i, d in enumerate(docs)]
+            res.sort(key=lambda r: -r["relevance_score"])
+            return self.send_json({"model": req.get("model"), "object": "list",
+                                   "usage": {"prompt_tokens": 10 * len(docs), "total_tokens": 10 * len(docs)},
+                                   "results": res[:req.get("top_n", len(res))]})
         if method != "POST" or p not in ("/v1/chat/completions", "/v1/embeddings"):
             return self.openai_error(404, "Unknown request URL: %s %s" % (method, p), "invalid_request_error",
                                      "unknown_url")

@@ -129,6 +129,61 @@ static double tol_of(const char *t, double def)
 }
 
 /* The hand-written vectors and the GEOTRANS subset of mgrs_vectors.csv, one check each. */
+/* MGRS of a point in a given zone (-1 the standard one, 0 UPS) at prec digits per axis, as GeoConvert -z does. */
+static int mgrs_in_zone(double lat, double lon, int setzone, int prec, char *out, size_t n)
+{
+    int zone;
+    bool np;
+    double x, y, g, k;
+    char err[256];
+    return fgeo_utmups_forward(lat, lon, setzone, &zone, &np, &x, &y, &g, &k, err, sizeof err) ||
+           fgeo_mgrs_forward(zone, np, x, y, prec, out, n, err, sizeof err);
+}
+
+/* South-west corner of a grid zone designation: latitude bands of 8 degrees from 80S (X is 72-84N), zones of
+ * 6 degrees, with the Norway (32V from 3E) and Svalbard (31X, 33X, 35X, 37X) exceptions. */
+static void gzd_sw(int zone, char band, double *lat, double *lon)
+{
+    static const char bands[] = "CDEFGHJKLMNPQRSTUVWX";
+    *lat = -80.0 + 8.0 * (double)(strchr(bands, band) - bands);
+    *lon = -180.0 + 6.0 * (zone - 1);
+    if (band == 'V' && zone == 32)
+        *lon = 3;
+    if (band == 'X' && zone >= 33 && zone <= 37 && zone % 2)
+        *lon = (zone == 33) ? 9 : (zone == 35) ? 21 : 33;
+}
+
+/* SW corner of an MGRS 100 km square that straddles its grid zone, as NGA's library reports it: where the
+ * square's south edge (constant northing) meets the zone's west meridian, or its west edge (constant easting)
+ * meets the band's south parallel, or the zone's own corner when both are outside. */
+static int clamped_sw_ok(const char *mgrs, double lat, double lon)
+{
+    int zone, prec;
+    bool np;
+    double x, y, la, lo, g, k;
+    char err[256];
+    if (fgeo_mgrs_reverse(mgrs, false, &zone, &np, &x, &y, &prec, err, sizeof err) ||
+        fgeo_utmups_reverse(zone, np, x, y, &la, &lo, &g, &k, err, sizeof err))
+        return 0;
+    double s0, w0;
+    gzd_sw(atoi(mgrs), mgrs[strspn(mgrs, "0123456789")], &s0, &w0);
+    bool west = lo < w0, south = la < s0;
+    if (west && south)
+        return fabs(s0 - lat) < 1e-4 && fabs(w0 - lon) < 1e-4;
+    double a = 0, b = 100000; /* bisection along the edge that crosses the zone's boundary */
+    for (int i = 0; i < 60; i++) {
+        double m = (a + b) / 2;
+        if (fgeo_utmups_reverse(zone, np, x + (west ? m : 0), y + (south ? m : 0), &la, &lo, &g, &k, err,
+                                sizeof err))
+            return 0;
+        if (west ? lo < w0 : south ? la < s0 : false)
+            a = m;
+        else
+            b = m;
+    }
+    return fabs(la - lat) < 1e-4 && fabs(lo - lon) < 1e-4;
+}
+
 static void corpus_small(void)
 {
     char path[512];
@@ -148,9 +203,26 @@ static void corpus_small(void)
         double lat = atof(fl[3]), lon = atof(fl[4]);
         int ok = -1;
         if (!strcmp(dir, "geo_to_mgrs")) {
-            if (!strcmp(src, "NGA") && lat >= 84.0)
-                continue; /* NGA's library has no UPS and clamps to 84N; at 84N MGRS is UPS (GeographicLib) */
-            ok = geo_to_mgrs_ok(lat, lon, mgrs, !strcmp(src, "GT") ? other : NULL);
+            if (!strcmp(src, "NGA") && lat >= 84.0) { /* NGA's library has no UPS and keeps 84N in UTM; GeographicLib
+                                                        * puts 84N in UPS, so compare in the UTM zone the vector names */
+                char got[64];
+                ok = mgrs_in_zone(lat, lon, atoi(mgrs), mgrs_digits(mgrs), got, sizeof got) == 0 && !strcmp(got, mgrs);
+            } else {
+                ok = geo_to_mgrs_ok(lat, lon, mgrs, !strcmp(src, "GT") ? other : NULL);
+            }
+        } else if (!strcmp(dir, "geo_to_mgrs_forced_zone31") || !strcmp(dir, "geo_to_mgrs_forced_ups")) {
+            char got[64];
+            ok = mgrs_in_zone(lat, lon, strstr(dir, "ups") ? 0 : 31, mgrs_digits(mgrs), got, sizeof got) == 0 &&
+                 !strcmp(got, mgrs);
+        } else if (!strcmp(dir, "mgrs_to_mgrs_standard_zone") || !strcmp(dir, "mgrs_to_mgrs_forced_ups")) {
+            fires_pos p; /* GeoConvert -p -3 (two digits a side) in the standard zone or in UPS */
+            fa_err e;
+            char got[64];
+            ok = fires_pos_parse(mgrs, &p, &e) == 0 &&
+                 mgrs_in_zone(p.lat, p.lon, strstr(dir, "ups") ? 0 : -1, 2, got, sizeof got) == 0 &&
+                 !strcmp(got, other + 10);
+        } else if (!strcmp(dir, "mgrs_to_geo_swcorner_clamped")) {
+            ok = clamped_sw_ok(mgrs, lat, lon);
         } else if (!strcmp(dir, "mgrs_to_geo")) {
             bool sw = !strcmp(src, "HB") || !strcmp(src, "GT"); /* hobu mgrs and GEOTRANS give the SW corner */
             ok = mgrs_to_geo_ok(mgrs, !sw, lat, lon, tol_of(tol, 1e-9));
@@ -161,13 +233,21 @@ static void corpus_small(void)
                 ok = sscanf(other, "expected: %lf %lf", &a, &b) == 2 && mgrs_to_geo_ok(mgrs, true, a, b, 5e-6);
             }
         } else if (!strcmp(dir, "mgrs_to_geo_centre")) {
-            if (mgrs_digits(mgrs) == 0)
-                continue; /* proj4js clips a 100 km square to its grid zone before taking the middle */
-            ok = bbox_centre_ok(mgrs, lat, lon, tol_of(tol, 1e-6));
+            if (mgrs_digits(mgrs) == 0) { /* proj4js clips a 100 km square to its grid zone before taking the middle;
+                                            * the vector's own check is that its centre is in that square */
+                char got[64];
+                ok = mgrs_in_zone(lat, lon, -1, 0, got, sizeof got) == 0 && !strcmp(got, mgrs);
+            } else {
+                ok = bbox_centre_ok(mgrs, lat, lon, tol_of(tol, 1e-6));
+            }
         } else if (!strcmp(dir, "mgrs_to_geo_swcorner")) {
-            if (mgrs_digits(mgrs) == 0 && strlen(mgrs) <= 3)
-                continue; /* a bare grid zone has no corner in GeographicLib (it returns a point inside) */
-            ok = mgrs_to_geo_ok(mgrs, false, lat, lon, 1e-4);
+            if (mgrs_digits(mgrs) == 0 && strlen(mgrs) <= 3) { /* a bare grid zone: its corner from the zone rules */
+                double la, lo;
+                gzd_sw(atoi(mgrs), mgrs[strspn(mgrs, "0123456789")], &la, &lo);
+                ok = fabs(la - lat) < 1e-4 && fabs(lo - lon) < 1e-4;
+            } else {
+                ok = mgrs_to_geo_ok(mgrs, false, lat, lon, 1e-4);
+            }
         } else if (!strcmp(dir, "mgrs_to_geo_dms")) {
             char a[64], b[64];
             double la, lo;
@@ -228,7 +308,6 @@ static void corpus_small(void)
                  fabs(p.easting - x) < t && fabs(p.northing - y) < t &&
                  p.northp == (tolower((unsigned char)z[strlen(z) - 1]) == 'n') && p.zone == atoi(z);
         }
-        /* Not covered: forced zone/UPS conversions and NGA's clamped SW corners (conventions of those tools). */
         if (ok < 0)
             continue;
         snprintf(what, sizeof what, "%s %s %s %s", src, id, dir, mgrs);
@@ -338,14 +417,33 @@ static void bad_input(void)
 {
     fires_pos p;
     fa_err e;
-    const char *bad[] = {"18SUJ233830845", "18SUI2338308450", "18SOJ2338308450", "61SUJ2338308450",
-                         "38ZMB4488", "18AUJ2338308450", "32XMH11", "18SUJ233830845012", "", "nan nan", "inf 0",
-                         "91 0", "hello", "18N abc 4308450", "38.9 -77.0 12"};
+    /* each kind of bad position, and the words of the error that name what is wrong */
+    struct { const char *pos, *want; } bad[] = {
+        {"18SUJ233830845", "same number"},             /* odd digit count */
+        {"18SUJ233830845012", "finer than 1 m"},       /* too many digits */
+        {"18SUI2338308450", "letter I"},               /* bad letters */
+        {"18SOJ2338308450", "letter O"},
+        {"18SUW2338308450", "Row letter W"},
+        {"18SUJ23383O8450", "even number of digits"},
+        {"61SUJ2338308450", "Zone 61"},                /* no such zone */
+        {"38ZMB4488", "Band letter Z"},                /* no such band in UTM */
+        {"18AUJ2338308450", "Band letter A"},
+        {"18TUJ2338308450", "not in zone/band 18T"},   /* a real square, but in the wrong band for it */
+        {"18RUJ2338308450", "not in zone/band 18R"},
+        {"32XMH11", "32X does not exist"},             /* Svalbard exception */
+        {"", "position"},
+        {"nan nan", "not a finite number"},
+        {"inf 0", "not a finite number"},
+        {"91 0", "Latitude 91"},
+        {"hello", "hello"},
+        {"18N abc 4308450", "UTM easting"},
+        {"38.9 -77.0 12", "38.9 -77.0 12"},
+    };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        int rc = fires_pos_parse(bad[i], &p, &e);
-        char what[128];
-        snprintf(what, sizeof what, "rejects position '%s'", bad[i]);
-        check_report(rc != 0 && e.msg[0], __FILE__, __LINE__, what);
+        int rc = fires_pos_parse(bad[i].pos, &p, &e);
+        char what[160];
+        snprintf(what, sizeof what, "rejects position '%s' saying '%s'", bad[i].pos, bad[i].want);
+        check_report(rc != 0 && strstr(e.msg, bad[i].want), __FILE__, __LINE__, what);
         if (rc)
             printf("#   %s\n", e.msg);
     }

@@ -1,6 +1,8 @@
 /* answer.c - extractive, cited answers over the search results (see answer.h). */
 #include "answer.h"
 
+#include "core/json.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,10 +131,19 @@ static char *quote_paragraph(const store_hit *h, const char *quote_start)
 
 int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
 {
+    return answer_extractive_for(s, question, NULL, out, e);
+}
+
+int answer_extractive_for(store *s, const char *question, const search_filter *filter, answer *out, fa_err *e)
+{
     memset(out, 0, sizeof *out);
     search_query q;
     if (search_prepare(s, question, &q, e) != 0)
         return -1;
+    if (search_restrict(s, &q, filter, e) != 0) {
+        search_query_free(&q);
+        return -1;
+    }
     store_hits hits = {0};
     if (search_run(s, &q, PASSAGES, &hits, e) != 0) {
         search_query_free(&q);
@@ -197,6 +208,8 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
             answer_citation c = {0};
             c.n = n = (int)out->citations.n + 1;
             c.doc = xstrdup(h->doc);
+            c.doc_id = h->doc_id;
+            c.chunk_id = h->chunk_id;
             c.publication = h->publication ? xstrdup(h->publication) : NULL;
             c.page = h->page;
             c.page_label = h->page_label ? xstrdup(h->page_label) : NULL;
@@ -216,6 +229,45 @@ int answer_extractive(store *s, const char *question, answer *out, fa_err *e)
     store_hits_free(&hits);
     search_query_free(&q);
     return 0;
+}
+
+void answer_json(strbuf *b, const answer *a, const char *standalone, const char *note)
+{
+    sb_add(b, "{\"question\": ");
+    json_str(b, a->question);
+    sb_add(b, ", \"answer\": ");
+    json_str(b, a->text);
+    sb_add(b, ", \"mode\": ");
+    json_str(b, a->mode);
+    sb_addf(b, ", \"found\": %s, ", a->found ? "true" : "false");
+    if (standalone) {
+        sb_add(b, "\"standalone_question\": ");
+        json_str(b, standalone);
+        sb_add(b, ", ");
+    }
+    if (note) {
+        sb_add(b, "\"note\": ");
+        json_str(b, note);
+        sb_add(b, ", ");
+    }
+    sb_add(b, "\"citations\": [");
+    for (size_t i = 0; i < a->citations.n; i++) {
+        const answer_citation *ci = &a->citations.v[i];
+        sb_addf(b, "%s{\"n\": %d, \"doc\": ", i ? ", " : "", ci->n);
+        json_str(b, ci->doc);
+        sb_addf(b, ", \"doc_id\": %lld, \"chunk_id\": %lld, \"publication\": ", ci->doc_id, ci->chunk_id);
+        json_str(b, ci->publication);
+        sb_addf(b, ", \"page\": %d, \"page_label\": ", ci->page);
+        json_str(b, ci->page_label);
+        sb_add(b, ", \"paragraph\": ");
+        json_str(b, ci->paragraph);
+        sb_add(b, ", \"section\": ");
+        json_str(b, ci->section);
+        sb_add(b, ", \"quote\": ");
+        json_str(b, ci->quote);
+        sb_addc(b, '}');
+    }
+    sb_add(b, "]}");
 }
 
 void answer_free(answer *a)

@@ -17,6 +17,7 @@ typedef struct answer_citation {
     int n;
     char *doc, *publication, *page_label, *paragraph, *quote, *section;
     int page;             /* 1-based PDF page of the quote's passage */
+    long long doc_id, chunk_id;
 } answer_citation;
 
 typedef struct answer {
@@ -28,6 +29,14 @@ typedef struct answer {
 } answer;
 
 int answer_extractive(store *s, const char *question, answer *out, fa_err *e);
+/* The same over the documents filter allows (access labels, publication, type, dates; NULL: all). */
+struct search_filter;
+int answer_extractive_for(store *s, const char *question, const struct search_filter *filter, answer *out,
+                          fa_err *e);
+/* The answer as the JSON object of `fagpt ask --json` and POST /api/ask: question, answer, mode, found,
+ * standalone_question and note when given (NULL: left out), citations [{n, doc, doc_id, chunk_id, publication,
+ * page, page_label, paragraph, section, quote}]. No trailing newline. */
+void answer_json(strbuf *b, const answer *a, const char *standalone, const char *note);
 /* "ADP 3-19, para 3-6, p. 3-2" (the printed label when known, else the PDF page). Caller frees. */
 char *answer_cite(const char *publication, const char *doc, const char *paragraph, const char *label, int page);
 void answer_free(answer *a);

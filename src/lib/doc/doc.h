@@ -154,4 +154,13 @@ typedef struct doc_text_quality {
 bool doc_text_is_poor(const doc_line *lines, size_t nlines, doc_text_quality *q);
 void doc_find_first_use(const char *text, void (*fn)(const char *abbr, const char *expansion, void *arg), void *arg);
 
+/* Page images (render.c). Renders page (1-based) of the file at dpi (24..600) to PNG in memory (*png, caller
+ * frees), the boxes on that page highlighted (boxes of other pages are ignored). */
+int doc_render_page_png(const char *path, int page, int dpi, const doc_box *boxes, size_t nboxes,
+                        unsigned char **png, size_t *len, fa_err *e);
+/* The number of pages of a file MuPDF can open (PDF, PNG, JPEG, TIFF). */
+int doc_page_count(const char *path, int *pages, fa_err *e);
+/* Reads a chunk's boxes JSON ([[page,x0,y0,x1,y1],...], pages 1-based) into *out (caller frees). */
+int doc_parse_boxes(const char *json, doc_box **out, size_t *n);
+
 #endif

@@ -19,6 +19,7 @@ double fires_form_factor_from_bc(double bc_lb_in2, double mass_kg, double diamet
 void fires_projectile_free(fires_projectile *p)
 {
     fires_drag_free(&p->drag);
+    fires_aero_free(&p->aero);
 }
 
 void fires_catalog_free(fires_catalog *c)
@@ -102,6 +103,15 @@ int fires_catalog_load(const char *path, fires_catalog *c, fa_err *e)
             num_field(p, "form_factor", what, 0.05, 20, &cp->form_factor, e))
             goto out;
         cp->square_kg = json_get_num(p, "square_kg", 0);
+        snprintf(cp->aero, sizeof cp->aero, "%s", json_get_str(p, "aero", ""));
+        cp->ix_kg_m2 = json_get_num(p, "ix_kg_m2", 0);
+        cp->iy_kg_m2 = json_get_num(p, "iy_kg_m2", 0);
+        cp->twist_m = json_get_num(p, "twist_m", 0);
+        if (!isfinite(cp->ix_kg_m2) || cp->ix_kg_m2 < 0 || !isfinite(cp->iy_kg_m2) || cp->iy_kg_m2 < 0 ||
+            !isfinite(cp->twist_m)) {
+            fa_fail(e, "catalogue %s: \"ix_kg_m2\", \"iy_kg_m2\" and \"twist_m\" must be finite (moments >= 0)", what);
+            goto out;
+        }
         c->nprojs++;
     }
     rc = 0;
@@ -153,5 +163,14 @@ int fires_catalog_projectile(const fires_catalog *c, const char *name, const cha
     p->mass_kg = cp->mass_kg;
     p->diameter_m = cp->diameter_m;
     p->form_factor = cp->form_factor;
-    return fires_drag_find(cp->drag, dirs, &p->drag, e);
+    p->ix_kg_m2 = cp->ix_kg_m2;
+    p->iy_kg_m2 = cp->iy_kg_m2;
+    p->twist_m = cp->twist_m;
+    if (fires_drag_find(cp->drag, dirs, &p->drag, e) != 0)
+        return -1;
+    if (cp->aero[0] && fires_aero_find(cp->aero, dirs, &p->aero, e) != 0) {
+        fires_drag_free(&p->drag);
+        return -1;
+    }
+    return 0;
 }

@@ -19,10 +19,11 @@ void fires_drag_free(fires_drag *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Fritsch-Carlson slopes: harmonic mean of neighbouring secants, zero at extrema. */
+/* Fritsch-Carlson slopes: harmonic mean of neighbouring secants, zero at extrema (replacing any earlier ones). */
 static void pchip_slopes(fires_drag *d)
 {
     size_t n = d->n;
+    free(d->slope);
     d->slope = xcalloc(n, sizeof *d->slope);
     if (n < 3) {
         double s = (d->cd[1] - d->cd[0]) / (d->mach[1] - d->mach[0]);
@@ -199,4 +200,39 @@ int fires_drag_find(const char *name, const char *const *dirs, fires_drag *d, fa
                "add the table to one of those folders", name, name, name, name, tried.s ? tried.s : "no folders");
     sb_free(&tried);
     return -1;
+}
+
+int fires_drag_multi_bc(fires_drag *d, const double *bc, const double *mach, size_t n, double sd_lb_in2, fa_err *e)
+{
+    /* Sierra-style ballistic coefficients by velocity band: the form factor i(M) = SD / BC(M), BC linear in Mach
+     * between the given points and constant beyond them, is folded into the table (Cd = i(M) Cd_G(M)); the
+     * projectile's own form factor is then 1. As McCoy ch. 2 defines BC = m / (i d^2) at each Mach. */
+    if (!n)
+        return fa_fail(e, "--bc: no ballistic coefficients");
+    if (!(sd_lb_in2 > 0) || !isfinite(sd_lb_in2))
+        return fa_fail(e, "--bc: the sectional density must be positive (give --mass and --diameter)");
+    for (size_t k = 0; k < n; k++) {
+        if (!isfinite(bc[k]) || bc[k] <= 0 || bc[k] > 10)
+            return fa_fail(e, "--bc: point %zu: ballistic coefficient %g must be in (0, 10] lb/in^2", k + 1, bc[k]);
+        if (!isfinite(mach[k]) || mach[k] <= 0 || mach[k] > 20)
+            return fa_fail(e, "--bc: point %zu: the velocity must give a Mach number in (0, 20]", k + 1);
+        if (k && mach[k] <= mach[k - 1])
+            return fa_fail(e, "--bc: points must be given in ascending velocity, each velocity once (point %zu)", k + 1);
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        double m = d->mach[i], b;
+        if (m <= mach[0]) {
+            b = bc[0];
+        } else if (m >= mach[n - 1]) {
+            b = bc[n - 1];
+        } else {
+            size_t k = 1;
+            while (mach[k] < m)
+                k++;
+            b = bc[k - 1] + (bc[k] - bc[k - 1]) * (m - mach[k - 1]) / (mach[k] - mach[k - 1]);
+        }
+        d->cd[i] *= sd_lb_in2 / b;
+    }
+    pchip_slopes(d);
+    return 0;
 }

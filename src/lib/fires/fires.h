@@ -105,6 +105,8 @@ typedef struct fires_air {
 int fires_icao(double alt_m, fires_air *out, fa_err *e);
 /* Speed of sound in dry air at a temperature (K), sqrt(gamma R T) with the Doc 7488 constants. */
 double fires_sound_speed(double t_k);
+/* Density (kg/m^3) of moist air at a temperature (K), pressure (Pa) and relative humidity (0..1), CIPM-2007. */
+int fires_air_density_cipm(double t_k, double p_pa, double rh, double *rho, fa_err *e);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Met (met.c): the computer met message, METCM (STANAG 4082; TC 3-09.81 met chapter). Accepted layout:
@@ -114,8 +116,9 @@ double fires_sound_speed(double t_k);
  *                                                     dropped); zone, wind direction (10 mils), speed (knots),
  *                                                     virtual temperature (0.1 K), pressure (mb)
  *
- * Spaces inside groups are ignored. Zone heights above the MDP follow STANAG 4082 (00 surface, 01 0-200 m,
- * 02 200-500 m, then 500 m steps to 5 km, then 1 km steps to 20 km).
+ * Written in those groups, each group must have its length (an error names the field); written without spaces,
+ * the digit count is checked. Zone heights above the MDP follow STANAG 4082 (00 surface, 01 0-200 m, 02 200-500 m,
+ * then 500 m steps to 5 km, then 1 km steps to 20 km: lines 00 .. 26).
  */
 #define FIRES_MET_ZONES 27
 typedef struct fires_met_line {
@@ -160,16 +163,65 @@ int fires_drag_load(const char *path, fires_drag *d, fa_err *e);
 int fires_drag_find(const char *name, const char *const *dirs, fires_drag *d, fa_err *e);
 double fires_drag_cd(const fires_drag *d, double mach);
 void fires_drag_free(fires_drag *d);
+/* Folds ballistic coefficients (lb/in^2) given at Mach numbers (ascending) into a G table for a projectile of
+ * sectional density sd (lb/in^2): Cd(M) = Cd_G(M) sd / BC(M), BC linear between the points, constant outside. */
+int fires_drag_multi_bc(fires_drag *d, const double *bc, const double *mach, size_t n, double sd_lb_in2, fa_err *e);
+
+/* MC DRAG (mcdrag.c): zero-yaw Cd from the projectile's shape, McCoy, BRL ARBRL-TR-02293 (1981). Lengths and
+ * diameters in calibres except the reference diameter (mm). Boundary layer: laminar or turbulent on the nose and
+ * on the afterbody. */
+typedef enum { FIRES_BL_LL, FIRES_BL_LT, FIRES_BL_TT } fires_bl;
+typedef struct fires_mcdrag_shape {
+    double diameter_mm;         /* reference diameter */
+    double length_cal, nose_cal, boattail_cal;
+    double rt_r;                /* head shape: R_T/R, tangent-ogive radius over the actual ogive radius (1 tangent, 0 cone) */
+    double base_cal, meplat_cal, band_cal;
+    fires_bl bl;
+} fires_mcdrag_shape;
+typedef struct fires_mcdrag_parts {
+    double head, skin, band, boattail, base, total;
+} fires_mcdrag_parts;
+
+int fires_mcdrag_check(const fires_mcdrag_shape *s, fa_err *e);
+/* CD0 at a Mach number (the report's fits hold for 0.5 .. 5); the parts when out is not NULL. */
+double fires_mcdrag_cd0(const fires_mcdrag_shape *s, double mach, fires_mcdrag_parts *out);
+/* A drag table on the report's Mach grid (0.5 .. 5, constant outside). */
+int fires_mcdrag_table(const fires_mcdrag_shape *s, fires_drag *d, fa_err *e);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Projectiles and weapons (catalog.c): data/fires/catalog.json, public nominal values with their source.
  */
+/* Lift-force and overturning-moment slopes by Mach for the modified point mass (mpm.c): CSV with the header
+ * "mach,cl_alpha,cm_alpha", linear between rows, constant outside. */
+typedef struct fires_aero {
+    char name[64];
+    size_t n;
+    double *mach, *cla, *cma;
+} fires_aero;
+
 typedef struct fires_projectile {
     char name[64];
     double mass_kg, diameter_m;
     double form_factor;         /* i: Cd = i * Cd_table(M) */
     fires_drag drag;            /* owned */
+    double ix_kg_m2, iy_kg_m2;  /* axial and transverse moments of inertia (modified point mass; 0 when unknown) */
+    fires_aero aero;            /* owned; n = 0 when unknown */
+    double twist_m;             /* rifling twist it is fired with, m per turn, < 0 left hand; 0 when unknown */
 } fires_projectile;
+
+int fires_aero_parse(const char *text, const char *label, fires_aero *a, fa_err *e);
+/* name is a file path, or a name looked up as aero_NAME.csv in each folder of dirs. */
+int fires_aero_find(const char *name, const char *const *dirs, fires_aero *a, fa_err *e);
+void fires_aero_at(const fires_aero *a, double mach, double *cla, double *cma);
+void fires_aero_free(fires_aero *a);
+/* What --model mpm needs of a projectile: the aerodynamic table, I_x and a twist; names the missing field. */
+int fires_mpm_check(const fires_projectile *p, double twist_m, fa_err *e);
+/* Gyroscopic stability factor S_g at a speed in air of a density and a speed of sound (needs iy_kg_m2). */
+double fires_gyro_stability(const fires_projectile *p, double twist_m, double v, double rho, double sound);
+/* The lift acceleration (m/s^2, frame of the velocity vectors) on the yaw of repose for a spin (rad/s), air
+ * density, Mach number, air-relative velocity v and point-mass acceleration acc; yaw (rad) when not NULL. */
+void fires_mpm_lift(const fires_projectile *p, double spin, double rho, double mach, const double *v,
+                    const double *acc, double *lift, double *yaw);
 
 /* Checks mass, diameter and form factor for NaN and physical range; names the field. */
 int fires_projectile_check(const fires_projectile *p, fa_err *e);
@@ -194,8 +246,9 @@ typedef struct fires_weapon {
 typedef struct fires_catalog {
     VEC(fires_weapon) weapons;
     struct fires_cat_proj {
-        char name[64], caliber[16], drag[64], source[256];
+        char name[64], caliber[16], drag[64], aero[64], source[512];
         double mass_kg, diameter_m, form_factor, square_kg;
+        double ix_kg_m2, iy_kg_m2, twist_m;     /* 0 when not given (modified point mass data) */
     } *projs;
     size_t nprojs;
 } fires_catalog;
@@ -215,7 +268,8 @@ void fires_catalog_free(fires_catalog *c);
 typedef enum {
     FIRES_MODEL_FULL,   /* round earth, gravity by height, Coriolis, met or ICAO atmosphere, wind by zone */
     FIRES_MODEL_FLAT,   /* reference: flat earth, g = 9.80665, ICAO atmosphere, no wind, no Coriolis */
-    FIRES_MODEL_VACUUM  /* no drag, flat earth, constant g: the closed forms */
+    FIRES_MODEL_VACUUM, /* no drag, flat earth, constant g: the closed forms */
+    FIRES_MODEL_MPM     /* FIRES_MODEL_FULL plus the lift on the yaw of repose (spin drift), mpm.c */
 } fires_model;
 
 typedef struct fires_point {
@@ -235,6 +289,7 @@ typedef struct fires_shot {
     double wind_e, wind_n;      /* an extra constant wind (m/s, toward), FIRES_MODEL_FULL only */
     bool no_coriolis;           /* FIRES_MODEL_FULL without earth rotation (standard firing-table conditions) */
     bool flat_earth;            /* FIRES_MODEL_FULL on a flat earth with constant g (small-arms cross-checks) */
+    double twist_m;             /* FIRES_MODEL_MPM: rifling twist, m per turn (< 0 left hand); 0: the projectile's */
     const double *at_range;     /* ascending downranges (m): record a point as the round passes each one, and keep */
     size_t n_at_range;          /* integrating past impact until the last is passed (or the round falls 2 km) */
     double rho_factor;          /* multiplies air density (1 = as is; correction factors) */
@@ -248,7 +303,9 @@ typedef struct fires_traj {
     double range_m;             /* along the earth's surface for the round-earth model */
     double tof_s, max_ord_m;    /* maximum ordinate above the gun */
     double angle_of_fall_rad, impact_v;
-    double drift_m, drift_mils; /* right of the line of fire (wind, Coriolis) */
+    double drift_m, drift_mils; /* right of the line of fire (wind, Coriolis; spin drift with FIRES_MODEL_MPM) */
+    double max_yaw_rad;         /* FIRES_MODEL_MPM: largest yaw of repose on the way */
+    double sg_muzzle;           /* FIRES_MODEL_MPM with iy_kg_m2: gyroscopic stability at the muzzle, else 0 */
     double apex_range_m;
     bool impact;                /* false when the round never came back down to the target altitude */
     size_t n_at_range;          /* how many of shot.at_range were reached; their points lead fires_traj.points */
@@ -345,5 +402,29 @@ typedef struct fires_fd {
 /* Without a muzzle velocity, the lowest charge (by muzzle velocity) whose maximum range exceeds the target range
  * by 5 %; then the QE, site, deflection and times. Out of range: the message gives the longest charge's reach. */
 int fires_firing_data(const fires_fd_in *in, fires_fd *out, fa_err *e);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * JSON and CSV (json.c): the shapes `fagpt fire ... --json` prints and the web API returns. Appends to b.
+ */
+struct strbuf;
+void fires_projectile_json(struct strbuf *b, const fires_projectile *p);
+/* {"label", "weapons": [{name, caliber, min/max_elev_mils, charges: [{name, mv_mps}], source}], "projectiles"} */
+void fires_catalog_json(struct strbuf *b, const fires_catalog *cat);
+/* The firing-data object of `fagpt fire solve --json`. */
+void fires_fd_json(struct strbuf *b, const fires_fd_in *in, const fires_fd *fd);
+void fires_table_row_json(struct strbuf *b, const fires_table_row *row);
+void fires_table_row_csv(struct strbuf *b, const fires_table_row *row);
+extern const char fires_table_csv_header[];
+/* "full", "flat", "mpm" or "vacuum", as --model spells it. */
+const char *fires_model_name(fires_model m);
+/* The trajectory object of `fagpt fire trajectory --json` (proj NULL in vacuum), with its points when asked;
+ * twist_m is reported for the modified point mass. */
+void fires_traj_json(struct strbuf *b, fires_model model, double mv, double qe_mils, const fires_projectile *proj,
+                     const fires_traj *r, bool coriolis, bool points, double twist_m);
+/* A position in every form (`fagpt grid convert --json`), with alt_m when with_alt; and two positions with the
+ * geometry between them (`fagpt grid between --json`). */
+void fires_pos_json(struct strbuf *b, const fires_pos *p, double alt, bool with_alt);
+void fires_between_json(struct strbuf *b, const fires_pos *a, double alt_a, const fires_pos *p2, double alt_b,
+                        const fires_geom *g);
 
 #endif

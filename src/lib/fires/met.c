@@ -47,6 +47,32 @@ static int digits_of(const char *s, size_t len, char *out, size_t cap, size_t *n
     return 0;
 }
 
+/* When a line is written in its usual number of groups, the first group whose length is wrong:
+ * its index, else -1. Lets an error name the field rather than only the digit count. */
+static int bad_group(const char *s, size_t len, const int *want, int ngroups, int *got)
+{
+    int lens[16], n = 0, cur = 0;
+    for (size_t i = 0; i <= len; i++) {
+        bool sep = i == len || s[i] == ' ' || s[i] == '\t';
+        if (!sep) {
+            cur++;
+        } else if (cur) {
+            if (n == 16)
+                return -1;
+            lens[n++] = cur;
+            cur = 0;
+        }
+    }
+    if (n != ngroups)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (lens[i] != want[i]) {
+            *got = lens[i];
+            return i;
+        }
+    return -1;
+}
+
 static int field(const char *d, int off, int len)
 {
     int v = 0;
@@ -85,6 +111,14 @@ int fires_met_parse(const char *text, fires_met *m, fa_err *e)
                                (int)(len > 20 ? 20 : len), s);
             if (digits_of(s + 5, len - 5, d, sizeof d, &n) != 0)
                 return fa_fail(e, "METCM line %d: header groups must be digits", lineno);
+            static const int hw[] = {1, 6, 6, 6};
+            static const char *const hn[] = {"Q (octant)", "LaLaLaLoLoLo (latitude and longitude)",
+                                             "YYGoGoGoG (day, time and validity)",
+                                             "hhhPdPdPd (MDP altitude and pressure)"};
+            int got = 0, g = bad_group(s + 5, len - 5, hw, 4, &got); /* written in groups: each must fit */
+            if (g >= 0)
+                return fa_fail(e, "METCM line %d: header field %s has %d digit(s); expected %d", lineno, hn[g], got,
+                               hw[g]);
             if (n != 19)
                 return fa_fail(e, "METCM line %d: header has %zu digits after METCM; expected 19 "
                                   "(Q LaLaLaLoLoLo YYGoGoGoG hhhPdPdPd)", lineno, n);
@@ -112,6 +146,13 @@ int fires_met_parse(const char *text, fires_met *m, fa_err *e)
         }
         if (digits_of(s, len, d, sizeof d, &n) != 0)
             return fa_fail(e, "METCM line %d: only digits allowed in a zone line, found '%.*s'", lineno, (int)len, s);
+        static const int zw[] = {2, 3, 3, 4, 4};
+        static const char *const zn[] = {"ZZ (zone)", "ddd (wind direction, tens of mils)", "FFF (wind speed, knots)",
+                                         "TTTT (virtual temperature, 0.1 K)", "PPPP (pressure, mb)"};
+        int got = 0, g = bad_group(s, len, zw, 5, &got); /* written in five groups: each must fit */
+        if (g >= 0)
+            return fa_fail(e, "METCM line %d: %zu digits; field %s has %d digit(s), expected %d", lineno, n, zn[g],
+                           got, zw[g]);
         if (n != 16)
             return fa_fail(e, "METCM line %d: %zu digits; a zone line has 16 (ZZ ddd FFF TTTT PPPP)", lineno, n);
         int zone = field(d, 0, 2), dir = field(d, 2, 3), spd = field(d, 5, 3), tv = field(d, 8, 4),

@@ -202,10 +202,35 @@ int fires_solve_qe_known(const fires_shot *tmpl, double range_m, fires_angle ang
     if (range_at(tmpl, a, &fa_, NULL, e) != 0)
         return -1;
     fb = rmax;
-    if (range_m < fa_)
-        return fa_fail(e, "target out of range: %.0f m is below the minimum %s-angle range %.0f m (QE %.0f mils, the "
-                          "weapon's %s elevation)", range_m, angle == FIRES_LOW_ANGLE ? "low" : "high", fa_,
-                       fires_rad_to_mils(a), angle == FIRES_LOW_ANGLE ? "minimum" : "maximum");
+    bool limit = true; /* the shortest range is at the weapon's elevation limit */
+    if (fa_ <= 0) {
+        /* a target above the gun: near the limit the round never comes back down to its height, and the range
+         * jumps from none to the range at the elevation whose summit just reaches it. That elevation, found by
+         * bisection, is the end of the bracket and its range the shortest reachable on this side. */
+        double lo = a, hi = b;
+        for (int it = 0; it < 60 && fabs(hi - lo) > 1e-10; it++) {
+            double mid = (lo + hi) / 2, rm;
+            if (range_at(tmpl, mid, &rm, NULL, e) != 0)
+                return -1;
+            if (rm > 0)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        a = hi;
+        if (range_at(tmpl, a, &fa_, NULL, e) != 0)
+            return -1;
+        limit = false;
+    }
+    if (range_m < fa_) {
+        if (limit)
+            return fa_fail(e, "target out of range: %.0f m is below the minimum %s-angle range %.0f m (QE %.0f mils, "
+                              "the weapon's %s elevation)", range_m, angle == FIRES_LOW_ANGLE ? "low" : "high", fa_,
+                           fires_rad_to_mils(a), angle == FIRES_LOW_ANGLE ? "minimum" : "maximum");
+        return fa_fail(e, "target out of range: %.0f m is below the minimum %s-angle range %.0f m at the target's "
+                          "height (QE %.0f mils; at lower elevations the round does not come back down to it)",
+                       range_m, angle == FIRES_LOW_ANGLE ? "low" : "high", fa_, fires_rad_to_mils(a));
+    }
     if (angle == FIRES_HIGH_ANGLE && qmax >= max_qe)
         return fa_fail(e, "no high-angle solution: the maximum range is at the weapon's maximum elevation");
     if (bracket_solve(tmpl, range_m, a, fa_, b, fb, qe, r, e) != 0)

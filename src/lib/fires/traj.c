@@ -3,6 +3,7 @@
  * -2 Omega x v with Omega = omega (cos L cos AZ, sin L, -cos L sin AZ) in the (downrange, up, right) frame of fire.
  * The round earth enters as gravity toward the earth's centre falling off as (R/r)^2 and as impact on the sphere
  * (height and range measured on it), which gives the curvature and gravity-direction corrections of firing data.
+ * FIRES_MODEL_MPM adds the lift on the yaw of repose (mpm.c), the modified point mass's spin drift.
  *
  * Integration is Dormand-Prince 5(4) (Dormand and Prince, J. Comp. Appl. Math. 6, 1980; Hairer, Norsett, Wanner,
  * Solving ODEs I, II.5) with local error control; events (apex, impact, recorded points) are located by taking a
@@ -91,7 +92,9 @@ int fires_shot_check(const fires_shot *s, fa_err *e)
 /* What the right-hand side needs, computed once per trajectory. */
 typedef struct ctx {
     const fires_shot *s;
-    bool drag, round, coriolis;
+    bool drag, round, coriolis, full, mpm;
+    double spin, twist;         /* mpm: axial spin (rad/s, constant) and the twist it comes from */
+    double max_yaw;
     double k;                   /* S / (2 m) * form factor */
     double rg;                  /* radius of the gun from the earth's centre (round earth) */
     double om[3];               /* earth rotation in the frame of fire */
@@ -116,7 +119,7 @@ static double vertical_speed(const ctx *c, const double *y)
     return (y[0] * y[3] + yy * y[4] + y[2] * y[5]) / r;
 }
 
-static void rhs(const ctx *c, const double *y, double *dy)
+static void rhs(ctx *c, const double *y, double *dy)
 {
     const fires_shot *s = c->s;
     dy[0] = y[3];
@@ -134,7 +137,7 @@ static void rhs(const ctx *c, const double *y, double *dy)
         double h = height_msl(c, y);
         fires_air air;
         double we = 0, wn = 0;
-        if (s->met && s->model == FIRES_MODEL_FULL) {
+        if (s->met && c->full) {
             fires_met_at(s->met, h, &air, &we, &wn);
         } else {
             fa_err e;
@@ -144,7 +147,7 @@ static void rhs(const ctx *c, const double *y, double *dy)
                 h = -5000;
             fires_icao(h, &air, &e);
         }
-        if (s->model == FIRES_MODEL_FULL) {
+        if (c->full) {
             we += s->wind_e;
             wn += s->wind_n;
         } else {
@@ -159,6 +162,21 @@ static void rhs(const ctx *c, const double *y, double *dy)
         ax -= f * vx;
         ay -= f * vy;
         az -= f * vz;
+        if (c->mpm) { /* lift on the yaw of repose, from the point-mass acceleration of this instant */
+            double acc[3] = {ax, ay, az}, vr[3] = {vx, vy, vz}, lift[3], yaw;
+            if (c->coriolis) {
+                const double *o = c->om;
+                acc[0] -= 2 * (o[1] * y[5] - o[2] * y[4]);
+                acc[1] -= 2 * (o[2] * y[3] - o[0] * y[5]);
+                acc[2] -= 2 * (o[0] * y[4] - o[1] * y[3]);
+            }
+            fires_mpm_lift(s->proj, c->spin, air.rho * s->rho_factor, v / sound, vr, acc, lift, &yaw);
+            ax += lift[0];
+            ay += lift[1];
+            az += lift[2];
+            if (yaw > c->max_yaw)
+                c->max_yaw = yaw;
+        }
     }
     if (c->coriolis) { /* -2 Omega x v */
         const double *o = c->om;
@@ -180,7 +198,7 @@ static const double A21 = 1.0 / 5, A31 = 3.0 / 40, A32 = 9.0 / 40, A41 = 44.0 / 
                     E5 = -17253.0 / 339200, E6 = 22.0 / 525, E7 = -1.0 / 40;
 
 /* One step of size h from y (k1 = f(y) given); writes y1 and the error estimate err (per component). */
-static void dp_step(const ctx *c, const double *y, const double *k1, double h, double *y1, double *err, double *k7)
+static void dp_step(ctx *c, const double *y, const double *k1, double h, double *y1, double *err, double *k7)
 {
     double k2[6], k3[6], k4[6], k5[6], k6[6], t[6];
     for (int i = 0; i < 6; i++)
@@ -209,7 +227,7 @@ static void dp_step(const ctx *c, const double *y, const double *k1, double h, d
  * single steps of length tau. Returns tau and the state there in ye. */
 typedef double (*event_fn)(const ctx *c, const double *y);
 
-static double locate(const ctx *c, const double *y0, const double *k1, double h, double g0, double g1, event_fn g,
+static double locate(ctx *c, const double *y0, const double *k1, double h, double g0, double g1, event_fn g,
                      double *ye)
 {
     double a = 0, b = h, ga = g0, gb = g1, err[6], k7[6];
@@ -286,8 +304,16 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
         return -1;
     ctx c = {.s = s};
     c.drag = s->model != FIRES_MODEL_VACUUM;
-    c.round = s->model == FIRES_MODEL_FULL && !s->flat_earth;
-    c.coriolis = s->model == FIRES_MODEL_FULL && !s->no_coriolis;
+    c.full = s->model == FIRES_MODEL_FULL || s->model == FIRES_MODEL_MPM;
+    c.mpm = s->model == FIRES_MODEL_MPM;
+    c.round = c.full && !s->flat_earth;
+    c.coriolis = c.full && !s->no_coriolis;
+    if (c.mpm) {
+        c.twist = s->twist_m != 0 ? s->twist_m : s->proj->twist_m;
+        if (fires_mpm_check(s->proj, c.twist, e) != 0)
+            return -1;
+        c.spin = 2 * FIRES_PI * s->mv / c.twist;
+    }
     c.rg = FIRES_EARTH_R + s->gun_alt_m;
     double az = fires_deg_to_rad(s->az_deg), lat = fires_deg_to_rad(s->lat_deg);
     c.saz = sin(az);
@@ -384,7 +410,7 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             if (s->point_dt > 0 && r->points.n && r->points.v[r->points.n - 1].t < r->tof_s)
                 push_point(r, &c, r->tof_s, yi);
             if (next_x >= s->n_at_range)
-                return 0;
+                break;
         }
         memcpy(y, y1, sizeof y);
         memcpy(k1, k7, sizeof k1);
@@ -393,6 +419,18 @@ int fires_trajectory(const fires_shot *s, fires_traj *r, fa_err *e)
             break;
         h *= fmin(5.0, fmax(0.2, 0.9 * pow(fmax(en, 1e-10), -0.2)));
     }
-    /* ended without impact (or past it, collecting ranges): the apex tells the caller why */
+    /* ended at impact, or without one (or past it, collecting ranges): the apex tells the caller why */
+    if (c.mpm) {
+        r->max_yaw_rad = c.max_yaw;
+        fires_air air;
+        double we, wn;
+        if (s->met)
+            fires_met_at(s->met, s->gun_alt_m, &air, &we, &wn);
+        else if (fires_icao(s->gun_alt_m, &air, e) != 0)
+            return -1;
+        if (s->proj->iy_kg_m2 > 0)
+            r->sg_muzzle = fires_gyro_stability(s->proj, c.twist, s->mv, air.rho * s->rho_factor,
+                                                air.sound * sqrt(s->temp_factor));
+    }
     return 0;
 }

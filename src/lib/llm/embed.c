@@ -1,11 +1,12 @@
 /* embed.c - the library's embedding vectors: every passage embedded in batches with the embedding model
  * (resumable: only passages without a vector from that model are sent), and the question's retrieval, hybrid
- * when the library holds vectors from the configured model (see llm.h). */
+ * when the library holds vectors from the configured model, reranked when a rerank model is set (see llm.h). */
 #include "llm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "search/search.h"
 
 /* The dimension of the library's vectors from model, 0 when it has none; *other gets the largest set of
@@ -88,10 +89,73 @@ int llm_embed_library(const llm_config *cfg, store *s, int batch, bool again, ll
     }
     st->dim = dim;
     st->seconds = fa_now() - t0;
+    /* a large library's HNSW graph is brought up to date now, not at the first question */
+    search_vec_kind kind;
+    if (st->embedded && dim > 0 && search_vec_kind_parse(fa_setting("FAGPT_VECTOR_INDEX"), &kind) == 0 &&
+        search_dense_prepare(s, cfg->embed_model, dim, kind, NULL, e) != 0)
+        return -1;
     return 0;
 }
 
+typedef struct ranked {
+    float score;
+    size_t i;
+} ranked;
+
+static int by_rank(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return x->score < y->score ? 1 : x->score > y->score ? -1 : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Reorders hits by the reranker's scores (ties keep the retrieval order) and keeps the best k. */
+static int rerank(const llm_config *cfg, const search_query *q, int k, store_hits *hits, fa_err *e)
+{
+    size_t n = hits->n;
+    if (!n)
+        return 0;
+    const char **docs = xmalloc(n * sizeof *docs);
+    for (size_t i = 0; i < n; i++)
+        docs[i] = hits->v[i].text ? hits->v[i].text : "";
+    float *sc = xmalloc(n * sizeof *sc);
+    int rc = llm_rerank(cfg, q->text, docs, n, sc, e);
+    free(docs);
+    if (rc != 0) {
+        free(sc);
+        return -1;
+    }
+    ranked *r = xmalloc(n * sizeof *r);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (ranked){sc[i], i};
+    free(sc);
+    qsort(r, n, sizeof *r, by_rank);
+    store_hit *v = xmalloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = hits->v[r[i].i];
+        v[i].score = r[i].score;
+    }
+    for (size_t i = (size_t)k; i < n; i++)
+        store_hit_free(&v[i]);
+    free(r);
+    free(hits->v);
+    hits->v = v;
+    hits->n = n < (size_t)k ? n : (size_t)k;
+    hits->cap = n;
+    return 0;
+}
+
+static int retrieve(const llm_config *cfg, store *s, const search_query *q, int k, store_hits *out, fa_err *e);
+
 int llm_retrieve(const llm_config *cfg, store *s, const search_query *q, int k, store_hits *out, fa_err *e)
+{
+    if (!cfg->rerank_model || cfg->api == LLM_NONE)
+        return retrieve(cfg, s, q, k, out, e);
+    if (retrieve(cfg, s, q, LLM_RERANK_POOL(k), out, e) != 0)
+        return -1;
+    return rerank(cfg, q, k, out, e);
+}
+
+static int retrieve(const llm_config *cfg, store *s, const search_query *q, int k, store_hits *out, fa_err *e)
 {
     if (!cfg->embed_model || cfg->api == LLM_NONE)
         return search_run(s, q, k, out, e);

@@ -203,9 +203,19 @@ static char *passage_quote(const char *text)
 int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm_token_fn on_token, void *arg,
                answer *out, fa_err *e)
 {
+    return llm_answer_for(cfg, s, question, NULL, k, on_token, arg, out, e);
+}
+
+int llm_answer_for(const llm_config *cfg, store *s, const char *question, const search_filter *filter, int k,
+                   llm_token_fn on_token, void *arg, answer *out, fa_err *e)
+{
     search_query q;
     if (search_prepare(s, question, &q, e) != 0)
         return -1;
+    if (search_restrict(s, &q, filter, e) != 0) {
+        search_query_free(&q);
+        return -1;
+    }
     store_hits hits = {0};
     if (llm_retrieve(cfg, s, &q, k > 0 ? k : 5, &hits, e) != 0) {
         store_hits_free(&hits);
@@ -215,7 +225,7 @@ int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm
     search_query_free(&q);
     if (hits.n == 0) { /* nothing to ground an answer in: the extractive answer says so */
         store_hits_free(&hits);
-        return answer_extractive(s, question, out, e);
+        return answer_extractive_for(s, question, filter, out, e);
     }
     int nsrc = hits.n > 64 ? 64 : (int)hits.n;
     char *user = user_prompt(question, &hits);
@@ -241,6 +251,8 @@ int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm
             answer_citation c = {
                 .n = i + 1,
                 .doc = xstrdup(h->doc),
+                .doc_id = h->doc_id,
+                .chunk_id = h->chunk_id,
                 .publication = xstrdup(h->publication ? h->publication : ""),
                 .page_label = xstrdup(h->page_label ? h->page_label : ""),
                 .paragraph = xstrdup(h->paragraph ? h->paragraph : ""),

@@ -14,11 +14,13 @@
  * Configuration: FAGPT_LLM_URL (else OLLAMA_HOST, else OPENAI_BASE_URL, else http://127.0.0.1:11434 when
  * something answers there, else no server), FAGPT_LLM_API=ollama|openai (default: detected by asking the
  * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, OPENAI_API_KEY (sent as a bearer token),
- * FAGPT_LLM=off.
+ * FAGPT_RERANK_MODEL (llm_rerank), FAGPT_LLM=off; each may also be set in the config file (core/config.h).
  *
  * Every request has a timeout (FAGPT_LLM_TIMEOUT seconds, default 120; for a stream it is the longest silence
  * allowed) and is retried with backoff (0.25 s, 0.5 s, 1 s...) on connection errors and on 5xx and 429
- * answers, FAGPT_LLM_RETRIES times (default 2); a stream is never retried once tokens have been delivered.
+ * answers, FAGPT_LLM_RETRIES times (default 2); a 429 or 503 with Retry-After waits the delay it asks for (up to
+ * 30 s and the timeout; a longer one fails at once, saying so); a stream is never retried once tokens have been
+ * delivered.
  * Errors name the server and say what to do.
  */
 #ifndef FAGPT_LLM_H
@@ -35,13 +37,13 @@ typedef enum { LLM_NONE, LLM_OLLAMA, LLM_OPENAI } llm_api;
 
 /* Command-line values; NULL fields fall through to the environment. */
 typedef struct llm_flags {
-    const char *url, *api, *chat_model, *embed_model, *vision_model;
+    const char *url, *api, *chat_model, *embed_model, *vision_model, *rerank_model;
 } llm_flags;
 
 typedef struct llm_config {
     llm_api api;
     char *url;          /* base URL without a trailing slash; for OpenAI it ends in /v1 */
-    char *chat_model, *embed_model, *vision_model, *api_key;
+    char *chat_model, *embed_model, *vision_model, *rerank_model, *api_key;
     const char *source; /* where the URL came from: "FAGPT_LLM_URL", "OLLAMA_HOST", "default"... */
     char *why_none;     /* when api is LLM_NONE: why, for the user */
     bool off;           /* FAGPT_LLM=off: no server wanted (api LLM_NONE), nothing to tell the user */
@@ -104,11 +106,33 @@ int llm_embed_library(const llm_config *cfg, store *s, int batch, bool again, ll
 
 /* The passages for a question: hybrid (search_hybrid) when an embedding model is configured and the library
  * holds its vectors, else BM25 (search_run). Vectors from another model, or of another dimension than the
- * server now gives, are an error that says what to do. */
+ * server now gives, are an error that says what to do. With a rerank model, LLM_RERANK_POOL(k) candidates are
+ * retrieved and llm_rerank keeps the best k of them (one extra request per question). */
+#define LLM_RERANK_POOL(k) ((k) * 3 > 20 ? (k) * 3 : 20)
 int llm_retrieve(const llm_config *cfg, store *s, const search_query *q, int k, store_hits *out, fa_err *e);
+
+/*
+ * Scores n passages for a query with cfg->rerank_model (higher is better), into scores[n]. An OpenAI-compatible
+ * server is asked POST /v1/rerank {"model", "query", "documents", "top_n"} and answers {"results": [{"index",
+ * "relevance_score"}]} (llama.cpp's llama-server with --reranking, vLLM, Jina); with Ollama, which has no rerank
+ * endpoint, or with FAGPT_RERANK_MODEL=chat, the model (the chat model for "chat") is asked in one chat request
+ * to score every passage 0-10 as JSON. Either way one request per question.
+ */
+int llm_rerank(const llm_config *cfg, const char *query, const char *const *docs, size_t n, float *scores,
+               fa_err *e);
 
 /* The models the server offers (names), and its version when it tells (Ollama; else NULL). */
 int llm_list_models(const llm_config *cfg, str_vec *out, char **version, fa_err *e);
+/* The models loaded in memory now (Ollama's /api/ps): size in bytes, the part in GPU memory, and when Ollama
+ * unloads it. Returns 1 (nothing filled) for an OpenAI-compatible server, which does not tell. */
+typedef struct llm_loaded {
+    char *name;
+    double size, size_vram;
+    char *expires_at;   /* RFC 3339, or NULL */
+} llm_loaded;
+typedef VEC(llm_loaded) llm_loaded_list;
+int llm_loaded_models(const llm_config *cfg, llm_loaded_list *out, fa_err *e);
+void llm_loaded_list_free(llm_loaded_list *v);
 
 /*
  * A grounded answer: retrieves up to k passages (llm_retrieve), gives them to the chat model as numbered sources
@@ -119,6 +143,9 @@ int llm_list_models(const llm_config *cfg, str_vec *out, char **version, fa_err 
  */
 int llm_answer(const llm_config *cfg, store *s, const char *question, int k, llm_token_fn on_token, void *arg,
                answer *out, fa_err *e);
+/* The same over the documents filter allows (access labels and filters, see search.h; NULL: all). */
+int llm_answer_for(const llm_config *cfg, store *s, const char *question, const search_filter *filter, int k,
+                   llm_token_fn on_token, void *arg, answer *out, fa_err *e);
 
 /* Rewrites a follow-up question ("and at night?") into one that stands alone, from the previous question and
  * answer, with one short chat request. *out gets the question to retrieve with (caller frees); -1 with e

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 int http_parse_url(const char *url, http_url *u, fa_err *e)
@@ -216,6 +217,30 @@ static char *header_value(const char *head, size_t head_len, const char *name)
     return NULL;
 }
 
+/* Retry-After's delay in seconds (RFC 9110 section 10.2.3): delay-seconds, or an IMF-fixdate from which the
+ * delay is counted from now; -1 when absent or unreadable. */
+static int retry_after(const char *head, size_t head_len)
+{
+    char *v = header_value(head, head_len, "Retry-After");
+    if (!v)
+        return -1;
+    int out = -1;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end != v && !*end && n >= 0) {
+        out = n > 86400 ? 86400 : (int)n;
+    } else {
+        struct tm tm = {0};
+        const char *rest = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        if (rest && !*rest) {
+            double d = difftime(timegm(&tm), time(NULL));
+            out = d < 0 ? 0 : d > 86400 ? 86400 : (int)d;
+        }
+    }
+    free(v);
+    return out;
+}
+
 /* Returns 1 when raw holds a complete response (filling r), 0 when more is needed, -1 when malformed. */
 static int parse_response(const char *raw, size_t n, bool eof, http_response *r, fa_err *e)
 {
@@ -268,6 +293,7 @@ static int parse_response(const char *raw, size_t n, bool eof, http_response *r,
         r->body_len = out.len;
         r->body = sb_take(&out);
         r->content_type = header_value(raw, head_len, "Content-Type");
+        r->retry_after_s = retry_after(raw, head_len);
     }
     sb_free(&out);
     free(te);
@@ -521,6 +547,7 @@ int http_stream(const char *method, const char *url, const char *headers, const 
             size_t head_len = (size_t)(hend - in.s) + 2;
             r->status = status;
             r->content_type = header_value(in.s, head_len, "Content-Type");
+            r->retry_after_s = retry_after(in.s, head_len);
             char *te = header_value(in.s, head_len, "Transfer-Encoding");
             char *cl = header_value(in.s, head_len, "Content-Length");
             if (status / 100 != 2) {

@@ -35,6 +35,7 @@ typedef struct http_response {
     char *body;          /* NUL-terminated, decoded from chunked coding when needed */
     size_t body_len;
     char *content_type;  /* NULL when absent */
+    int retry_after_s;   /* Retry-After (RFC 9110 10.2.3: delay-seconds or an HTTP-date), in seconds; -1 absent */
 } http_response;
 
 /* Parses "http://host[:port][/path]" (default port 80, path "/"). 0 on success; free with http_url_free. */

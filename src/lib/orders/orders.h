@@ -169,5 +169,10 @@ json_value *orders_mission_load(const char *dir, const char *id, fa_err *e);
 /* A round as the FDC reads it (fire order, fire commands, message to observer, firing data), and the log. */
 void orders_mission_round_text(const json_value *m, const json_value *round, strbuf *out);
 void orders_mission_log_text(const json_value *m, strbuf *out);
+/* JSON (mission_json.c): the latest round {"id", "status", "label", "round", "text" (the FDC's readout, when
+ * with_text)}, as `fagpt mission start|correct --json` and the web API give it; and a mission's summary
+ * {"id", "status", "rounds", "target", "description"} for lists. */
+void orders_mission_round_json(strbuf *b, const json_value *m, bool with_text);
+void orders_mission_summary_json(strbuf *b, const char *id, const json_value *m);
 
 #endif

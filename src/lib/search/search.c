@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,12 @@
 #define CANDIDATES 120
 #define PAGE_CANDIDATES 200
 #define RERANK 40
-/* Words in more than this share of chunks stay out of the candidate query (see build_match); stricter in a
- * library of more than LARGE_LIBRARY chunks. */
+/* Typed words in more than this share of chunks stay out of the ranked terms (see build_terms). */
 #define MATCH_MAX_DF 0.3
-#define MATCH_MAX_DF_LARGE 0.05
-#define LARGE_LIBRARY 100000
+/* A phrase's chunks are counted up to this many (see build_terms). */
+#define PHRASE_COUNT_MAX 500
+/* Rows that the rarest terms may hold for one ranking to take them all as required (see rank_top). */
+#define ROW_BUDGET 16000
 /* Share of the question's weight that a passage defining the asked-about term earns on top. */
 #define DEFINITION_BONUS 0.5
 /* Weights of the final score: passage BM25, page BM25, covered share of the question (sum 1). */
@@ -52,13 +54,15 @@ static void collect_token(const char *tok, int len, void *arg)
 
 /* BM25's idf (Robertson and Zaragoza, "The Probabilistic Relevance Framework", 2009, eq. 3.3), floored;
  * *ratio is the share of chunks holding the stem. */
-static double idf_of(store *s, search_query *q, const char *stem, double *ratio)
+static double idf_of(store *s, search_query *q, const char *stem, double *ratio, long long *dfp)
 {
     long long df = 0, total = 0;
     *ratio = 0;
+    *dfp = 0;
     if (store_token_df(s, stem, &df, &total, NULL) != 0 || total == 0)
         return 1.0;
     q->library_chunks = total;
+    *dfp = df;
     *ratio = (double)df / (double)total;
     double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
     return v < 0.05 ? 0.05 : v;
@@ -80,9 +84,12 @@ static int add_concept(store *s, search_query *q, const char *word, bool expansi
     c.df_ratio = 1;
     for (size_t i = 0; i < c.stems.n; i++) {
         double r;
-        sum += idf_of(s, q, c.stems.v[i], &r);
-        if (r < c.df_ratio)
+        long long df;
+        sum += idf_of(s, q, c.stems.v[i], &r, &df);
+        if (r < c.df_ratio) {
             c.df_ratio = r;
+            c.df = df;
+        }
     }
     c.idf = sum / (double)c.stems.n;
     if (c.stems.n > 1)
@@ -118,20 +125,6 @@ static bool acronym_shape(const char *w)
         if (isupper((unsigned char)*w))
             upper++;
     return n >= 2 && upper >= 2;
-}
-
-/* Appends `"phrase"` to the MATCH expression, with the quotes of the phrase doubled as FTS5 wants. */
-static void match_phrase(strbuf *b, const char *phrase)
-{
-    if (b->len)
-        sb_add(b, " OR ");
-    sb_addc(b, '"');
-    for (const char *p = phrase; *p; p++) {
-        if (*p == '"')
-            sb_addc(b, '"');
-        sb_addc(b, *p);
-    }
-    sb_addc(b, '"');
 }
 
 /* Adjacent content words typed together ("combined arms", "air domain") count again when they stand together
@@ -180,12 +173,19 @@ static void find_subject(store *s, search_query *q, const str_vec *words)
     sb_free(&b);
 }
 
-/* The candidate query: every expansion and typed word, except words in more than MATCH_MAX_DF of all chunks
- * (MATCH_MAX_DF_LARGE in a large library): FTS5 ranks every row that matches, so such a word costs much and adds
- * little (its idf is small); it still counts in the re-ranking. The three rarest typed words are always kept. */
-static char *build_match(const search_query *q)
+/* BM25's idf as FTS5 computes it (log((N - df + 0.5) / (df + 0.5)), at least 1e-6), so that ranking is the one
+ * FTS5's bm25() gave. */
+static double bm25_idf(long long df, long long total)
 {
-    strbuf m = {0};
+    double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5));
+    return v > 0 ? v : 1e-6;
+}
+
+/* The ranked terms: every expansion and typed word, except words in more than MATCH_MAX_DF of all chunks (their
+ * idf is small, and they still count in the re-ranking); the three rarest typed words are always kept. Sorted
+ * rarest first, as rank_top takes them. */
+static int build_terms(store *s, search_query *q, fa_err *e)
+{
     double rare[3] = {2, 2, 2};
     for (size_t i = 0; i < q->concepts.n; i++) {
         const search_concept *c = &q->concepts.v[i];
@@ -201,12 +201,38 @@ static char *build_match(const search_query *q)
     for (size_t i = 0; i < q->concepts.n; i++) {
         const search_concept *c = &q->concepts.v[i];
         bool typed_word = !c->expansion && c->stems.n == 1;
-        double cap = q->library_chunks > LARGE_LIBRARY ? MATCH_MAX_DF_LARGE : MATCH_MAX_DF;
-        bool common = c->df_ratio > cap && c->df_ratio > rare[2];
-        if (c->expansion || (typed_word && !common))
-            match_phrase(&m, c->word);
+        bool common = c->df_ratio > MATCH_MAX_DF && c->df_ratio > rare[2];
+        if (!c->expansion && !(typed_word && !common))
+            continue;
+        /* A phrase's chunks are counted up to PHRASE_COUNT_MAX (all of them in a small library); beyond that,
+         * its rarest word's count stands in (an upper bound). */
+        long long df = c->df;
+        if (c->stems.n > 1) {
+            long long n;
+            if (store_phrase_df(s, c->word, PHRASE_COUNT_MAX, &n, e) != 0)
+                return -1;
+            if (n < PHRASE_COUNT_MAX)
+                df = n;
+        }
+        double idf = bm25_idf(df, q->library_chunks);
+        size_t at = q->terms.n;
+        VEC_PUSH(q->terms, xstrdup(c->word));
+        VEC_PUSH(q->term_idf, idf);
+        VEC_PUSH(q->term_df, df);
+        /* Insertion sort, rarest (highest idf) first; stable for equal idf. */
+        while (at > 0 && q->term_idf.v[at - 1] < idf) {
+            char *t = q->terms.v[at];
+            q->terms.v[at] = q->terms.v[at - 1];
+            q->terms.v[at - 1] = t;
+            q->term_idf.v[at] = q->term_idf.v[at - 1];
+            q->term_idf.v[at - 1] = idf;
+            long long d = q->term_df.v[at];
+            q->term_df.v[at] = q->term_df.v[at - 1];
+            q->term_df.v[at - 1] = d;
+            at--;
+        }
     }
-    return sb_take(&m);
+    return 0;
 }
 
 int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
@@ -298,7 +324,10 @@ int search_prepare(store *s, const char *text, search_query *q, fa_err *e)
         search_query_free(q);
         return fa_fail(e, "the question has no searchable words; name the subject, e.g. \"clearance of fires\"");
     }
-    q->match = build_match(q);
+    if (build_terms(s, q, e) != 0) {
+        search_query_free(q);
+        return -1;
+    }
     build_vocab(q);
     /* Weight of each group: its typed word's idf (expansions can stand in for it, not add to it). */
     for (int g = 0; g < q->ngroups; g++) {
@@ -426,7 +455,7 @@ static int cmp_hit(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* Best BM25 of the pages a chunk spans, relative to the best page of the whole search. */
+/* Best BM25 of the pages a chunk spans, relative to the best page of the search (ps is best first). */
 static double page_score(const store_page_scores *ps, const store_hit *h)
 {
     double best = 0;
@@ -438,15 +467,106 @@ static double page_score(const store_page_scores *ps, const store_hit *h)
     return top > 0 ? best / top : 0;
 }
 
+/* A list that the top-k loop below fills: the best chunks, or the best pages. */
+typedef struct {
+    bool pages;
+    store_hits hits;
+    store_page_scores scores;
+} ranked;
+
+static int rank_once(store *s, const store_rank_query *rq, int k, ranked *r, fa_err *e)
+{
+    store_hits_free(&r->hits);
+    free(r->scores.v);
+    memset(&r->scores, 0, sizeof r->scores);
+    return r->pages ? store_rank_pages(s, rq, k, &r->scores, e) : store_rank_chunks(s, rq, k, &r->hits, e);
+}
+
+static double kth_score(const ranked *r, int k)
+{
+    if (r->pages)
+        return (int)r->scores.n >= k ? r->scores.v[k - 1].score : 0;
+    return (int)r->hits.n >= k ? r->hits.v[k - 1].score : 0;
+}
+
+/*
+ * The best k chunks (or pages) by BM25 over the ranked terms without walking the posting lists of common words,
+ * after MaxScore (Turtle and Flood, "Query evaluation: strategies and optimizations", Information Processing and
+ * Management 31(6), 1995). A term adds less than STORE_BM25_BOUND times its idf to any score, so a row holding
+ * none of the j rarest terms scores less than rest[j], the sum of the other terms' bounds. The store ranks the
+ * rows holding one of the j rarest terms (every term counts in their scores, the others' postings are only
+ * sought for those rows); once the k-th best of those reaches rest[j], no other row can enter the top k.
+ * j starts where the rare terms are held k times; when that is not yet exact, one more round takes the first j
+ * that is (the k-th score can only rise with j), or as many terms as ROW_BUDGET rows allow: beyond that the top
+ * k is the best of the rows holding the rarer terms, a bounded amount of work at any library size. In a library
+ * of the corpus's size every term fits the budget and the result is exact.
+ */
+static int rank_top(store *s, const search_query *q, int k, ranked *r, fa_err *e)
+{
+    size_t n = q->terms.n;
+    double *rest = xcalloc(n + 1, sizeof *rest);
+    for (size_t i = n; i-- > 0;)
+        rest[i] = rest[i + 1] + STORE_BM25_BOUND * q->term_idf.v[i];
+    size_t j = 0;
+    long long held = 0;
+    while (j < n && held < k)
+        held += q->term_df.v[j++];
+    store_rank_query rq = {(const char *const *)q->terms.v, q->term_idf.v, n, j, q->allowed_docs.v,
+                           q->allowed_docs.n, q->restricted};
+    int rc = rank_once(s, &rq, k, r, e);
+    double kth = rc == 0 ? kth_score(r, k) : 0;
+    if (rc == 0 && j < n && rest[j] > kth) {
+        size_t more = j;
+        while (more < n && rest[more] > kth && held + q->term_df.v[more] <= ROW_BUDGET)
+            held += q->term_df.v[more++];
+        if (more > j) {
+            rq.nrequired = more;
+            rc = rank_once(s, &rq, k, r, e);
+        }
+    }
+    free(rest);
+    return rc;
+}
+
+/* The page ranking, run in a thread of its own beside the chunk ranking (the store ranks pages on a connection
+ * of their own). */
+typedef struct {
+    store *s;
+    const search_query *q;
+    ranked r;
+    int rc;
+    fa_err e;
+} page_job;
+
+static void *rank_pages_job(void *arg)
+{
+    page_job *j = arg;
+    j->rc = rank_top(j->s, j->q, PAGE_CANDIDATES, &j->r, &j->e);
+    return NULL;
+}
+
 int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e)
 {
-    store_hits cand = {0};
-    store_page_scores pages = {0};
-    if (store_fts(s, q->match, CANDIDATES, &cand, e) != 0 || store_fts_pages(s, q->match, PAGE_CANDIDATES, &pages, e) != 0) {
-        store_hits_free(&cand);
-        free(pages.v);
+    ranked chunks = {0};
+    page_job pj = {.s = s, .q = q, .r = {.pages = true}};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, rank_pages_job, &pj) == 0;
+    if (!threaded)
+        rank_pages_job(&pj);
+    int rc = rank_top(s, q, CANDIDATES, &chunks, e);
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (rc == 0 && pj.rc != 0) {
+        *e = pj.e;
+        rc = -1;
+    }
+    if (rc != 0) {
+        store_hits_free(&chunks.hits);
+        free(pj.r.scores.v);
         return -1;
     }
+    store_hits cand = chunks.hits;
+    store_page_scores pages = pj.r.scores;
     /* Stage one: the passage's BM25 and its page's BM25 (the page supplies context a small passage lacks, as in
      * passage-document score interpolation), each relative to the best. Stage two, for the best of those only:
      * plus the covered share of the question, which needs the passage tokenised. */
@@ -492,6 +612,8 @@ void search_query_free(search_query *q)
     free(q->copula_ids.v);
     free(q->allowed_docs.v);
     free(q->text);
-    free(q->match);
+    str_vec_free(&q->terms);
+    free(q->term_idf.v);
+    free(q->term_df.v);
     memset(q, 0, sizeof *q);
 }

@@ -1,7 +1,7 @@
 /*
  * store.c - the store's front: store_open picks the back end by name (a postgres:// URL or an SQLite path), the
  * public functions of store.h call the handle's back end through its table (store_ops.h), and the functions
- * that only free memory are shared by both back ends.
+ * that only free memory (and the pure store_default_label) are shared by both back ends.
  */
 #include "store_ops.h"
 
@@ -34,6 +34,22 @@ void store_close(store *s)
         ops_of(s)->close(s);
 }
 
+unsigned long long store_next_serial(void)
+{
+    static _Atomic unsigned long long serials;
+    return ++serials;
+}
+
+unsigned long long store_serial(const store *s)
+{
+    return (*(const store_ops *const *)(const void *)s)->serial(s);
+}
+
+long long store_library_version(store *s)
+{
+    return ops_of(s)->library_version(s);
+}
+
 #define STORE_OP_WRAPPER(name, params, args) \
     int store_##name params { return ops_of(s)->name args; }
 STORE_OPS(STORE_OP_WRAPPER)
@@ -51,6 +67,7 @@ void store_doc_free(store_doc *d)
     free(d->supersedes);
     free(d->status);
     free(d->ingested_at);
+    free(d->label);
     memset(d, 0, sizeof *d);
 }
 
@@ -133,6 +150,92 @@ void store_ref_rows_free(store_ref_rows *v)
     }
     free(v->v);
     memset(v, 0, sizeof *v);
+}
+
+void store_user_free(store_user *u)
+{
+    free(u->username);
+    free(u->hash);
+    free(u->role);
+    free(u->labels);
+    free(u->created_at);
+    memset(u, 0, sizeof *u);
+}
+
+void store_users_free(store_users *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_user_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_session_free(store_session *x)
+{
+    free(x->username);
+    free(x->csrf);
+    memset(x, 0, sizeof *x);
+}
+
+void store_token_free(store_token *t)
+{
+    free(t->username);
+    free(t->name);
+    free(t->created_at);
+    memset(t, 0, sizeof *t);
+}
+
+void store_tokens_free(store_tokens *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_token_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_audit_events_free(store_audit_events *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].at);
+        free(v->v[i].username);
+        free(v->v[i].action);
+        free(v->v[i].target);
+        free(v->v[i].detail);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_outline_free(store_outline *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].section);
+        free(v->v[i].page_label);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+char *store_default_label(const char *distribution)
+{
+    /* DoDI 5230.24 distribution statements A-F ("DISTRIBUTION STATEMENT A: Approved for public release"); Army
+     * publications print "DISTRIBUTION RESTRICTION: Approved for public release; distribution is unlimited",
+     * which is statement A. Anything else unrecognised is left for an admin to label. */
+    if (!distribution || !*distribution)
+        return xstrdup("UNLABELLED");
+    char *up = xstrdup(distribution);
+    for (char *p = up; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    char letter = 0;
+    const char *p = strstr(up, "STATEMENT ");
+    if (p && p[10] >= 'A' && p[10] <= 'F' && (p[11] == 0 || p[11] == ':' || p[11] == '.' || p[11] == ' ' ||
+                                             p[11] == ','))
+        letter = p[10];
+    else if (strstr(up, "APPROVED FOR PUBLIC RELEASE"))
+        letter = 'A';
+    free(up);
+    return letter ? xasprintf("DISTRIBUTION %c", letter) : xstrdup("UNLABELLED");
 }
 
 void store_job_free(store_job *j)

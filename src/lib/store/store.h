@@ -14,7 +14,7 @@
  *
  *     store *s = store_open("/path/library.db", &err);
  *     store_put_document(s, &rec, chunks, &err);
- *     store_search(s, &query, &hits, &err);
+ *     store_rank_chunks(s, &query, 10, &hits, &err);
  *     store_close(s);
  */
 #ifndef FAGPT_STORE_H
@@ -33,6 +33,7 @@ typedef struct store_doc {
     char *status;          /* "ready" */
     char *ingested_at;     /* ISO 8601 UTC */
     long long size_bytes;
+    char *label;           /* access label: set by an admin, else store_default_label(distribution) */
 } store_doc;
 
 typedef struct store_hit {
@@ -82,16 +83,37 @@ int store_quarantine_add(store *s, const char *path, const char *reason, fa_err 
 int store_quarantine_remove(store *s, const char *path, fa_err *e);
 int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e);
 
-/* Runs an FTS5 MATCH expression and returns up to limit hits, best first (score = -bm25). */
-int store_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e);
-/* The same over whole pages: the best pages for a MATCH expression, with their BM25 (higher is better). */
+/*
+ * Ranked retrieval for search.c's top-k loop (MaxScore, see search.c). A query is a list of terms - a word or a
+ * phrase as typed, tokenised by the store like the index - each with its weight (idf, chosen by the caller), and
+ * a required prefix: only rows holding at least one of terms[0..nrequired) are candidates, while every term
+ * counts in their score. The score is BM25 (Robertson and Zaragoza, "The Probabilistic Relevance Framework",
+ * 2009, eq. 3.15; k1 = 1.2, b = 0.75, term frequencies summed over the fields, the heading's occurrences
+ * weighing 1.5 and the body's 1), so that a term's share of any row's score is below
+ * STORE_BM25_BOUND * its weight: the bound the caller's early termination relies on.
+ * When restricted, rows of documents outside allowed (ids, ascending) are never candidates.
+ */
+#define STORE_BM25_BOUND 2.2 /* k1 + 1 */
+typedef struct store_rank_query {
+    const char *const *terms;
+    const double *weights;
+    size_t nterms, nrequired;
+    const long long *allowed;
+    size_t nallowed;
+    bool restricted;
+} store_rank_query;
+/* The best limit chunks for the query, best first (score: BM25 as above). */
+int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e);
+/* The same over whole pages (one field): the best limit pages, best first. */
 typedef struct store_page_score {
     long long doc_id;
     int page;       /* 1-based */
     double score;
 } store_page_score;
 typedef VEC(store_page_score) store_page_scores;
-int store_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e);
+int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e);
+/* Number of chunks holding the phrase (its words adjacent, tokenised like the index), counted up to limit. */
+int store_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e);
 /* Expansions recorded for a term (acronym), appended to out; and the terms whose expansion equals a phrase. */
 int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e);
 int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e);
@@ -165,6 +187,22 @@ int store_vector_knn(store *s, const char *model, int dim, const float *q, int k
 int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e);
 void store_chunk_texts_free(store_chunk_texts *v);
 void store_vector_set_list_free(store_vector_set_list *v);
+/*
+ * The vector index's persistence (search/vindex.c). A vector set's generation grows with every insert or delete
+ * of its vectors (0: none ever); the index is stored with the generation it reflects, per (model, dim, kind).
+ * store_serial is unique among the handles this process opened (a cache key that a reused address cannot fool).
+ */
+unsigned long long store_serial(const store *s);
+int store_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e);
+/* Calls fn for every vector of (model, dim) with its chunk's document. */
+int store_scan_vectors_docs(store *s, const char *model, int dim,
+                            void (*fn)(long long id, long long doc_id, const float *v, void *arg), void *arg,
+                            fa_err *e);
+/* 1 and *data (caller frees) when an index of that kind is stored, 0 when none, -1 on error. */
+int store_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
+                           size_t *len, fa_err *e);
+int store_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
+                           const void *data, size_t len, fa_err *e);
 
 /*
  * The ingest job queue: files to ingest, taken by workers (`fagpt worker`) on any machine that reaches the
@@ -214,10 +252,86 @@ typedef VEC(store_table_count) store_table_counts;
 int store_migrate_to_pg(const char *sqlite_path, const char *url, store_table_counts *out, fa_err *e);
 void store_table_counts_free(store_table_counts *v);
 
+/* The document as JSON (store_json.c), as `fagpt docs --json` and the web API give it; with_path adds the
+ * file's path on this machine (the CLI; the web API leaves it out). */
+void store_doc_json(strbuf *b, const store_doc *d, bool with_path);
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);
 void store_hit_free(store_hit *h);
 void store_quarantine_list_free(store_quarantine_list *v);
+
+/*
+ * Accounts group: users, sessions, API tokens, the audit log and document access labels (the web server's
+ * state). Secrets never reach the store: passwords arrive as Argon2id hash strings, session ids and tokens as
+ * SHA-256 hex of the secret. Functions returning 1/0/-1: found or changed / not found / error.
+ */
+typedef struct store_user {
+    char *username, *hash, *role;  /* role: "admin", "operator", "viewer" */
+    char *labels;                  /* the access labels the user may read, comma-separated */
+    char *created_at;
+} store_user;
+typedef VEC(store_user) store_users;
+typedef struct store_session {
+    char *username, *csrf;
+    long long expires;             /* Unix seconds */
+} store_session;
+typedef struct store_token {
+    long long id;
+    char *username, *name, *created_at;
+} store_token;
+typedef VEC(store_token) store_tokens;
+typedef struct store_audit_event {
+    char *at, *username, *action, *target, *detail;
+} store_audit_event;
+typedef VEC(store_audit_event) store_audit_events;
+
+/* Adds a user; an existing name is an error saying so. */
+int store_user_add(store *s, const store_user *u, fa_err *e);
+int store_user_get(store *s, const char *username, store_user *out, fa_err *e);
+int store_user_list(store *s, store_users *out, fa_err *e);
+int store_user_count(store *s, long long *n, fa_err *e);
+/* Changes the fields that are not NULL; a new hash ends the user's sessions. 1/0/-1. */
+int store_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+                      fa_err *e);
+/* Removes a user with their sessions and tokens. 1/0/-1. */
+int store_user_delete(store *s, const char *username, fa_err *e);
+/* Sessions by the hash of their id; expired ones are never returned (and are dropped when a session starts). */
+int store_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+                      fa_err *e);
+int store_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e);
+int store_session_delete(store *s, const char *id_hash, fa_err *e);
+/* API tokens by the hash of the token; list and delete are limited to one user unless username is NULL. */
+int store_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e);
+int store_token_find(store *s, const char *hash, store_token *out, fa_err *e);
+int store_token_list(store *s, const char *username, store_tokens *out, fa_err *e);
+int store_token_delete(store *s, long long id, const char *username, fa_err *e);
+/* The audit log: sign-ins (and failed ones), uploads, deletions, label and user changes; newest first. */
+int store_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+                    fa_err *e);
+int store_audit_list(store *s, int limit, store_audit_events *out, fa_err *e);
+/* The outline of a document: each section path in reading order with its first page (1-based) and label. */
+typedef struct store_outline_row {
+    char *section, *page_label;
+    int page;
+} store_outline_row;
+typedef VEC(store_outline_row) store_outline;
+int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e);
+void store_outline_free(store_outline *v);
+/* A number that changes whenever the library's documents may have changed: written, removed or relabelled
+ * through this handle, or anything committed by another connection (another process's ingest). Caches of
+ * results (the web server's search cache) compare it. */
+long long store_library_version(store *s);
+/* Sets a document's access label. 1/0/-1. */
+int store_set_label(store *s, long long doc_id, const char *label, fa_err *e);
+/* The default label for a distribution statement: "DISTRIBUTION A".."DISTRIBUTION F", else "UNLABELLED".
+ * Caller frees. Pure: shared by every store implementation. */
+char *store_default_label(const char *distribution);
+void store_user_free(store_user *u);
+void store_users_free(store_users *v);
+void store_session_free(store_session *x);
+void store_token_free(store_token *t);
+void store_tokens_free(store_tokens *v);
+void store_audit_events_free(store_audit_events *v);
 
 #endif

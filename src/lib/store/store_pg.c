@@ -24,6 +24,7 @@
 #include "store_ops.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ struct store {
     bool pgvector;          /* the server has pgvector: vectors searched through HNSW indexes */
     char vector_note[160];  /* why pgvector is not used */
     VEC(vec_set) sets;      /* the in-process index when !pgvector */
+    unsigned long long serial; /* store_serial */
 };
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. The
@@ -135,6 +137,40 @@ static const char *migrations[] = {
     "  pages_done INTEGER NOT NULL DEFAULT 0, pages_total INTEGER NOT NULL DEFAULT 0, doc_id BIGINT, message TEXT,"
     "  created_at TIMESTAMPTZ NOT NULL DEFAULT now(), finished_at TIMESTAMPTZ);"
     "CREATE UNIQUE INDEX ingest_jobs_open ON ingest_jobs(path) WHERE state IN ('queued','running');",
+    /* 2: what store_sqlite.c's migrations 4 and 5 add. The vector index beside the vectors: a generation per
+     * vector set, bumped by every insert or delete of its vectors, and the persisted index (search/vindex.c).
+     * Accounts, sessions and API tokens (stored hashed), the audit log, a document's access label. And the
+     * library's version (store_library_version): bumped by any change of documents, in the same transaction,
+     * so every server sees another's commit. */
+    "CREATE TABLE vector_gen (model TEXT NOT NULL, dim INTEGER NOT NULL, gen BIGINT NOT NULL,"
+    "  PRIMARY KEY (model, dim));"
+    "INSERT INTO vector_gen SELECT model, dim, count(*) FROM chunk_vectors GROUP BY model, dim;"
+    "CREATE FUNCTION fagpt_vector_gen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_OP = 'INSERT' THEN"
+    "    INSERT INTO vector_gen (model, dim, gen) VALUES (NEW.model, NEW.dim, 1)"
+    "    ON CONFLICT (model, dim) DO UPDATE SET gen = vector_gen.gen + 1;"
+    "  ELSE UPDATE vector_gen SET gen = gen + 1 WHERE model = OLD.model AND dim = OLD.dim; END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER chunk_vectors_gen AFTER INSERT OR DELETE ON chunk_vectors FOR EACH ROW"
+    "  EXECUTE FUNCTION fagpt_vector_gen();"
+    "CREATE TABLE vector_index (model TEXT NOT NULL, dim INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  gen BIGINT NOT NULL, count BIGINT NOT NULL, built_at TEXT NOT NULL, data BYTEA NOT NULL,"
+    "  PRIMARY KEY (model, dim, kind));"
+    "CREATE TABLE users (username TEXT PRIMARY KEY, hash TEXT NOT NULL, role TEXT NOT NULL,"
+    "  labels TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);"
+    "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username)"
+    "  ON DELETE CASCADE, csrf TEXT NOT NULL, expires BIGINT NOT NULL);"
+    "CREATE TABLE api_tokens (id BIGSERIAL PRIMARY KEY, hash TEXT NOT NULL UNIQUE, username TEXT NOT NULL"
+    "  REFERENCES users(username) ON DELETE CASCADE, name TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE audit (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, username TEXT, action TEXT NOT NULL,"
+    "  target TEXT, detail TEXT);"
+    "ALTER TABLE documents ADD COLUMN label TEXT;"
+    "CREATE TABLE library_version (v BIGINT NOT NULL);"
+    "INSERT INTO library_version VALUES (1);"
+    "CREATE FUNCTION fagpt_library_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  UPDATE library_version SET v = v + 1; RETURN NULL; END $$;"
+    "CREATE TRIGGER documents_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON documents"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION fagpt_library_changed();",
 };
 
 /* ---- libpq helpers ---- */
@@ -647,6 +683,7 @@ store *store_pg_open(const char *url, fa_err *e)
 {
     store *s = xcalloc(1, sizeof *s);
     s->ops = &store_pg_ops;
+    s->serial = store_next_serial();
     pthread_mutex_init(&s->lock, NULL);
     s->conn = PQconnectdb(url);
     if (PQstatus(s->conn) != CONNECTION_OK) {
@@ -691,7 +728,7 @@ store *store_pg_open(const char *url, fa_err *e)
 /* ---- documents ---- */
 
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes"
+                    "pages, chunks, status, ingested_at, size_bytes, label"
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 
 static void read_doc(const PGresult *r, int i, store_doc *d)
@@ -711,6 +748,9 @@ static void read_doc(const PGresult *r, int i, store_doc *d)
     d->status = val(r, i, 11);
     d->ingested_at = val(r, i, 12);
     d->size_bytes = val_ll(r, i, 13);
+    d->label = val(r, i, 14);
+    if (!d->label)
+        d->label = store_default_label(d->distribution);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -807,10 +847,12 @@ static int adjust_term_stats(store *s, long long new_id, long long old_id, fa_er
 static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
 {
     const char *pp[] = {rec->path};
-    PGresult *r = q(s, "SELECT id FROM documents WHERE path = $1 FOR UPDATE", 1, pp, e, "replacing the old version");
+    PGresult *r = q(s, "SELECT id, label FROM documents WHERE path = $1 FOR UPDATE", 1, pp, e,
+                    "replacing the old version");
     if (!r)
         return -1;
     long long old_id = PQntuples(r) ? val_ll(r, 0, 0) : 0;
+    char *old_label = PQntuples(r) ? val(r, 0, 1) : NULL; /* a label an admin set stays on the new version */
     PQclear(r);
 
     char npages[16], nchunks[16], size[32];
@@ -818,10 +860,11 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     snprintf(nchunks, sizeof nchunks, "%zu", chunks->n);
     fmt_ll(size, sizeof size, rec->size_bytes);
     const char *dp[] = {rec->path, rec->file_name, rec->sha256, d->meta.publication, d->meta.title, d->meta.date,
-                        d->meta.distribution, d->meta.supersedes, npages, nchunks, size};
+                        d->meta.distribution, d->meta.supersedes, npages, nchunks, size, old_label};
     r = q(s, "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution, supersedes,"
-             " pages, chunks, status, ingested_at, size_bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::int,$10::int,'ready',"
-             ISO("now()") ",$11::bigint) RETURNING id", 11, dp, e, "adding the document");
+             " pages, chunks, status, ingested_at, size_bytes, label) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::int,$10::int,"
+             "'ready'," ISO("now()") ",$11::bigint,$12) RETURNING id", 12, dp, e, "adding the document");
+    free(old_label);
     if (!r)
         return -1;
     rec->id = val_ll(r, 0, 0);
@@ -1044,376 +1087,171 @@ static int pg_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *
     return rc;
 }
 
-/* ---- full-text search: FTS5 MATCH expressions as tsquery ---- */
+/* ---- ranked retrieval (store_rank_query, store.h) ---- */
 
-/*
- * The subset of FTS5's query syntax (sqlite.org/fts5.html, section 3) that FA-GPT's callers write: phrases in
- * double quotes ("" inside is a quote) or bare words, a trailing * for a prefix, AND, OR, NOT, implicit AND and
- * parentheses; precedence NOT, then AND, then OR, as in FTS5. Each phrase is tokenised with the index's own
- * tokenizer and becomes 'a' <-> 'b' (adjacent lexemes). The phrases themselves are collected too, for the score.
- */
-typedef struct {
-    store *s;
-    const char *p;
-    str_vec leaves;      /* the tsquery of each phrase not under NOT */
-    str_vec leaf_tokens; /* its tokens, space-separated, for its idf */
-    bool bad;
-    int depth;
-} fts_parse;
-
-typedef struct {
-    strbuf *b;
-    strbuf *plain;
-    int n;
-} phrase_build;
-
-static void phrase_token(const char *tok, int len, void *arg)
+/* The library's rows of the table searched and their mean length in tokens (library_stats). */
+static double mean_length(store *s, bool pages)
 {
-    phrase_build *pb = arg;
-    if (len > TSV_MAX_LEXEME)
-        return;
-    if (pb->n++)
-        sb_add(pb->b, " <-> ");
-    add_lexeme(pb->b, tok, len);
-    sb_addf(pb->plain, "%s%.*s", pb->plain->len ? " " : "", len, tok);
-}
-
-static void skip_space(fts_parse *f)
-{
-    while (*f->p == ' ' || *f->p == '\t' || *f->p == '\n' || *f->p == '\r')
-        f->p++;
-}
-
-static bool keyword(fts_parse *f, const char *kw)
-{
-    size_t n = strlen(kw);
-    if (strncmp(f->p, kw, n) != 0)
-        return false;
-    unsigned char c = (unsigned char)f->p[n];
-    if (isalnum(c) || c == '_' || c >= 0x80)
-        return false;
-    f->p += n;
-    return true;
-}
-
-static char *parse_or(fts_parse *f, bool negated);
-
-/* A phrase or a parenthesised expression; NULL for a phrase without tokens (it matches nothing). */
-static char *parse_primary(fts_parse *f, bool negated)
-{
-    skip_space(f);
-    if (*f->p == '(') {
-        f->p++;
-        if (++f->depth > 64) {
-            f->bad = true;
-            return NULL;
-        }
-        char *inner = parse_or(f, negated);
-        f->depth--;
-        skip_space(f);
-        if (*f->p != ')')
-            f->bad = true;
-        else
-            f->p++;
-        return inner;
-    }
-    strbuf text = {0};
-    if (*f->p == '"') {
-        f->p++;
-        for (;;) {
-            if (!*f->p) {
-                f->bad = true;
-                break;
-            }
-            if (*f->p == '"') {
-                if (f->p[1] != '"') {
-                    f->p++;
-                    break;
-                }
-                f->p++;
-            }
-            sb_addc(&text, *f->p++);
-        }
-    } else {
-        const char *st = f->p;
-        while (isalnum((unsigned char)*f->p) || *f->p == '_' || (unsigned char)*f->p >= 0x80)
-            f->p++;
-        if (f->p == st) {
-            f->bad = true;
-            return NULL;
-        }
-        sb_addn(&text, st, (size_t)(f->p - st));
-    }
-    bool prefix = *f->p == '*';
-    if (prefix)
-        f->p++;
-    strbuf b = {0}, plain = {0};
-    phrase_build pb = {&b, &plain, 0};
-    tokenize(f->s, text.s ? text.s : "", phrase_token, &pb);
-    sb_free(&text);
-    if (!pb.n) {
-        sb_free(&b);
-        sb_free(&plain);
-        return NULL;
-    }
-    if (prefix)
-        sb_add(&b, ":*");
-    if (!negated) {
-        VEC_PUSH(f->leaves, xstrdup(b.s));
-        VEC_PUSH(f->leaf_tokens, sb_take(&plain));
-    } else {
-        sb_free(&plain);
-    }
-    if (pb.n > 1) {
-        char *wrapped = xasprintf("(%s)", b.s);
-        sb_free(&b);
-        return wrapped;
-    }
-    return sb_take(&b);
-}
-
-static char *combine(char *a, const char *op, char *b)
-{
-    if (!a)
-        return b;
-    if (!b)
-        return a;
-    char *r = xasprintf("(%s %s %s)", a, op, b);
-    free(a);
-    free(b);
-    return r;
-}
-
-static char *parse_not(fts_parse *f, bool negated)
-{
-    char *left = parse_primary(f, negated);
-    for (;;) {
-        skip_space(f);
-        if (!keyword(f, "NOT"))
-            return left;
-        char *right = parse_primary(f, !negated);
-        if (right) {
-            char *neg = xasprintf("!%s", right);
-            free(right);
-            right = neg;
-        }
-        /* a NOT b with an empty a matches nothing; with an empty b, all of a */
-        if (left)
-            left = combine(left, "&", right);
-        else
-            free(right);
-    }
-}
-
-static char *parse_and(fts_parse *f, bool negated)
-{
-    char *left = parse_not(f, negated);
-    bool empty = false;  /* an AND with a phrase that has no tokens matches nothing */
-    for (;;) {
-        skip_space(f);
-        if (!*f->p || *f->p == ')' || f->bad)
-            break;
-        const char *save = f->p;
-        if (keyword(f, "OR")) {
-            f->p = save;
-            break;
-        }
-        keyword(f, "AND");
-        char *right = parse_not(f, negated);
-        if (!right)
-            empty = true;
-        left = combine(left, "&", right);
-    }
-    if (empty) {
-        free(left);
-        return NULL;
-    }
-    return left;
-}
-
-static char *parse_or(fts_parse *f, bool negated)
-{
-    char *left = parse_and(f, negated);
-    for (;;) {
-        skip_space(f);
-        if (!keyword(f, "OR"))
-            return left;
-        left = combine(left, "|", parse_and(f, negated));
-    }
-}
-
-/* The tsquery of a MATCH expression, or NULL when it matches nothing; -1 when it is not valid FTS5 syntax. */
-static int fts_translate(store *s, const char *match, char **tsq, fts_parse *f, fa_err *e)
-{
-    memset(f, 0, sizeof *f);
-    f->s = s;
-    f->p = match;
-    *tsq = parse_or(f, false);
-    skip_space(f);
-    if (f->bad || *f->p) {
-        free(*tsq);
-        *tsq = NULL;
-        str_vec_free(&f->leaves);
-        str_vec_free(&f->leaf_tokens);
-        return fa_fail(e, "the search index could not run the query %s: not a valid search expression", match);
-    }
-    return 0;
-}
-
-/* BM25's idf of a word (search.c's idf_of) from its document frequency in dfs (term_stats rows). */
-static double word_idf(const PGresult *dfs, const char *tok, long long total)
-{
-    long long df = 0;
-    for (int i = 0; dfs && i < PQntuples(dfs); i++)
-        if (!strcmp(PQgetvalue(dfs, i, 0), tok))
-            df = val_ll(dfs, i, 1);
-    double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
-    return v < 0.05 ? 0.05 : v;
-}
-
-/* The library's chunk count (term_stats' N), the rows of the table searched, and their mean length in tokens
- * (library_stats). */
-static void library_stats(store *s, long long *rows, long long *table_rows, double *avg_len, bool pages)
-{
-    PGresult *r = PQexec(s->conn, pages ? "SELECT chunks, pages, page_tokens FROM library_stats"
-                                         : "SELECT chunks, chunks, chunk_tokens FROM library_stats");
+    PGresult *r = PQexec(s->conn, pages ? "SELECT pages, page_tokens FROM library_stats"
+                                         : "SELECT chunks, chunk_tokens FROM library_stats");
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r);
-    *rows = ok ? val_ll(r, 0, 0) : 0;
-    long long n = ok ? val_ll(r, 0, 1) : 0, tokens = ok ? val_ll(r, 0, 2) : 0;
-    *avg_len = n > 0 && tokens > 0 ? (double)tokens / (double)n : 1;
-    *table_rows = n;
+    long long n = ok ? val_ll(r, 0, 0) : 0, tokens = ok ? val_ll(r, 0, 1) : 0;
     PQclear(r);
+    return n > 0 && tokens > 0 ? (double)tokens / (double)n : 1;
 }
 
 /* Adds an element to an array literal being built ({"a","b"}: quotes and backslashes escaped); the caller
  * closes it with '}'. */
-static void array_add(strbuf *b, const char *v)
+static void array_addn(strbuf *b, const char *v, size_t n)
 {
     sb_addc(b, b->len ? ',' : '{');
     sb_addc(b, '"');
-    for (const char *p = v; *p; p++) {
-        if (*p == '"' || *p == '\\')
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '"' || v[i] == '\\')
             sb_addc(b, '\\');
-        sb_addc(b, *p);
+        sb_addc(b, v[i]);
     }
     sb_addc(b, '"');
 }
 
-/* Runs a ranked full-text query over `table` (chunks, weighted; or pages): the rows matching the MATCH
- * expression, scored by BM25 (see the top of this file), best first; outer_head/outer_tail wrap it as
- * "outer_head (SELECT id, score ...) f outer_tail". */
-static PGresult *ranked(store *s, const char *match, int limit, bool pages, const char *outer_head,
-                        const char *outer_tail, fa_err *e)
+static void array_close(strbuf *b)
 {
-    char *tsq;
-    fts_parse f;
-    if (fts_translate(s, match, &tsq, &f, e) != 0)
-        return NULL;
-    if (!tsq) {
-        str_vec_free(&f.leaves);
-        str_vec_free(&f.leaf_tokens);
-        return PQmakeEmptyPGresult(s->conn, PGRES_TUPLES_OK);
-    }
-    long long total, table_rows;
-    double avg;
-    library_stats(s, &total, &table_rows, &avg, pages);
-    str_vec params = {0};
-    char lim[16];
-    snprintf(lim, sizeof lim, "%d", limit);
-    VEC_PUSH(params, tsq);
-    VEC_PUSH(params, xstrdup(lim));
-    /* Single words: one list of lexemes with their idf; phrases: each its own tsquery. */
-    strbuf lex = {0}, idfs = {0}, phrases = {0}, laterals = {0};
-    sb_add(&lex, "");
-    sb_add(&idfs, "");
-    str_vec seen = {0};
+    sb_add(b, b->len ? "}" : "{}");
+}
+
+/* One term of a query, tokenised like the index: its tsquery ('a' <-> 'b'), its lexemes as an array literal. */
+typedef struct {
+    strbuf tsq, lexemes;
+    int n;
+} term_build;
+
+static void term_token(const char *tok, int len, void *arg)
+{
+    term_build *t = arg;
+    if (len > TSV_MAX_LEXEME)
+        return;
+    if (t->n++)
+        sb_add(&t->tsq, " <-> ");
+    add_lexeme(&t->tsq, tok, len);
+    array_addn(&t->lexemes, tok, (size_t)len);
+}
+
+static void term_free(term_build *t)
+{
+    sb_free(&t->tsq);
+    sb_free(&t->lexemes);
+}
+
+/*
+ * The rows of `table` (chunks, weighted; or pages) that a ranked query selects, scored by its BM25 (store.h,
+ * and the top of this file), best first; outer_head/outer_tail wrap it as "outer_head (SELECT id, score ...) f
+ * outer_tail". Candidates hold at least one required term (every term when none is required); a single word's
+ * frequency is read from the lexeme's positions (a heading position counting 1.5), a phrase's from the positions
+ * of its words that follow one another. Two terms with the same single word add their weights, which is the same
+ * sum as FTS5 counting them apart. An empty result set when no candidate can match.
+ */
+static PGresult *rank_rows(store *s, const store_rank_query *rq, int limit, bool pages, const char *outer_head,
+                           const char *outer_tail, fa_err *e)
+{
+    size_t nreq = rq->nrequired >= rq->nterms ? 0 : rq->nrequired;
     char norm[96];
-    snprintf(norm, sizeof norm, "1.2 * (0.25 + 0.75 * t.ntok / %.3f)", avg);
-    /* the words' document frequencies, in one round trip */
-    strbuf words = {0};
-    for (size_t i = 0; i < f.leaves.n && i < 64; i++)
-        if (!strchr(f.leaf_tokens.v[i], ' '))
-            array_add(&words, f.leaf_tokens.v[i]);
-    sb_add(&words, words.len ? "}" : "{}");
-    const char *wp[] = {words.s};
-    PGresult *dfs = PQexecParams(s->conn, "SELECT term, df FROM term_stats WHERE term = ANY($1::text[])", 1, NULL, wp,
-                                 NULL, NULL, 0);
-    if (PQresultStatus(dfs) != PGRES_TUPLES_OK) {
-        PQclear(dfs);
-        dfs = NULL;
-    }
-    sb_free(&words);
-    for (size_t i = 0; i < f.leaves.n && i < 64; i++) {
-        char num[32];
-        snprintf(num, sizeof num, "%.6f", word_idf(dfs, f.leaf_tokens.v[i], total));
-        if (!strchr(f.leaf_tokens.v[i], ' ') && !strstr(f.leaves.v[i], ":*")) {
-            bool dup = false;
-            for (size_t k = 0; k < seen.n && !dup; k++)
-                dup = !strcmp(seen.v[k], f.leaf_tokens.v[i]);
-            if (dup)
-                continue;
-            VEC_PUSH(seen, xstrdup(f.leaf_tokens.v[i]));
-            array_add(&lex, f.leaf_tokens.v[i]);
-            array_add(&idfs, num);
-            continue;
+    snprintf(norm, sizeof norm, "1.2 * (0.25 + 0.75 * t.ntok / %.6f)", mean_length(s, pages));
+    str_vec params = {0};
+    char num[40];
+    VEC_PUSH(params, NULL); /* $1: the candidates' tsquery, filled below */
+    snprintf(num, sizeof num, "%d", limit);
+    VEC_PUSH(params, xstrdup(num));
+    strbuf cand = {0}, phrases = {0}, laterals = {0}, allowed = {0};
+    str_vec words = {0};
+    VEC(double) word_w = {0};
+    for (size_t i = 0; i < rq->nterms; i++) {
+        term_build t = {0};
+        tokenize(s, rq->terms[i], term_token, &t);
+        if (!t.n) {
+            term_free(&t);
+            continue; /* a term without tokens matches nothing */
         }
-        /* A phrase or a prefix has the idf of the rows that hold it, as FTS5 counts it (once a query). */
-        size_t qp = params.n + 1;
-        VEC_PUSH(params, xstrdup(f.leaves.v[i]));
-        sb_addf(&laterals, " CROSS JOIN (SELECT greatest(0.05, ln((%lld - count(*) + 0.5) / (count(*) + 0.5) + 1))"
-                " AS idf FROM %s WHERE tsv @@ $%zu::tsquery) d%zu", table_rows, pages ? "pages" : "chunks", qp, i);
-        if (strstr(f.leaves.v[i], ":*")) {
-            /* a prefix: counted once where it matches */
-            sb_addf(&phrases, " + CASE WHEN t.tsv @@ $%zu::tsquery THEN d%zu.idf * 2.2 / (1 + %s) ELSE 0 END", qp, i,
-                    norm);
-        } else {
-            /* a phrase: its occurrences, read from the positions (first word at p, the k-th at p + k) */
-            strbuf arr = {0}, cond = {0};
+        array_close(&t.lexemes);
+        if (i < nreq || !nreq) {
+            if (cand.len)
+                sb_add(&cand, " | ");
+            sb_addf(&cand, t.n > 1 ? "(%s)" : "%s", t.tsq.s);
+        }
+        double w = rq->weights[i];
+        if (w != 0 && t.n == 1) {
             size_t k = 0;
-            char *copy = xstrdup(f.leaf_tokens.v[i]), *save = NULL;
-            for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save), k++) {
-                array_add(&arr, tok);
-                if (k)
-                    sb_addf(&cond, " AND EXISTS (SELECT 1 FROM unnest(t.tsv) v WHERE v.lexeme = ($%zu::text[])[%zu]"
-                            " AND pw.p + %zu = ANY(v.positions))", params.n + 1, k + 1, k);
+            while (k < words.n && strcmp(words.v[k], t.lexemes.s))
+                k++;
+            if (k == words.n) {
+                VEC_PUSH(words, xstrdup(t.lexemes.s));
+                VEC_PUSH(word_w, 0.0);
             }
-            free(copy);
-            sb_addc(&arr, '}');
-            /* counted only in the rows that hold the phrase */
+            word_w.v[k] += w;
+        } else if (w != 0) {
+            /* a phrase: its occurrences, read from the positions (first word at p, the k-th at p + k), in the
+             * rows that hold it */
+            size_t qp = params.n + 1, ap = params.n + 2;
+            VEC_PUSH(params, xstrdup(t.tsq.s));
+            VEC_PUSH(params, xstrdup(t.lexemes.s));
+            strbuf cond = {0};
+            for (int k = 1; k < t.n; k++)
+                sb_addf(&cond, " AND EXISTS (SELECT 1 FROM unnest(t.tsv) v WHERE v.lexeme = ($%zu::text[])[%d]"
+                        " AND pw.p + %d = ANY(v.positions))", ap, k + 1, k);
             sb_addf(&laterals, " CROSS JOIN LATERAL (SELECT CASE WHEN t.tsv @@ $%zu::tsquery THEN (SELECT"
                     " coalesce(sum(CASE WHEN pw.w = 'A' THEN 1.5 ELSE 1 END), 0) FROM unnest(t.tsv) u,"
                     " unnest(u.positions, u.weights) pw(p, w) WHERE u.lexeme = ($%zu::text[])[1]%s) ELSE 0 END AS tf)"
-                    " ph%zu", qp, params.n + 1, cond.s ? cond.s : "", i);
-            sb_addf(&phrases, " + CASE WHEN ph%zu.tf > 0 THEN d%zu.idf * ph%zu.tf * 2.2 / (ph%zu.tf + %s) ELSE 0 END",
-                    i, i, i, i, norm);
-            VEC_PUSH(params, sb_take(&arr));
+                    " ph%zu", qp, ap, cond.s ? cond.s : "", i);
+            sb_addf(&phrases, " + CASE WHEN ph%zu.tf > 0 THEN %.17g * ph%zu.tf * 2.2 / (ph%zu.tf + %s) ELSE 0 END", i,
+                    w, i, i, norm);
             sb_free(&cond);
         }
+        term_free(&t);
     }
-    str_vec_free(&seen);
-    sb_add(&lex, lex.len ? "}" : "{}");
-    sb_add(&idfs, idfs.len ? "}" : "{}");
-    size_t lex_param = params.n + 1;
-    VEC_PUSH(params, sb_take(&lex));
-    VEC_PUSH(params, sb_take(&idfs));
-    char *sql = xasprintf(
-        "%s (SELECT t.id, coalesce((SELECT sum(w.idf * w.tf * 2.2 / (w.tf + %s)) FROM (SELECT"
-        " ($%zu::float8[])[array_position($%zu::text[], u.lexeme)] AS idf, cardinality(u.positions) + %s AS tf"
-        " FROM unnest(t.tsv) u WHERE u.lexeme = ANY($%zu::text[])) w), 0)%s AS score FROM %s t%s WHERE t.tsv @@ $1::tsquery ORDER BY score DESC, t.id"
-        " LIMIT $2::int) f %s",
-        outer_head, norm, lex_param + 1, lex_param, pages ? "0" : "0.5 * cardinality(array_positions(u.weights, 'A'))",
-        lex_param, phrases.len ? phrases.s : "", pages ? "pages" : "chunks", laterals.len ? laterals.s : "",
-        outer_tail);
-    PGresult *r = q(s, sql, (int)params.n, (const char *const *)params.v, e, "searching");
-    if (!r)
-        fa_fail(e, "the search index could not run the query %s: %s", match, e ? e->msg : "");
-    free(sql);
+    PGresult *r = NULL;
+    if (!cand.len) {
+        r = PQmakeEmptyPGresult(s->conn, PGRES_TUPLES_OK);
+    } else {
+        params.v[0] = sb_take(&cand);
+        strbuf lex = {0}, wts = {0};
+        for (size_t k = 0; k < words.n; k++) {
+            /* words.v[k] is an array literal of one element: {"x"} */
+            sb_addc(&lex, lex.len ? ',' : '{');
+            sb_addn(&lex, words.v[k] + 1, strlen(words.v[k]) - 2);
+            snprintf(num, sizeof num, "%.17g", word_w.v[k]);
+            array_addn(&wts, num, strlen(num));
+        }
+        array_close(&lex);
+        array_close(&wts);
+        size_t lp = params.n + 1;
+        VEC_PUSH(params, sb_take(&lex));
+        VEC_PUSH(params, sb_take(&wts));
+        if (rq->restricted) {
+            for (size_t k = 0; k < rq->nallowed; k++)
+                sb_addf(&allowed, "%s%lld", k ? "," : "{", rq->allowed[k]);
+            sb_addc(&allowed, '}');
+            VEC_PUSH(params, sb_take(&allowed));
+        }
+        char restrict_sql[64] = "";
+        if (rq->restricted)
+            snprintf(restrict_sql, sizeof restrict_sql, " AND t.doc_id = ANY($%zu::bigint[])", params.n);
+        char *sql = xasprintf(
+            "%s (SELECT t.id, coalesce((SELECT sum(w.weight * w.tf * 2.2 / (w.tf + %s)) FROM (SELECT"
+            " ($%zu::float8[])[array_position($%zu::text[], u.lexeme)] AS weight, cardinality(u.positions) + %s AS tf"
+            " FROM unnest(t.tsv) u WHERE u.lexeme = ANY($%zu::text[])) w), 0)%s AS score FROM %s t%s"
+            " WHERE t.tsv @@ $1::tsquery%s ORDER BY score DESC, t.id LIMIT $2::int) f %s",
+            outer_head, norm, lp + 1, lp, pages ? "0" : "0.5 * cardinality(array_positions(u.weights, 'A'))", lp,
+            phrases.len ? phrases.s : "", pages ? "pages" : "chunks", laterals.len ? laterals.s : "", restrict_sql,
+            outer_tail);
+        r = q(s, sql, (int)params.n, (const char *const *)params.v, e, "ranking the search's rows");
+        free(sql);
+    }
+    sb_free(&cand);
     sb_free(&phrases);
     sb_free(&laterals);
-    PQclear(dfs);
+    sb_free(&allowed);
+    str_vec_free(&words);
+    free(word_w.v);
     str_vec_free(&params);
-    str_vec_free(&f.leaves);
-    str_vec_free(&f.leaf_tokens);
     return r;
 }
 
@@ -1440,12 +1278,14 @@ static void read_hit(const PGresult *r, int i, store_hit *h)
     h->boxes = val(r, i, 12);
 }
 
-static int pg_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+static int pg_rank_chunks(store *s, const store_rank_query *rq, int limit, store_hits *out, fa_err *e)
 {
+    if (rq->nterms == 0 || limit <= 0 || (rq->restricted && rq->nallowed == 0))
+        return 0;
     pthread_mutex_lock(&s->lock);
-    PGresult *r = ranked(s, match, limit, false,
-                         "SELECT " HIT_COLUMNS ", f.score FROM",
-                         "JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.score DESC, c.id", e);
+    PGresult *r = rank_rows(s, rq, limit, false, "SELECT " HIT_COLUMNS ", f.score FROM",
+                            "JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.score DESC, c.id",
+                            e);
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_hit h;
         read_hit(r, i, &h);
@@ -1458,11 +1298,13 @@ static int pg_fts(store *s, const char *match, int limit, store_hits *out, fa_er
     return rc;
 }
 
-static int pg_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+static int pg_rank_pages(store *s, const store_rank_query *rq, int limit, store_page_scores *out, fa_err *e)
 {
+    if (rq->nterms == 0 || limit <= 0 || (rq->restricted && rq->nallowed == 0))
+        return 0;
     pthread_mutex_lock(&s->lock);
-    PGresult *r = ranked(s, match, limit, true, "SELECT p.doc_id, p.page, f.score FROM",
-                         "JOIN pages p ON p.id = f.id ORDER BY f.score DESC, p.id", e);
+    PGresult *r = rank_rows(s, rq, limit, true, "SELECT p.doc_id, p.page, f.score FROM",
+                            "JOIN pages p ON p.id = f.id ORDER BY f.score DESC, p.id", e);
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_page_score p = {val_ll(r, i, 0), (int)val_ll(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL)};
         VEC_PUSH(*out, p);
@@ -1470,6 +1312,29 @@ static int pg_fts_pages(store *s, const char *match, int limit, store_page_score
     int rc = r ? 0 : -1;
     PQclear(r);
     pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e)
+{
+    *df = 0;
+    term_build t = {0};
+    tokenize(s, phrase, term_token, &t);
+    int rc = 0;
+    if (t.n && limit > 0) {
+        char lim[24];
+        fmt_ll(lim, sizeof lim, limit);
+        const char *p[] = {t.tsq.s, lim};
+        pthread_mutex_lock(&s->lock);
+        PGresult *r = q(s, "SELECT count(*) FROM (SELECT 1 FROM chunks WHERE tsv @@ $1::tsquery LIMIT $2::bigint) x", 2,
+                        p, e, "counting a phrase's passages");
+        if (r)
+            *df = val_ll(r, 0, 0);
+        rc = r ? 0 : -1;
+        PQclear(r);
+        pthread_mutex_unlock(&s->lock);
+    }
+    term_free(&t);
     return rc;
 }
 
@@ -1967,7 +1832,367 @@ static int pg_jobs_list(store *s, store_jobs *out, fa_err *e)
     return rc;
 }
 
-const store_ops store_pg_ops = {"postgres", pg_close, STORE_OPS_TABLE(pg)};
+/* ---- the vector index's persistence (search/vindex.c; migration 2) ---- */
+
+static unsigned long long pg_serial(const store *s)
+{
+    return s->serial;
+}
+
+static int pg_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e)
+{
+    char dims[16];
+    snprintf(dims, sizeof dims, "%d", dim);
+    const char *p[] = {model, dims};
+    *gen = 0;
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, "SELECT gen FROM vector_gen WHERE model = $1 AND dim = $2::int", 2, p, e,
+                    "reading the vector generation");
+    if (r && PQntuples(r))
+        *gen = val_ll(r, 0, 0);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* A bigint of a binary-format result (network byte order). */
+static long long bin_ll(const PGresult *r, int row, int col)
+{
+    const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
+    unsigned long long v = 0;
+    for (int k = 0; k < 8; k++)
+        v = (v << 8) | b[k];
+    return (long long)v;
+}
+
+static int pg_scan_vectors_docs(store *s, const char *model, int dim,
+                                void (*fn)(long long id, long long doc_id, const float *v, void *arg), void *arg,
+                                fa_err *e)
+{
+    char dims[16];
+    snprintf(dims, sizeof dims, "%d", dim);
+    const char *p[] = {model, dims};
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = PQexecParams(s->conn, "SELECT v.chunk_id, c.doc_id, v.vec FROM chunk_vectors v JOIN chunks c"
+                                        " ON c.id = v.chunk_id WHERE v.model = $1 AND v.dim = $2::int",
+                               2, NULL, p, NULL, NULL, 1);
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : pg_fail(s, e, "reading vectors", r);
+    float *buf = xmalloc((size_t)(dim > 0 ? dim : 1) * sizeof *buf);
+    for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+        if (PQgetlength(r, i, 2) != dim * (int)sizeof(float))
+            continue;
+        memcpy(buf, PQgetvalue(r, i, 2), (size_t)dim * sizeof *buf);
+        fn(bin_ll(r, i, 0), bin_ll(r, i, 1), buf, arg);
+    }
+    free(buf);
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
+                               size_t *len, fa_err *e)
+{
+    char dims[16];
+    snprintf(dims, sizeof dims, "%d", dim);
+    const char *p[] = {model, dims, kind};
+    *data = NULL;
+    *len = 0;
+    *gen = 0;
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = PQexecParams(s->conn, "SELECT gen, data FROM vector_index WHERE model = $1 AND dim = $2::int"
+                                        " AND kind = $3", 3, NULL, p, NULL, NULL, 1);
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : pg_fail(s, e, "reading the vector index", r);
+    if (rc == 0 && PQntuples(r)) {
+        *gen = bin_ll(r, 0, 0);
+        size_t n = (size_t)PQgetlength(r, 0, 1);
+        *data = xmalloc(n ? n : 1);
+        memcpy(*data, PQgetvalue(r, 0, 1), n);
+        *len = n;
+        rc = 1;
+    }
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int pg_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
+                               const void *data, size_t len, fa_err *e)
+{
+    if (len > INT_MAX)
+        return fa_fail(e, "the vector index of %s (%zu bytes) is too large for one PostgreSQL value", model, len);
+    char dims[16], gens[32], counts[32];
+    snprintf(dims, sizeof dims, "%d", dim);
+    fmt_ll(gens, sizeof gens, gen);
+    fmt_ll(counts, sizeof counts, count);
+    const char *p[] = {model, dims, kind, gens, counts, data};
+    int lens[] = {0, 0, 0, 0, 0, (int)len};
+    int fmts[] = {0, 0, 0, 0, 0, 1};
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = PQexecParams(s->conn, "INSERT INTO vector_index (model, dim, kind, gen, count, built_at, data)"
+                                        " VALUES ($1, $2::int, $3, $4::bigint, $5::bigint, " ISO("now()") ", $6::bytea)"
+                                        " ON CONFLICT (model, dim, kind) DO UPDATE SET gen = EXCLUDED.gen,"
+                                        " count = EXCLUDED.count, built_at = EXCLUDED.built_at, data = EXCLUDED.data",
+                               6, NULL, p, lens, fmts, 0);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(s, e, "storing the vector index", r);
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- accounts, sessions, API tokens, the audit log, labels (store.h's Accounts group; migration 2) ---- */
+
+/* Runs a statement with text parameters; the rows it changed, or -1. */
+static int changed(store *s, const char *sql, int n, const char *const *p, fa_err *e, const char *what)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, sql, n, p, e, what);
+    int rc = r ? atoi(PQcmdTuples(r)) : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* Runs a query with text parameters; the result (caller clears) or NULL with e filled. */
+static PGresult *rows(store *s, const char *sql, int n, const char *const *p, fa_err *e, const char *what)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, sql, n, p, e, what);
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+static long long pg_library_version(store *s)
+{
+    PGresult *r = rows(s, "SELECT v FROM library_version", 0, NULL, NULL, "reading the library's version");
+    long long v = r && PQntuples(r) ? val_ll(r, 0, 0) : -1;
+    PQclear(r);
+    return v;
+}
+
+static int pg_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+{
+    char id[32];
+    fmt_ll(id, sizeof id, doc_id);
+    const char *p[] = {id, label};
+    int n = changed(s, "UPDATE documents SET label = $2 WHERE id = $1::bigint", 2, p, e, "setting a label");
+    return n < 0 ? -1 : n > 0;
+}
+
+static int pg_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
+{
+    char id[32];
+    fmt_ll(id, sizeof id, doc_id);
+    const char *p[] = {id};
+    PGresult *r = rows(s, "SELECT o.section, o.page, (SELECT label FROM pages WHERE doc_id = $1::bigint AND page = o.page)"
+                          " FROM (SELECT section, min(page_start) AS page, min(seq) AS first FROM chunks"
+                          " WHERE doc_id = $1::bigint AND section IS NOT NULL GROUP BY section) o ORDER BY o.first",
+                       1, p, e, "reading the outline");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_outline_row o = {val(r, i, 0), val(r, i, 2), (int)val_ll(r, i, 1)};
+        VEC_PUSH(*out, o);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+#define USER_COLUMNS "username, hash, role, labels, created_at"
+
+static void read_user(const PGresult *r, int i, store_user *u)
+{
+    u->username = val(r, i, 0);
+    u->hash = val(r, i, 1);
+    u->role = val(r, i, 2);
+    u->labels = val(r, i, 3);
+    u->created_at = val(r, i, 4);
+}
+
+static int pg_user_get(store *s, const char *username, store_user *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *p[] = {username};
+    PGresult *r = rows(s, "SELECT " USER_COLUMNS " FROM users WHERE username = $1", 1, p, e, "looking up a user");
+    int rc = r ? PQntuples(r) > 0 : -1;
+    if (rc == 1)
+        read_user(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_user_add(store *s, const store_user *u, fa_err *e)
+{
+    const char *p[] = {u->username, u->hash, u->role, u->labels ? u->labels : ""};
+    int n = changed(s, "INSERT INTO users (username, hash, role, labels, created_at) VALUES ($1, $2, $3, $4, "
+                       ISO("now()") ") ON CONFLICT (username) DO NOTHING", 4, p, e, "adding a user");
+    if (n == 0)
+        return fa_fail(e, "a user named '%s' exists already (change it with `fagpt user passwd`, or remove it first)",
+                       u->username);
+    return n < 0 ? -1 : 0;
+}
+
+static int pg_user_list(store *s, store_users *out, fa_err *e)
+{
+    PGresult *r = rows(s, "SELECT " USER_COLUMNS " FROM users ORDER BY username", 0, NULL, e, "listing users");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_user u = {0};
+        read_user(r, i, &u);
+        VEC_PUSH(*out, u);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_user_count(store *s, long long *n, fa_err *e)
+{
+    PGresult *r = rows(s, "SELECT count(*) FROM users", 0, NULL, e, "counting users");
+    *n = r ? val_ll(r, 0, 0) : 0;
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+                          fa_err *e)
+{
+    const char *p[] = {username, hash, role, labels};
+    /* a new password signs the user out everywhere, in the same statement */
+    int n = changed(s, "WITH u AS (UPDATE users SET hash = coalesce($2, hash), role = coalesce($3, role),"
+                       " labels = coalesce($4, labels) WHERE username = $1 RETURNING username),"
+                       " x AS (DELETE FROM sessions WHERE $2::text IS NOT NULL AND username IN (SELECT username FROM u))"
+                       " SELECT 1 FROM u", 4, p, e, "changing a user");
+    return n < 0 ? -1 : n > 0;
+}
+
+static int pg_user_delete(store *s, const char *username, fa_err *e)
+{
+    /* sessions and tokens go with it (ON DELETE CASCADE) */
+    const char *p[] = {username};
+    int n = changed(s, "DELETE FROM users WHERE username = $1", 1, p, e, "removing a user");
+    return n < 0 ? -1 : n > 0;
+}
+
+static int pg_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+                          fa_err *e)
+{
+    char exp[32];
+    fmt_ll(exp, sizeof exp, expires);
+    const char *p[] = {id_hash, username, csrf, exp};
+    changed(s, "DELETE FROM sessions WHERE expires < extract(epoch FROM now())::bigint", 0, NULL, NULL,
+            "ending old sessions");
+    return changed(s, "INSERT INTO sessions (id_hash, username, csrf, expires) VALUES ($1, $2, $3, $4::bigint)", 4, p,
+                   e, "starting a session") < 0 ? -1 : 0;
+}
+
+static int pg_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    char t[32];
+    fmt_ll(t, sizeof t, now);
+    const char *p[] = {id_hash, t};
+    PGresult *r = rows(s, "SELECT username, csrf, expires FROM sessions WHERE id_hash = $1 AND expires > $2::bigint", 2,
+                       p, e, "reading a session");
+    int rc = r ? PQntuples(r) > 0 : -1;
+    if (rc == 1) {
+        out->username = val(r, 0, 0);
+        out->csrf = val(r, 0, 1);
+        out->expires = val_ll(r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_session_delete(store *s, const char *id_hash, fa_err *e)
+{
+    const char *p[] = {id_hash};
+    return changed(s, "DELETE FROM sessions WHERE id_hash = $1", 1, p, e, "ending a session") < 0 ? -1 : 0;
+}
+
+static int pg_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
+{
+    const char *p[] = {hash, username, name};
+    PGresult *r = rows(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES ($1, $2, $3, " ISO("now()")
+                          ") RETURNING id", 3, p, e, "adding an API token");
+    if (r && id)
+        *id = val_ll(r, 0, 0);
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static void read_token(const PGresult *r, int i, store_token *t)
+{
+    t->id = val_ll(r, i, 0);
+    t->username = val(r, i, 1);
+    t->name = val(r, i, 2);
+    t->created_at = val(r, i, 3);
+}
+
+static int pg_token_find(store *s, const char *hash, store_token *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *p[] = {hash};
+    PGresult *r = rows(s, "SELECT id, username, name, created_at FROM api_tokens WHERE hash = $1", 1, p, e,
+                       "checking an API token");
+    int rc = r ? PQntuples(r) > 0 : -1;
+    if (rc == 1)
+        read_token(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_token_list(store *s, const char *username, store_tokens *out, fa_err *e)
+{
+    const char *p[] = {username};
+    PGresult *r = rows(s, "SELECT id, username, name, created_at FROM api_tokens WHERE $1::text IS NULL OR username = $1"
+                          " ORDER BY id", 1, p, e, "listing API tokens");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_token t = {0};
+        read_token(r, i, &t);
+        VEC_PUSH(*out, t);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_token_delete(store *s, long long id, const char *username, fa_err *e)
+{
+    char num[32];
+    fmt_ll(num, sizeof num, id);
+    const char *p[] = {num, username};
+    int n = changed(s, "DELETE FROM api_tokens WHERE id = $1::bigint AND ($2::text IS NULL OR username = $2)", 2, p, e,
+                    "removing an API token");
+    return n < 0 ? -1 : n > 0;
+}
+
+static int pg_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+                        fa_err *e)
+{
+    const char *p[] = {username, action, target, detail};
+    return changed(s, "INSERT INTO audit (at, username, action, target, detail) VALUES (" ISO("now()") ", $1, $2, $3,"
+                      " $4)", 4, p, e, "writing the audit log") < 0 ? -1 : 0;
+}
+
+static int pg_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
+{
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *p[] = {lim};
+    PGresult *r = rows(s, "SELECT at, username, action, target, detail FROM audit ORDER BY id DESC LIMIT $1::int", 1, p,
+                       e, "reading the audit log");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_audit_event a = {val(r, i, 0), val(r, i, 1), val(r, i, 2), val(r, i, 3), val(r, i, 4)};
+        VEC_PUSH(*out, a);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+const store_ops store_pg_ops = {"postgres", pg_close, pg_serial, pg_library_version, STORE_OPS_TABLE(pg)};
 
 /* ---- store_migrate_to_pg: an SQLite library copied into PostgreSQL ---- */
 

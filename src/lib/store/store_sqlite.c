@@ -5,6 +5,8 @@
 #include "store_ops.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +16,21 @@
 #include "core/json.h"
 
 /* The search path's statements, prepared once per handle (preparing costs as much as running them). */
-enum { STMT_FTS, STMT_FTS_PAGES, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
+enum { STMT_RANK, STMT_RANK_ALLOWED, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
        STMT_COUNT };
+
+/* Tokens in each row of a full-text table (index: rowid; 0 where there is no row), as FTS5's %_docsize holds
+ * them, read once per change of the library: BM25 needs a row's length, and FTS5's xColumnSize looks each one up
+ * with a statement of its own (most of the cost of ranking a row). */
+#define ROW_LENGTHS_MAX ((sqlite3_int64)1 << 26)
+typedef struct {
+    const char *table;
+    uint32_t *v;
+    size_t n;
+    int version;            /* PRAGMA data_version when read; -1 stale */
+} row_lengths;
+
+enum { PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION };
 
 struct store {
     const store_ops *ops;   /* first: see store_ops.h */
@@ -25,7 +40,15 @@ struct store {
     Fts5Tokenizer *tok;
     long long total_chunks;
     int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
+    row_lengths lengths[2]; /* of chunks_fts and pages_fts, for fagpt_bm25 */
+    /* A second, read-only connection on which store_rank_pages runs, so that a search can rank pages in one
+     * thread while it ranks chunks in another (a connection serves one thread at a time). */
+    sqlite3 *pages_db;
+    pthread_mutex_t pages_lock;
+    sqlite3_stmt *pages_cache[3]; /* PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION */
+    long long doc_writes;   /* documents written, removed or relabelled through this handle (store_library_version) */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
+    unsigned long long serial; /* unique among the handles this process opened (store_serial) */
 };
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. */
@@ -73,7 +96,32 @@ static const char *migrations[] = {
     "  kind TEXT NOT NULL, target TEXT NOT NULL, pub_key TEXT, page INTEGER NOT NULL, paragraph TEXT);"
     "CREATE INDEX links_doc ON links(doc_id, kind);"
     "CREATE INDEX links_pub ON links(pub_key);",
-    /* 4: the ingest job queue (store.h): one row per queued file, with its worker's lease and progress */
+    /* 4: the vector index beside the vectors (search/vindex.c): a generation per vector set, bumped by every
+     * insert or delete of its vectors, and the approximate index (an HNSW graph) persisted with the generation
+     * it was built at, so a stale one is brought up to date, never used as is */
+    "CREATE TABLE vector_gen (model TEXT NOT NULL, dim INTEGER NOT NULL, gen INTEGER NOT NULL,"
+    "  PRIMARY KEY (model, dim)) WITHOUT ROWID;"
+    "INSERT INTO vector_gen SELECT model, dim, count(*) FROM chunk_vectors GROUP BY model, dim;"
+    "CREATE TRIGGER chunk_vectors_gen_ai AFTER INSERT ON chunk_vectors BEGIN"
+    "  INSERT INTO vector_gen (model, dim, gen) VALUES (new.model, new.dim, 1)"
+    "  ON CONFLICT (model, dim) DO UPDATE SET gen = gen + 1; END;"
+    "CREATE TRIGGER chunk_vectors_gen_ad AFTER DELETE ON chunk_vectors BEGIN"
+    "  UPDATE vector_gen SET gen = gen + 1 WHERE model = old.model AND dim = old.dim; END;"
+    "CREATE TABLE vector_index (model TEXT NOT NULL, dim INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  gen INTEGER NOT NULL, count INTEGER NOT NULL, built_at TEXT NOT NULL, data BLOB NOT NULL,"
+    "  PRIMARY KEY (model, dim, kind)) WITHOUT ROWID;",
+    /* 5: accounts with Argon2id password hashes, sessions and API tokens stored hashed (SHA-256 of the
+     * secret), an audit log, and a document access label (NULL: the default from the distribution statement) */
+    "CREATE TABLE users (username TEXT PRIMARY KEY, hash TEXT NOT NULL, role TEXT NOT NULL,"
+    "  labels TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);"
+    "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username)"
+    "  ON DELETE CASCADE, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, username TEXT NOT NULL"
+    "  REFERENCES users(username) ON DELETE CASCADE, name TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT, action TEXT NOT NULL,"
+    "  target TEXT, detail TEXT);"
+    "ALTER TABLE documents ADD COLUMN label TEXT;",
+    /* 6: the ingest job queue (store.h): one row per queued file, with its worker's lease and progress */
     "CREATE TABLE ingest_jobs (id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
     "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),"
     "  worker TEXT, lease_until TEXT, heartbeat TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
@@ -132,8 +180,6 @@ static int migrate(store *s, fa_err *e)
     return exec(s, "COMMIT", e);
 }
 
-static void sqlite_close(store *s);
-
 static fts5_api *fts5_api_of(sqlite3 *db)
 {
     fts5_api *api = NULL;
@@ -146,12 +192,88 @@ static fts5_api *fts5_api_of(sqlite3 *db)
     return api;
 }
 
+/*
+ * fagpt_bm25_chunks(chunks_fts, weights, w0, w1, ...), fagpt_bm25_pages(pages_fts, ...): the BM25 of store_rank_query (store.h) for the current row. weights is
+ * a blob of one double per phrase of the MATCH expression (a phrase that only selects rows weighs 0); w0, w1...
+ * weigh an occurrence in each column. FTS5's own bm25() counts every phrase's rows to find its idf, which walks
+ * the whole doclist of a common word; here the caller supplies the weights, so a row costs only its own
+ * position lists. The average length comes from FTS5's totals, as in its bm25(), and the row's length from
+ * row_lengths.
+ */
+typedef struct {
+    int nphrase;
+    double avgdl, *weight, *freq, column[4]; /* column weights (at most 4 columns; more weigh 1) */
+} bm25_data;
+
+static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                     sqlite3_value **val)
+{
+    const double k1 = 1.2, b = 0.75;
+    bm25_data *d = api->xGetAuxdata(fts, 0);
+    if (!d) {
+        int n = api->xPhraseCount(fts);
+        d = sqlite3_malloc64(sizeof *d + 2 * (size_t)(n ? n : 1) * sizeof(double));
+        if (!d) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        d->nphrase = n;
+        d->weight = (double *)(d + 1);
+        d->freq = d->weight + (n ? n : 1);
+        memset(d->weight, 0, (size_t)(n ? n : 1) * sizeof(double));
+        int bytes = nval > 0 ? sqlite3_value_bytes(val[0]) : 0;
+        const void *blob = nval > 0 ? sqlite3_value_blob(val[0]) : NULL;
+        size_t nw = blob ? (size_t)bytes / sizeof(double) : 0;
+        memcpy(d->weight, blob ? blob : d->weight, (nw < (size_t)n ? nw : (size_t)n) * sizeof(double));
+        sqlite3_int64 rows = 0, tokens = 0;
+        api->xRowCount(fts, &rows);
+        api->xColumnTotalSize(fts, -1, &tokens);
+        d->avgdl = rows > 0 && tokens > 0 ? (double)tokens / (double)rows : 1;
+        for (int c = 0; c < 4; c++)
+            d->column[c] = c + 1 < nval ? sqlite3_value_double(val[c + 1]) : 1.0;
+        if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+    }
+    /* Each weighed phrase's occurrences, one phrase at a time (xInstCount would merge them all by position). */
+    for (int i = 0; i < d->nphrase; i++) {
+        d->freq[i] = 0;
+        if (d->weight[i] == 0)
+            continue;
+        Fts5PhraseIter it;
+        int col = -1, off = 0;
+        if (api->xPhraseFirst(fts, i, &it, &col, &off) != SQLITE_OK) {
+            sqlite3_result_error(ctx, "cannot read the row's positions", -1);
+            return;
+        }
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+            d->freq[i] += col < 4 ? d->column[col] : 1.0;
+    }
+    const row_lengths *len = api->xUserData(fts);
+    sqlite3_int64 row = api->xRowid(fts);
+    int ntok = row >= 0 && (size_t)row < len->n ? (int)len->v[row] : 0;
+    if (ntok == 0)
+        api->xColumnSize(fts, -1, &ntok);
+    double norm = k1 * (1 - b + b * (double)ntok / d->avgdl), score = 0;
+    for (int i = 0; i < d->nphrase; i++)
+        if (d->freq[i] > 0)
+            score += d->weight[i] * d->freq[i] * (k1 + 1) / (d->freq[i] + norm);
+    sqlite3_result_double(ctx, score);
+}
+
+static void sqlite_close(store *s);
+
 store *store_sqlite_open(const char *db_path, fa_err *e)
 {
     store *s = xcalloc(1, sizeof *s);
     s->ops = &store_sqlite_ops;
+    s->serial = store_next_serial();
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->pages_lock, NULL);
     s->data_version = -1;
+    s->lengths[0] = (row_lengths){"chunks_fts_docsize", NULL, 0, -1};
+    s->lengths[1] = (row_lengths){"pages_fts_docsize", NULL, 0, -1};
     if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -173,25 +295,45 @@ store *store_sqlite_open(const char *db_path, fa_err *e)
         sqlite_close(s);
         return NULL;
     }
+    if (api->xCreateFunction(api, "fagpt_bm25_chunks", &s->lengths[0], fts_bm25, NULL) != SQLITE_OK) {
+        fa_fail(e, "cannot add the ranking function to SQLite's FTS5: %s", sqlite3_errmsg(s->db));
+        sqlite_close(s);
+        return NULL;
+    }
+    fts5_api *papi = NULL;
+    if (sqlite3_open_v2(db_path, &s->pages_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+        !(papi = fts5_api_of(s->pages_db)) ||
+        papi->xCreateFunction(papi, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK) {
+        fa_fail(e, "cannot open the library database %s for reading: %s", db_path,
+                s->pages_db ? sqlite3_errmsg(s->pages_db) : "out of memory");
+        sqlite_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->pages_db, 15000);
     return s;
 }
 
 /* A cached statement, reset and ready for new bindings; NULL (with the error in e) when it cannot be prepared.
  * Callers hold s->lock while they use it. */
-static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+static sqlite3_stmt *prepared(sqlite3 *db, sqlite3_stmt **slot, const char *sql, fa_err *e)
 {
-    sqlite3_stmt *st = s->cache[slot];
+    sqlite3_stmt *st = *slot;
     if (st) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
         return st;
     }
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        fa_fail(e, "database error: %s", sqlite3_errmsg(s->db));
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fa_fail(e, "database error: %s", sqlite3_errmsg(db));
         return NULL;
     }
-    s->cache[slot] = st;
+    *slot = st;
     return st;
+}
+
+static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
+{
+    return prepared(s->db, &s->cache[slot], sql, e);
 }
 
 static void sqlite_close(store *s)
@@ -200,8 +342,14 @@ static void sqlite_close(store *s)
         return;
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
+    for (int i = 0; i < 3; i++)
+        sqlite3_finalize(s->pages_cache[i]);
+    sqlite3_close(s->pages_db);
+    pthread_mutex_destroy(&s->pages_lock);
     if (s->tok)
         s->tokenizer.xDelete(s->tok);
+    free(s->lengths[0].v);
+    free(s->lengths[1].v);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -224,7 +372,7 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
 /* A publication id as compared across documents: "ADP 3-19" = "adp_3-19" = "ADP3-19". */
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes"
+                    "pages, chunks, status, ingested_at, size_bytes, label"
 
 static void read_doc(sqlite3_stmt *st, store_doc *d)
 {
@@ -242,6 +390,9 @@ static void read_doc(sqlite3_stmt *st, store_doc *d)
     d->status = col_str(st, 11);
     d->ingested_at = col_str(st, 12);
     d->size_bytes = sqlite3_column_int64(st, 13);
+    d->label = col_str(st, 14);
+    if (!d->label)
+        d->label = store_default_label(d->distribution);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -435,18 +586,29 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     bind_str(st, 1, rec->path);
     long long old_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
+    char *old_label = NULL; /* a label an admin set stays on the new version of the file */
+    if (old_id && sqlite3_prepare_v2(s->db, "SELECT label FROM documents WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, old_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            old_label = col_str(st, 0);
+        sqlite3_finalize(st);
+    }
     if (old_id && (adjust_term_stats(s, old_id, -1, e) != 0 ||
                    run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", old_id, e, "replacing the old version") != 0 ||
-                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0))
+                   run_with_id(s, "DELETE FROM documents WHERE id = ?1", old_id, e, "replacing the old version") != 0)) {
+        free(old_label);
         return -1;
+    }
     int rc;
 
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO documents (path, file_name, sha256, publication, title, pub_date, distribution,"
-                           " supersedes, pages, chunks, status, ingested_at, size_bytes) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-                           "?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11)",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " supersedes, pages, chunks, status, ingested_at, size_bytes, label) VALUES (?1,?2,?3,?4,?5,"
+                           "?6,?7,?8,?9,?10,'ready',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?11,?12)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(old_label);
         return db_fail(s, e, "adding the document");
+    }
     bind_str(st, 1, rec->path);
     bind_str(st, 2, rec->file_name);
     bind_str(st, 3, rec->sha256);
@@ -458,6 +620,8 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_bind_int(st, 9, d->npages);
     sqlite3_bind_int(st, 10, (int)chunks->n);
     sqlite3_bind_int64(st, 11, rec->size_bytes);
+    bind_str(st, 12, old_label);
+    free(old_label);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -582,7 +746,8 @@ static int sqlite_put_document(store *s, store_doc *rec, const doc_document *d, 
         if (rc != 0)
             exec(s, "ROLLBACK", NULL);
     }
-    s->data_version = -1;
+    s->data_version = s->lengths[0].version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -600,7 +765,8 @@ static int sqlite_delete_document(store *s, long long id, fa_err *e)
             rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
-    s->data_version = -1;
+    s->data_version = s->lengths[0].version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -658,70 +824,244 @@ static int sqlite_quarantine_list_all(store *s, store_quarantine_list *out, fa_e
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing the quarantine");
 }
 
-static int sqlite_fts(store *s, const char *match, int limit, store_hits *out, fa_err *e)
+/* Appends `"phrase"` to an FTS5 expression, with its quotes doubled as FTS5 wants. */
+static void fts_phrase(strbuf *b, const char *phrase, const char *sep)
 {
-    sqlite3_stmt *st;
-    const char *sql =
-        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
-        " c.section, c.paragraph, c.text, c.boxes, -f.rank"
-        " FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        "       AND rank MATCH 'bm25(1.5, 1.0)' ORDER BY rank LIMIT ?2) f"
-        " JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id ORDER BY f.rank";
-    pthread_mutex_lock(&s->lock);
-    if (!(st = cached(s, STMT_FTS, sql, e))) {
-        pthread_mutex_unlock(&s->lock);
-        return -1;
+    if (b->len && b->s[b->len - 1] != '(')
+        sb_add(b, sep);
+    sb_addc(b, '"');
+    for (const char *p = phrase; *p; p++) {
+        if (*p == '"')
+            sb_addc(b, '"');
+        sb_addc(b, *p);
     }
-    bind_str(st, 1, match);
-    sqlite3_bind_int(st, 2, limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_hit h = {0};
-        h.chunk_id = sqlite3_column_int64(st, 0);
-        h.doc_id = sqlite3_column_int64(st, 1);
-        h.doc = col_str(st, 2);
-        h.publication = col_str(st, 3);
-        h.title = col_str(st, 4);
-        h.page = sqlite3_column_int(st, 5);
-        h.page_end = sqlite3_column_int(st, 6);
-        h.page_label = col_str(st, 7);
-        h.page_label_end = col_str(st, 8);
-        h.section = col_str(st, 9);
-        h.paragraph = col_str(st, 10);
-        h.text = col_str(st, 11);
-        h.boxes = col_str(st, 12);
-        h.score = sqlite3_column_double(st, 13);
-        VEC_PUSH(*out, h);
-    }
-    sqlite3_reset(st);
-    rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
+    sb_addc(b, '"');
 }
 
-static int sqlite_fts_pages(store *s, const char *match, int limit, store_page_scores *out, fa_err *e)
+/* The MATCH expression of a ranked query and the weight of each of its phrases: the required terms first (they
+ * select the rows and weigh nothing), AND-ed with every term (each weighed once). FTS5 walks the required terms'
+ * doclists and seeks in the others' (their doclist indexes skip what no required row needs). */
+static char *rank_match(const store_rank_query *q, double **weights, size_t *nweights)
 {
-    sqlite3_stmt *st;
-    const char *sql = "SELECT p.doc_id, p.page, -f.rank FROM (SELECT rowid, rank FROM pages_fts WHERE pages_fts MATCH ?1"
-                      " ORDER BY rank LIMIT ?2) f JOIN pages p ON p.id = f.rowid ORDER BY f.rank";
-    pthread_mutex_lock(&s->lock);
-    if (!(st = cached(s, STMT_FTS_PAGES, sql, e))) {
-        pthread_mutex_unlock(&s->lock);
-        return -1;
+    strbuf m = {0};
+    size_t nreq = q->nrequired >= q->nterms ? 0 : q->nrequired, n = 0;
+    *weights = xcalloc(nreq + q->nterms + 1, sizeof **weights);
+    if (nreq) {
+        sb_addc(&m, '(');
+        for (size_t i = 0; i < nreq; i++, n++)
+            fts_phrase(&m, q->terms[i], " OR ");
+        sb_add(&m, ") AND (");
     }
-    bind_str(st, 1, match);
-    sqlite3_bind_int(st, 2, limit);
+    for (size_t i = 0; i < q->nterms; i++, n++) {
+        fts_phrase(&m, q->terms[i], " OR ");
+        (*weights)[n] = q->weights[i];
+    }
+    if (nreq)
+        sb_addc(&m, ')');
+    *nweights = n;
+    return sb_take(&m);
+}
+
+static char *ids_json(const long long *ids, size_t n)
+{
+    strbuf b = {0};
+    sb_addc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_addf(&b, "%s%lld", i ? "," : "", ids[i]);
+    sb_addc(&b, ']');
+    return sb_take(&b);
+}
+
+/* FTS5's varint (SQLite's: 7 bits a byte, high bit set on all but the last, a 9th byte of 8 bits). */
+static const unsigned char *get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+    *v = 0;
+    for (int i = 0; p < end; i++, p++) {
+        if (i == 8) {
+            *v = (*v << 8) | *p;
+            return p + 1;
+        }
+        *v = (*v << 7) | (*p & 0x7f);
+        if (!(*p & 0x80))
+            return p + 1;
+    }
+    return end;
+}
+
+/* Re-reads a table's row lengths when the library changed since they were read (PRAGMA data_version of db, run
+ * by version). Caller holds the lock of db. */
+static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len, fa_err *e)
+{
+    int version = -2;
+    if (version_st && sqlite3_step(version_st) == SQLITE_ROW)
+        version = sqlite3_column_int(version_st, 0);
+    if (version_st)
+        sqlite3_reset(version_st);
+    if (version == len->version && version != -2)
+        return 0;
+    char *sql = xasprintf("SELECT id, sz FROM %s ORDER BY id", len->table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        free(sql);
+        return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
+    }
+    free(sql);
+    size_t cap = 0;
+    len->n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
-        VEC_PUSH(*out, p);
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        const unsigned char *p = sqlite3_column_blob(st, 1), *end = p + sqlite3_column_bytes(st, 1);
+        if (id < 0 || id >= ROW_LENGTHS_MAX)
+            continue; /* such a row's length is looked up by FTS5 instead */
+        if ((size_t)id >= cap) {
+            size_t old = cap;
+            cap = (size_t)id + 1 + (size_t)id / 2;
+            len->v = xrealloc(len->v, cap * sizeof *len->v);
+            memset(len->v + old, 0, (cap - old) * sizeof *len->v);
+        }
+        uint64_t total = 0, v;
+        while (p && p < end) {
+            p = get_varint(p, end, &v);
+            total += v;
+        }
+        len->v[id] = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+        len->n = (size_t)id + 1;
     }
-    sqlite3_reset(st);
-    rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
+    len->version = version;
+    return 0;
+}
+
+static int sqlite_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e)
+{
+    if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
+        return 0;
+#define RANK_OUTER(inner) \
+        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end," \
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start)," \
+        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end)," \
+        " c.section, c.paragraph, c.text, c.boxes, f.sc FROM (" inner ") f" \
+        " JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.sc DESC, f.id"
+    static const char *sql = RANK_OUTER(
+        "SELECT rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, 1.5, 1.0) AS sc FROM chunks_fts WHERE chunks_fts MATCH ?1"
+        " ORDER BY sc DESC, id LIMIT ?3");
+    /* Restricted: the allowed documents' rows only, before the top limit is taken. */
+    static const char *sql_allowed = RANK_OUTER(
+        "SELECT chunks_fts.rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, 1.5, 1.0) AS sc FROM chunks_fts"
+        " JOIN chunks a ON a.id = chunks_fts.rowid WHERE chunks_fts MATCH ?1"
+        " AND a.doc_id IN (SELECT value FROM json_each(?4)) ORDER BY sc DESC, id LIMIT ?3");
+#undef RANK_OUTER
+    double *w;
+    size_t nw;
+    char *match = rank_match(q, &w, &nw);
+    char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *version = cached(s, STMT_DATA_VERSION, "PRAGMA data_version", e);
+    sqlite3_stmt *st = !version || lengths_fresh(s->db, version, &s->lengths[0], e) != 0 ? NULL
+                       : q->restricted ? cached(s, STMT_RANK_ALLOWED, sql_allowed, e) : cached(s, STMT_RANK, sql, e);
+    int rc = SQLITE_ERROR;
+    if (st) {
+        bind_str(st, 1, match);
+        sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, limit);
+        if (allowed)
+            bind_str(st, 4, allowed);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_hit h = {0};
+            h.chunk_id = sqlite3_column_int64(st, 0);
+            h.doc_id = sqlite3_column_int64(st, 1);
+            h.doc = col_str(st, 2);
+            h.publication = col_str(st, 3);
+            h.title = col_str(st, 4);
+            h.page = sqlite3_column_int(st, 5);
+            h.page_end = sqlite3_column_int(st, 6);
+            h.page_label = col_str(st, 7);
+            h.page_label_end = col_str(st, 8);
+            h.section = col_str(st, 9);
+            h.paragraph = col_str(st, 10);
+            h.text = col_str(st, 11);
+            h.boxes = col_str(st, 12);
+            h.score = sqlite3_column_double(st, 13);
+            VEC_PUSH(*out, h);
+        }
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+    }
     pthread_mutex_unlock(&s->lock);
-    return rc;
+    free(match);
+    free(w);
+    free(allowed);
+    return rc == 0 ? 0 : -1;
+}
+
+static int sqlite_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e)
+{
+    if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
+        return 0;
+#define RANK_PAGES(from, where) \
+        "SELECT p.doc_id, p.page, f.sc FROM (SELECT pages_fts.rowid AS id, fagpt_bm25_pages(pages_fts, ?2, 1.0) AS sc" \
+        " FROM " from " WHERE pages_fts MATCH ?1" where " ORDER BY sc DESC, id LIMIT ?3) f" \
+        " JOIN pages p ON p.id = f.id ORDER BY f.sc DESC, f.id"
+    static const char *sql = RANK_PAGES("pages_fts", "");
+    static const char *sql_allowed = RANK_PAGES("pages_fts JOIN pages a ON a.id = pages_fts.rowid",
+                                                " AND a.doc_id IN (SELECT value FROM json_each(?4))");
+#undef RANK_PAGES
+    double *w;
+    size_t nw;
+    char *match = rank_match(q, &w, &nw);
+    char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
+    pthread_mutex_lock(&s->pages_lock);
+    sqlite3_stmt *version = prepared(s->pages_db, &s->pages_cache[PAGES_VERSION], "PRAGMA data_version", e);
+    sqlite3_stmt *st = !version || lengths_fresh(s->pages_db, version, &s->lengths[1], e) != 0 ? NULL
+                       : q->restricted ? prepared(s->pages_db, &s->pages_cache[PAGES_RANK_ALLOWED], sql_allowed, e)
+                                       : prepared(s->pages_db, &s->pages_cache[PAGES_RANK], sql, e);
+    int rc = SQLITE_ERROR;
+    if (st) {
+        bind_str(st, 1, match);
+        sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, limit);
+        if (allowed)
+            bind_str(st, 4, allowed);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
+            VEC_PUSH(*out, p);
+        }
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0
+             : fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
+    }
+    pthread_mutex_unlock(&s->pages_lock);
+    free(match);
+    free(w);
+    free(allowed);
+    return rc == 0 ? 0 : -1;
+}
+
+static int sqlite_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e)
+{
+    strbuf m = {0};
+    fts_phrase(&m, phrase, "");
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = cached(s, STMT_PHRASE_DF,
+                              "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?1 LIMIT ?2)", e);
+    int rc = SQLITE_ERROR;
+    *df = 0;
+    if (st) {
+        bind_str(st, 1, m.s);
+        sqlite3_bind_int64(st, 2, limit);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *df = sqlite3_column_int64(st, 0);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, m.s);
+    }
+    pthread_mutex_unlock(&s->lock);
+    sb_free(&m);
+    return rc == 0 ? 0 : -1;
 }
 
 static int collect_strings(store *s, int slot, const char *sql, const char *arg, str_vec *out, fa_err *e)
@@ -1017,6 +1357,405 @@ static int sqlite_refs(store *s, long long doc_id, store_ref_rows *cites, store_
     return rc;
 }
 
+/* The vector index (migration 4). */
+
+static unsigned long long sqlite_serial(const store *s)
+{
+    return s->serial;
+}
+
+static int sqlite_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e)
+{
+    sqlite3_stmt *st;
+    *gen = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT gen FROM vector_gen WHERE model = ?1 AND dim = ?2", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *gen = sqlite3_column_int64(st, 0);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the vector generation");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_scan_vectors_docs(store *s, const char *model, int dim,
+                            void (*fn)(long long id, long long doc_id, const float *v, void *arg), void *arg,
+                            fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT v.chunk_id, c.doc_id, v.vec FROM chunk_vectors v"
+                                       " JOIN chunks c ON c.id = v.chunk_id WHERE v.model = ?1 AND v.dim = ?2",
+                                -1, &st, NULL);
+    float *buf = xmalloc((size_t)(dim > 0 ? dim : 1) * sizeof *buf);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const void *blob = sqlite3_column_blob(st, 2);
+            if (blob && sqlite3_column_bytes(st, 2) == dim * (int)sizeof(float)) {
+                memcpy(buf, blob, (size_t)dim * sizeof *buf);
+                fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), buf, arg);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    free(buf);
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading vectors");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
+                           size_t *len, fa_err *e)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    *data = NULL;
+    *len = 0;
+    *gen = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT gen, data FROM vector_index WHERE model = ?1 AND dim = ?2 AND kind = ?3",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        bind_str(st, 3, kind);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *gen = sqlite3_column_int64(st, 0);
+            size_t n = (size_t)sqlite3_column_bytes(st, 1);
+            *data = xmalloc(n ? n : 1);
+            if (n)
+                memcpy(*data, sqlite3_column_blob(st, 1), n);
+            *len = n;
+            found = 1;
+            rc = SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? found : db_fail(s, e, "reading the vector index");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
+                           const void *data, size_t len, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO vector_index (model, dim, kind, gen, count, built_at,"
+                                       " data) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_str(st, 1, model);
+        sqlite3_bind_int(st, 2, dim);
+        bind_str(st, 3, kind);
+        sqlite3_bind_int64(st, 4, gen);
+        sqlite3_bind_int64(st, 5, count);
+        sqlite3_bind_blob64(st, 6, data, (sqlite3_uint64)len, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "storing the vector index");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Accounts, sessions, API tokens, the audit log and document access labels (the web server's state). Every
+ * function below is part of store.h's "Accounts" group; a PostgreSQL store implements the same group.
+ * --------------------------------------------------------------------------------------------------------- */
+
+/* Runs a statement with text parameters (NULL binds NULL); returns the rows changed, or -1. Holds s->lock so
+ * that the change count (and *rowid, when not NULL) are this statement's, and no write lands inside another
+ * thread's transaction. */
+static int run_text_id(store *s, const char *sql, const char *what, fa_err *e, long long *rowid, int n, ...)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        int rc = db_fail(s, e, what);
+        pthread_mutex_unlock(&s->lock);
+        return rc;
+    }
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++)
+        bind_str(st, i + 1, va_arg(ap, const char *));
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        rc = db_fail(s, e, what);
+    } else {
+        rc = sqlite3_changes(s->db);
+        if (rowid)
+            *rowid = sqlite3_last_insert_rowid(s->db);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+#define run_text(s, sql, what, e, ...) run_text_id(s, sql, what, e, NULL, __VA_ARGS__)
+
+static int sqlite_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", doc_id);
+    int n = run_text(s, "UPDATE documents SET label = ?2 WHERE id = CAST(?1 AS INTEGER)", "setting a label", e, 2, id,
+                     label);
+    pthread_mutex_lock(&s->lock);
+    s->doc_writes++;
+    pthread_mutex_unlock(&s->lock);
+    return n < 0 ? -1 : n > 0;
+}
+
+static int sqlite_user_add(store *s, const store_user *u, fa_err *e)
+{
+    store_user old;
+    int got = store_user_get(s, u->username, &old, e);
+    if (got < 0)
+        return -1;
+    if (got) {
+        store_user_free(&old);
+        return fa_fail(e, "a user named '%s' exists already (change it with `fagpt user passwd`, or remove it first)",
+                       u->username);
+    }
+    return run_text(s, "INSERT INTO users (username, hash, role, labels, created_at) VALUES (?1, ?2, ?3, ?4,"
+                       " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding a user", e, 4, u->username, u->hash, u->role,
+                    u->labels ? u->labels : "") < 0 ? -1 : 0;
+}
+
+static void read_user(sqlite3_stmt *st, store_user *u)
+{
+    u->username = col_str(st, 0);
+    u->hash = col_str(st, 1);
+    u->role = col_str(st, 2);
+    u->labels = col_str(st, 3);
+    u->created_at = col_str(st, 4);
+}
+
+static int sqlite_user_get(store *s, const char *username, store_user *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users WHERE username = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "looking up a user");
+    bind_str(st, 1, username);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_user(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "looking up a user");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int sqlite_user_list(store *s, store_users *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users ORDER BY username", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing users");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_user u = {0};
+        read_user(st, &u);
+        VEC_PUSH(*out, u);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing users");
+}
+
+static int sqlite_user_count(store *s, long long *n, fa_err *e)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM users", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "counting users");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : db_fail(s, e, "counting users");
+}
+
+static int sqlite_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+                      fa_err *e)
+{
+    int n = run_text(s, "UPDATE users SET hash = coalesce(?2, hash), role = coalesce(?3, role),"
+                        " labels = coalesce(?4, labels) WHERE username = ?1", "changing a user", e, 4, username, hash,
+                     role, labels);
+    if (n > 0 && hash) /* a new password signs the user out everywhere */
+        run_text(s, "DELETE FROM sessions WHERE username = ?1", "ending sessions", NULL, 1, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+static int sqlite_user_delete(store *s, const char *username, fa_err *e)
+{
+    if (run_text(s, "DELETE FROM sessions WHERE username = ?1", "removing a user", e, 1, username) < 0 ||
+        run_text(s, "DELETE FROM api_tokens WHERE username = ?1", "removing a user", e, 1, username) < 0)
+        return -1;
+    int n = run_text(s, "DELETE FROM users WHERE username = ?1", "removing a user", e, 1, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+static int sqlite_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+                      fa_err *e)
+{
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld", expires);
+    run_text(s, "DELETE FROM sessions WHERE expires < CAST(strftime('%s','now') AS INTEGER)", "ending old sessions",
+             NULL, 0);
+    return run_text(s, "INSERT INTO sessions (id_hash, username, csrf, expires) VALUES (?1, ?2, ?3, CAST(?4 AS INTEGER))",
+                    "starting a session", e, 4, id_hash, username, csrf, exp) < 0 ? -1 : 0;
+}
+
+static int sqlite_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT username, csrf, expires FROM sessions WHERE id_hash = ?1 AND expires > ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading a session");
+    bind_str(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        out->username = col_str(st, 0);
+        out->csrf = col_str(st, 1);
+        out->expires = sqlite3_column_int64(st, 2);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "reading a session");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int sqlite_session_delete(store *s, const char *id_hash, fa_err *e)
+{
+    return run_text(s, "DELETE FROM sessions WHERE id_hash = ?1", "ending a session", e, 1, id_hash) < 0 ? -1 : 0;
+}
+
+static int sqlite_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
+{
+    return run_text_id(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES (?1, ?2, ?3,"
+                          " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding an API token", e, id, 3, hash, username,
+                       name) < 0 ? -1 : 0;
+}
+
+static void read_token(sqlite3_stmt *st, store_token *t)
+{
+    t->id = sqlite3_column_int64(st, 0);
+    t->username = col_str(st, 1);
+    t->name = col_str(st, 2);
+    t->created_at = col_str(st, 3);
+}
+
+static int sqlite_token_find(store *s, const char *hash, store_token *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens WHERE hash = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, e, "checking an API token");
+    bind_str(st, 1, hash);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        read_token(st, out);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        found = db_fail(s, e, "checking an API token");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int sqlite_token_list(store *s, const char *username, store_tokens *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens"
+                                  " WHERE ?1 IS NULL OR username = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "listing API tokens");
+    bind_str(st, 1, username);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_token t = {0};
+        read_token(st, &t);
+        VEC_PUSH(*out, t);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing API tokens");
+}
+
+static int sqlite_token_delete(store *s, long long id, const char *username, fa_err *e)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", id);
+    int n = run_text(s, "DELETE FROM api_tokens WHERE id = CAST(?1 AS INTEGER) AND (?2 IS NULL OR username = ?2)",
+                     "removing an API token", e, 2, num, username);
+    return n < 0 ? -1 : n > 0;
+}
+
+static int sqlite_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+                    fa_err *e)
+{
+    return run_text(s, "INSERT INTO audit (at, username, action, target, detail) VALUES"
+                       " (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, ?2, ?3, ?4)", "writing the audit log", e, 4,
+                    username, action, target, detail) < 0 ? -1 : 0;
+}
+
+static int sqlite_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT at, username, action, target, detail FROM audit ORDER BY id DESC LIMIT ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading the audit log");
+    sqlite3_bind_int(st, 1, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_audit_event a = {col_str(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3), col_str(st, 4)};
+        VEC_PUSH(*out, a);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the audit log");
+}
+
+static int sqlite_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT o.section, o.page, (SELECT label FROM pages WHERE doc_id = ?1 AND page = o.page)"
+                                  " FROM (SELECT section, min(page_start) AS page, min(seq) AS first FROM chunks"
+                                  " WHERE doc_id = ?1 AND section IS NOT NULL GROUP BY section) o ORDER BY o.first",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "reading the outline");
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_outline_row o = {col_str(st, 0), col_str(st, 2), sqlite3_column_int(st, 1)};
+        VEC_PUSH(*out, o);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the outline");
+}
+
+static long long sqlite_library_version(store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    long long v = single_int(s, STMT_DATA_VERSION, "PRAGMA data_version", NULL, -2);
+    v = (v << 32) + s->doc_writes;
+    pthread_mutex_unlock(&s->lock);
+    return v;
+}
 
 /* The dense index of this back end is hybrid.c's exact scan. */
 static int sqlite_vector_knn(store *s, const char *model, int dim, const float *q, int k, store_vector_hits *out,
@@ -1245,4 +1984,5 @@ static int sqlite_jobs_list(store *s, store_jobs *out, fa_err *e)
     return rc;
 }
 
-const store_ops store_sqlite_ops = {"sqlite", sqlite_close, STORE_OPS_TABLE(sqlite)};
+const store_ops store_sqlite_ops = {"sqlite", sqlite_close, sqlite_serial, sqlite_library_version,
+                                     STORE_OPS_TABLE(sqlite)};
