@@ -4,6 +4,7 @@
 set -e
 cd "$(dirname "$0")/.."
 bench/library.sh
+bench/docs.sh
 bench/fires.sh
 bench/llm.sh
 bench/pg.sh

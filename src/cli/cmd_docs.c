@@ -8,6 +8,8 @@
 
 static const char docs_usage[] =
     "usage: fagpt docs [--json]\n"
+    "  DOCTRINE says whether each is current or superseded, and by what: a newer edition in the library, one\n"
+    "  whose cover says it supersedes it, or the 2019 reform (every ADRP rescinded into the ADP of its number).\n"
     "  Lists the documents in the library: id, publication, title, date, pages, chunks, status, file.\n";
 static const char rm_usage[] =
     "usage: fagpt rm [--json] DOC...\n"
@@ -61,12 +63,23 @@ int cmd_docs(cli_ctx *c, int argc, char **argv)
     } else if (docs.n == 0) {
         puts("The library is empty. Add PDFs with `fagpt ingest FILE_OR_FOLDER`.");
     } else {
-        printf("%4s  %-12s %-34s %-18s %5s %6s  %-6s %s\n", "ID", "PUBLICATION", "TITLE", "DATE", "PAGES", "CHUNKS",
-               "STATUS", "FILE");
+        printf("%4s  %-12s %-34s %-18s %5s %6s  %-6s %-28s %s\n", "ID", "PUBLICATION", "TITLE", "DATE", "PAGES",
+               "CHUNKS", "STATUS", "DOCTRINE", "FILE");
         for (size_t i = 0; i < docs.n; i++) {
             const store_doc *d = &docs.v[i];
-            printf("%4lld  %-12s %-34.34s %-18s %5d %6d  %-6s %s\n", d->id, d->publication ? d->publication : "-",
-                   d->title ? d->title : "-", d->date ? d->date : "-", d->pages, d->chunks, d->status, d->file_name);
+            char doctrine[96] = "current";
+            if (d->superseded_by) {
+                long date = doc_date_value(d->superseded_by_date);
+                if (date)
+                    snprintf(doctrine, sizeof doctrine, "superseded by %s (%ld)",
+                             d->superseded_by_pub ? d->superseded_by_pub : "?", date / 10000);
+                else
+                    snprintf(doctrine, sizeof doctrine, "superseded by %s",
+                             d->superseded_by_pub ? d->superseded_by_pub : "?");
+            }
+            printf("%4lld  %-12s %-34.34s %-18s %5d %6d  %-6s %-28s %s\n", d->id,
+                   d->publication ? d->publication : "-", d->title ? d->title : "-", d->date ? d->date : "-", d->pages,
+                   d->chunks, d->status, doctrine, d->file_name);
         }
     }
     store_docs_free(&docs);

@@ -436,7 +436,7 @@ out:
     return rc;
 }
 
-static int cmd_table(cli_ctx *c, const opts *o)
+static int fire_cmd_table(cli_ctx *c, const opts *o)
 {
     setup s = {0};
     double mv;
@@ -890,7 +890,7 @@ int cmd_fire(cli_ctx *c, int argc, char **argv)
     if (!strcmp(sub, "solve"))
         return cmd_solve(c, &o);
     if (!strcmp(sub, "table"))
-        return cmd_table(c, &o);
+        return fire_cmd_table(c, &o);
     if (!strcmp(sub, "fit"))
         return cmd_fit(c, &o);
     if (!strcmp(sub, "list"))

@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--no-ocr] [--queue] [--json] [PATH...]\n"
+    "usage: fagpt ingest [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--queue] [--json] [PATH...]\n"
     "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
     "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
@@ -17,13 +17,20 @@ static const char ingest_usage[] =
     "  PNG, JPEG and TIFF page images are read by OCR as one-page documents, and so are scanned PDF pages.\n"
     "  --workers N   parse N files at a time (default: one per CPU core)\n"
     "  --no-ocr      keep text layers as they are: never OCR a scanned or garbled page\n"
+    "  --no-tables   do not look for tables (their text is then read as paragraphs)\n"
+    "  --no-figures  do not look for figures (no PNGs, no figure OCR, no descriptions)\n"
     "  --queue       only queue the files as jobs for `fagpt worker` (on this or other machines; see `fagpt jobs`)\n"
-    "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason\n"
+    "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason, warnings\n"
+    "  Tables are read from ruling lines or the alignment of their words (see `fagpt tables`); what a page's\n"
+    "  table detection left out (too many vector paths, a grid over the limits) is printed as a warning.\n"
+    "  Captioned figures are saved as PNGs under DATA_FOLDER/figures/<file>/ and indexed by caption and the\n"
+    "  text inside them (see `fagpt figures`); with FAGPT_VISION_MODEL set, the vision model describes each\n"
+    "  one and the description is indexed too (a model error is a warning, never a failed file).\n"
     "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
 
 static const char retry_usage[] =
-    "usage: fagpt retry [--workers N] [--no-ocr] [--json]\n"
+    "usage: fagpt retry [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--json]\n"
     "  Ingests the quarantined files again (after you have fixed or replaced them).\n";
 
 static void show_progress(const ingest_progress *p, void *arg)
@@ -54,7 +61,13 @@ static int report(cli_ctx *c, ingest_results *r, int failed)
             sb_addf(&b, ", \"doc_id\": %lld, \"pages\": %d, \"chunks\": %d, \"reason\": ", x->doc_id, x->pages,
                     x->chunks);
             json_str(&b, x->reason);
-            sb_add(&b, "}\n");
+            sb_add(&b, ", \"warnings\": [");
+            for (size_t k = 0; k < x->warnings.n; k++) {
+                if (k)
+                    sb_add(&b, ", ");
+                json_str(&b, x->warnings.v[k]);
+            }
+            sb_add(&b, "]}\n");
             fputs(b.s, stdout);
             sb_free(&b);
         } else if (x->reason) {
@@ -62,6 +75,8 @@ static int report(cli_ctx *c, ingest_results *r, int failed)
         } else {
             printf("%-11s %s (%d pages, %d chunks)\n", x->status, x->path, x->pages, x->chunks);
         }
+        for (size_t k = 0; !c->json && k < x->warnings.n; k++)
+            fprintf(stderr, "fagpt: warning: %s: %s\n", x->doc ? x->doc : x->path, x->warnings.v[k]);
     }
     if (!c->json && r->n > 1)
         printf("%zu files: %zu added or unchanged, %d quarantined\n", r->n, r->n - (size_t)failed, failed);
@@ -73,7 +88,8 @@ static int report(cli_ctx *c, ingest_results *r, int failed)
 static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
 {
     static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, {"no-ocr", no_argument, 0, 'n'},
-                                         {"queue", no_argument, 0, 'q'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+                                          {"no-tables", no_argument, 0, 'T'}, {"no-figures", no_argument, 0, 'F'},
+                                          {"queue", no_argument, 0, 'q'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
     bool queue = false;
     const char *usage = retry ? retry_usage : ingest_usage;
     int workers = 0, flags = 0, opt;
@@ -93,6 +109,10 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             flags |= INGEST_NO_OCR;
         } else if (opt == 'q' && !retry) {
             queue = true;
+        } else if (opt == 'T') {
+            flags |= INGEST_NO_TABLES;
+        } else if (opt == 'F') {
+            flags |= INGEST_NO_FIGURES;
         } else {
             return cli_usage_error(usage, "unknown option");
         }
@@ -150,7 +170,23 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         return qrc;
     }
     ingest_results r = {0};
-    int failed = ingest_run(s, &files, workers, flags, c->tty && !c->json ? show_progress : NULL, NULL, &r);
+    char *figures_dir = xasprintf("%s/figures", cli_home(c));
+    ingest_options io = {.workers = workers, .flags = flags, .figures_dir = figures_dir};
+    llm_config vision = {0};
+    bool have_vision = false;
+    const char *vm = getenv("FAGPT_VISION_MODEL");
+    if (vm && *vm && !(flags & INGEST_NO_FIGURES)) {
+        fa_err e;
+        if (llm_config_load(&vision, NULL, &e) != 0 || vision.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: figures not described: %s\n", vision.why_none ? vision.why_none : e.msg);
+        else
+            io.vision = &vision;
+        have_vision = true;
+    }
+    int failed = ingest_run_opts(s, &files, &io, c->tty && !c->json ? show_progress : NULL, NULL, &r);
+    if (have_vision)
+        llm_config_free(&vision);
+    free(figures_dir);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);
     if (getenv("FAGPT_EMBED_MODEL") && *getenv("FAGPT_EMBED_MODEL")) {

@@ -186,6 +186,38 @@ static void label_checks(store *s, const store_doc *rec)
     store_outline_free(&o);
 }
 
+/* A document's tables, figures and firing tables, read back as they were written; the superseded list. */
+static void docs3_checks(store *s, const store_doc *rec, const doc_document *d)
+{
+    fa_err e;
+    store_tables tl = {0};
+    CHECK(store_tables_list(s, rec->id, &tl, &e) == 0 && tl.n == d->tables.n);
+    store_table t = {0};
+    int got = store_table_get(s, rec->id, 1, &t, &e);
+    CHECK(d->tables.n ? got == 1 && t.cells && t.markdown && tl.n && t.nrows == tl.v[0].nrows : got == 0);
+    if (got == 1)
+        store_table_free(&t);
+    CHECK(store_table_get(s, rec->id, (int)d->tables.n + 1, &t, &e) == 0);
+    store_tables_free(&tl);
+    store_figures fl = {0};
+    CHECK(store_figures_list(s, rec->id, &fl, &e) == 0 && fl.n == d->figures.n);
+    bool caps = true;
+    for (size_t i = 0; i < fl.n; i++)
+        caps = caps && fl.v[i].seq == (int)i + 1 && fl.v[i].caption && fl.v[i].page >= 1;
+    CHECK(caps);
+    store_figures_free(&fl);
+    store_firing_table_list ft = {0};
+    CHECK(store_firing_tables(s, rec->id, &ft, &e) == 0 && ft.n == d->firing_tables.n);
+    store_firing_table_list_free(&ft);
+    doc_firing_table one;
+    CHECK(store_firing_table_get(s, rec->id, 1, &one, &e) == (d->firing_tables.n ? 1 : 0));
+    if (d->firing_tables.n)
+        doc_firing_table_free(&one);
+    store_ids old = {0};
+    CHECK(store_superseded_ids(s, &old, &e) == 0 && old.n == 0);
+    free(old.v);
+}
+
 /* Users, sessions, API tokens and the audit log (the web server's state). */
 static void account_checks(store *s)
 {
@@ -405,6 +437,7 @@ int main(void)
     store_close(s2);
     rank_checks(s, path, pdf, d, &ch);
     label_checks(s, &rec);
+    docs3_checks(s, &rec, d);
     account_checks(s);
 
     CHECK(store_job_add(s, "/nonexistent.pdf", &job, &e) == 1);

@@ -17,6 +17,8 @@
 #define QUOTE_MAX 600
 /* A passage must hold this share of the question's weight for the library to be said to answer it. */
 #define FOUND_COVERAGE 0.5
+/* Candidates searched for the current edition's matching passage. */
+#define SUPERSEDED_SEARCH 60
 
 char *answer_cite(const char *publication, const char *doc, const char *paragraph, const char *label, int page)
 {
@@ -228,6 +230,7 @@ int answer_extractive_for(store *s, const char *question, const search_filter *f
     out->text = sb_take(&b);
     store_hits_free(&hits);
     search_query_free(&q);
+    answer_note_superseded(s, out, filter);
     return 0;
 }
 
@@ -268,6 +271,121 @@ void answer_json(strbuf *b, const answer *a, const char *standalone, const char 
         sb_addc(b, '}');
     }
     sb_add(b, "]}");
+}
+
+/* "ADRP 3-0 (2017)": the publication with its year, else the file name. */
+static char *edition_name(const store_doc *d, const char *pub, const char *date)
+{
+    long v = doc_date_value(date);
+    const char *name = pub && *pub ? pub : d->file_name;
+    return v ? xasprintf("%s (%ld)", name, v / 10000) : xstrdup(name);
+}
+
+/* The passage of document doc_id that best matches text: its best sentence, and the hit (out). */
+static char *matching_passage(store *s, long long doc_id, const char *text, store_hit *out)
+{
+    search_query q;
+    if (search_prepare(s, text, &q, NULL) != 0)
+        return NULL;
+    VEC_PUSH(q.allowed_docs, doc_id); /* the search is kept to that edition */
+    q.restricted = true;
+    store_hits hits = {0};
+    char *quote = NULL;
+    if (search_run(s, &q, SUPERSEDED_SEARCH, &hits, NULL) == 0)
+        for (size_t i = 0; i < hits.n && !quote; i++) {
+            if (hits.v[i].doc_id != doc_id)
+                continue;
+            sentences sents = {0};
+            split_sentences(hits.v[i].text, i, &sents);
+            double best = -1;
+            for (size_t k = 0; k < sents.n; k++) {
+                char *t = quote_text(sents.v[k].start, sents.v[k].len);
+                double c = search_coverage(s, &q, t, NULL);
+                if (c > best) {
+                    best = c;
+                    free(quote);
+                    quote = t;
+                } else {
+                    free(t);
+                }
+            }
+            free(sents.v);
+            if (quote) {
+                *out = hits.v[i];
+                memset(&hits.v[i], 0, sizeof hits.v[i]);
+            }
+        }
+    store_hits_free(&hits);
+    search_query_free(&q);
+    return quote;
+}
+
+void answer_note_superseded(store *s, answer *a, const search_filter *filter)
+{
+    size_t n = a->citations.n;
+    for (size_t i = 0; i < n; i++) {
+        answer_citation *c = &a->citations.v[i];
+        bool seen = false; /* one note per superseded document */
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = !strcmp(a->citations.v[k].doc, c->doc);
+        store_doc old = {0}, cur = {0};
+        char ref[32];
+        snprintf(ref, sizeof ref, "%lld", c->doc_id);
+        if (seen || store_find_doc(s, c->doc_id ? ref : c->doc, &old, NULL) != 1 || !old.superseded_by) {
+            store_doc_free(&old);
+            continue;
+        }
+        char id[32];
+        snprintf(id, sizeof id, "%lld", old.current_id ? old.current_id : old.superseded_by);
+        /* A current edition the reader may not see is never named: the note would reveal it. */
+        if (store_find_doc(s, id, &cur, NULL) != 1 ||
+            (filter && filter->restrict_labels && !search_label_held(filter->labels, cur.label))) {
+            store_doc_free(&old);
+            store_doc_free(&cur);
+            continue;
+        }
+        char *was = edition_name(&old, old.publication, old.date), *now = edition_name(&cur, cur.publication, cur.date);
+        strbuf b = {0};
+        sb_add(&b, a->text);
+        sb_addf(&b, "\nNote: %s is superseded", was);
+        if (old.superseded_by != cur.id)
+            sb_addf(&b, " (by %s, itself superseded)", old.superseded_by_pub ? old.superseded_by_pub : "another edition");
+        store_hit h = {0};
+        char *quote = matching_passage(s, cur.id, c->quote ? c->quote : a->question, &h);
+        if (quote) {
+            char *cite = answer_cite(h.publication, h.doc, h.paragraph, h.page_label, h.page);
+            /* The current passage is cited like the others. */
+            answer_citation nc = {0};
+            for (size_t k = 0; k < a->citations.n; k++)
+                if (a->citations.v[k].n >= nc.n)
+                    nc.n = a->citations.v[k].n + 1;
+            nc.doc = xstrdup(h.doc);
+            nc.doc_id = h.doc_id;
+            nc.chunk_id = h.chunk_id;
+            nc.publication = h.publication ? xstrdup(h.publication) : NULL;
+            nc.page = h.page;
+            nc.page_label = h.page_label ? xstrdup(h.page_label) : NULL;
+            nc.paragraph = h.paragraph ? xstrdup(h.paragraph) : NULL;
+            nc.section = h.section ? xstrdup(h.section) : NULL;
+            nc.quote = quote;
+            sb_addf(&b, "; the current text is %s, %s: \"%s\" [%d]", now, cite + strlen(h.publication ? h.publication
+                                                                                                  : h.doc) + 2,
+                    quote, nc.n);
+            VEC_PUSH(a->citations, nc);
+            c = &a->citations.v[i];
+            free(cite);
+        } else {
+            sb_addf(&b, "; the current edition is %s, which has no passage on this", now);
+        }
+        sb_addc(&b, '.');
+        free(a->text);
+        a->text = sb_take(&b);
+        store_hit_free(&h);
+        free(was);
+        free(now);
+        store_doc_free(&old);
+        store_doc_free(&cur);
+    }
 }
 
 void answer_free(answer *a)

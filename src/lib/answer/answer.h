@@ -39,6 +39,12 @@ int answer_extractive_for(store *s, const char *question, const struct search_fi
 void answer_json(strbuf *b, const answer *a, const char *standalone, const char *note);
 /* "ADP 3-19, para 3-6, p. 3-2" (the printed label when known, else the PDF page). Caller frees. */
 char *answer_cite(const char *publication, const char *doc, const char *paragraph, const char *label, int page);
+/* For each cited publication that is superseded, appends a note to the answer: "Note: ADRP 3-0 (2017) is
+ * superseded; the current text is ADP 3-0 (2025), para 1-2, p. 5: "..." [4]" - the current edition's passage
+ * that best matches the cited quote, found by a search kept to that edition, and cited like the others.
+ * answer_extractive calls it; a model's answer calls it too. A current edition whose label the filter's reader
+ * does not hold is not mentioned. */
+void answer_note_superseded(store *s, answer *a, const struct search_filter *filter);
 void answer_free(answer *a);
 
 #endif

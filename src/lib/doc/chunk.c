@@ -123,6 +123,16 @@ static void add_unit(chunker *c, const doc_unit *u)
     c->last = u;
 }
 
+/* The chapter title of the first unit on or after a page (NULL in the front matter). */
+static const char *chapter_of_page(const doc_document *d, int page)
+{
+    int chapter = -1;
+    for (size_t i = 0; i < d->units.n && chapter < 0; i++)
+        if (d->units.v[i].boxes.n && d->units.v[i].boxes.v[0].page >= page)
+            chapter = d->units.v[i].chapter;
+    return chapter > 0 && (size_t)chapter < d->chapters.n ? d->chapters.v[chapter] : NULL;
+}
+
 void doc_make_chunks(const doc_document *d, doc_chunks *out)
 {
     chunker c = {.d = d, .out = out, .chapter = 0};
@@ -156,6 +166,11 @@ void doc_make_chunks(const doc_document *d, doc_chunks *out)
         add_unit(&c, u);
     }
     close_chunk(&c);
+    /* Tables and figures, each under the chapter of the text around it. */
+    for (size_t k = 0; k < d->tables.n; k++)
+        doc_table_chunks(&d->tables.v[k], chapter_of_page(d, d->tables.v[k].page), out);
+    for (size_t k = 0; k < d->figures.n; k++)
+        doc_figure_chunk(&d->figures.v[k], chapter_of_page(d, d->figures.v[k].page), out);
     sb_free(&c.text);
     free(c.boxes.v);
     free(c.paragraph);

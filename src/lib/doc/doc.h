@@ -39,7 +39,45 @@ typedef struct doc_line {
     int block;        /* MuPDF block index on the page */
     bool dropped;     /* running header/footer, page label, margin line number, contents leader */
     float ocr_conf;   /* OCR lines: mean confidence of the line's words (0-100); 0 for the PDF's own text */
+    bool in_table;    /* inside a detected table: its text goes to the table's chunks, not the paragraphs */
+    bool in_figure;   /* inside a captioned figure: its text goes to the figure's chunk */
 } doc_line;
+
+/* A table cell: the grid position of its top-left corner, its span, and its text (wrapped lines joined by a
+ * space, bullet items on lines of their own). */
+typedef struct doc_cell {
+    int row, col, rowspan, colspan;
+    char *text;
+} doc_cell;
+
+/* A table found on a page (table.c from ruling lines, table_align.c from text alignment); a table continued on
+ * the next pages is merged into the first one by doc_analyze (page_end then says where it ends). */
+typedef struct doc_table {
+    int page, page_end;   /* 0-based */
+    doc_box box;          /* on the first page */
+    char *caption;        /* "Table 5-3. Infantry brigade combat team information collection assets", or NULL */
+    char *number;         /* "5-3", or NULL */
+    int nrows, ncols;
+    int header_rows;      /* leading rows that head the columns (bold text) */
+    bool ruled;           /* from ruling lines; else from the alignment of the words */
+    VEC(doc_cell) cells;  /* ordered by row, then column */
+} doc_table;
+
+/* A captioned figure (figure.c): its box, caption, the text inside it (its own text lines, or OCR of its
+ * images) and a PNG of it. description is filled by the caller (a vision model) before doc_make_chunks. */
+typedef struct doc_figure {
+    int page;             /* 0-based */
+    doc_box box;
+    char *caption;        /* "Figure 2-1. Army design methodology" */
+    char *number;         /* "2-1" */
+    const char *kind;     /* "raster" (images), "vector" (drawn paths) or "mixed" */
+    char *text;           /* the words inside the figure, or NULL */
+    bool ocr;             /* text came from OCR of the figure's pixels */
+    char *description;    /* from a vision model, or NULL */
+    unsigned char *png;   /* the figure rendered at up to 150 dpi, or NULL when it could not be rendered */
+    size_t png_len;
+    int png_w, png_h;
+} doc_figure;
 
 typedef struct doc_page {
     float width, height;
@@ -47,6 +85,11 @@ typedef struct doc_page {
     doc_line *lines;
     size_t nlines;
     bool ocr;         /* lines read by OCR (a scanned page, an image, or a page whose text layer was garbage) */
+    doc_table *tables;
+    size_t ntables;
+    doc_figure *figures;
+    size_t nfigures;
+    char *warning;    /* what the page's table or figure detection left out and why, or NULL */
 } doc_page;
 
 typedef struct doc_meta {
@@ -92,6 +135,19 @@ typedef struct doc_ref {
     char *paragraph;     /* Army paragraph it occurs in, or NULL */
 } doc_ref;
 
+/* A tabular firing table read from TFT pages (tft.c): the columns as printed and as known keys, and its rows
+ * ascending by range. */
+typedef struct doc_firing_table {
+    char *weapon, *projectile, *charge; /* "M777A2", "M107", "4G" from the page's title; NULL when not printed */
+    int page, page_end;  /* 0-based */
+    int ncols, nrows;
+    char **headings;     /* "TIME OF FLIGHT", "ELEV MILS" */
+    char **keys;         /* "range_m", "elevation_mils", "fuze_setting", "tof_s", "drift_mils", "max_ord_m", else
+                          * the heading in lower case with spaces as '_' */
+    int range_col;
+    double *values;      /* nrows * ncols, NAN where a cell is blank or not a number */
+} doc_firing_table;
+
 typedef struct doc_document {
     char *path;
     int npages;
@@ -103,6 +159,9 @@ typedef struct doc_document {
     VEC(doc_term) terms;
     VEC(doc_definition) definitions; /* glossary Section II (glossary.c) */
     VEC(doc_ref) refs;   /* cross-references and cited publications (xref.c) */
+    VEC(doc_table) tables; /* every table, continued parts joined (doc_analyze moves them here from the pages) */
+    VEC(doc_figure) figures; /* every captioned figure (moved here from the pages by doc_analyze) */
+    VEC(doc_firing_table) firing_tables; /* TFT pages, consecutive pages of one charge joined (tft.c) */
     float body_size;
 } doc_document;
 
@@ -112,6 +171,7 @@ typedef struct doc_chunk {
     char *paragraph;     /* first paragraph number in the chunk, or the one it continues; NULL if none */
     int page_start, page_end;   /* 0-based */
     VEC(doc_box) boxes;
+    const char *kind;    /* "table" or "figure" for their chunks; NULL for text */
 } doc_chunk;
 
 typedef VEC(doc_chunk) doc_chunks;
@@ -121,6 +181,8 @@ typedef struct doc_extract_opts {
     void (*on_page)(void *arg);  /* called after each page, from any of those threads */
     void *arg;
     bool no_ocr;                 /* keep scanned pages as their text layer (or empty) instead of OCRing them */
+    bool no_tables;              /* skip table detection */
+    bool no_figures;             /* skip figures */
 } doc_extract_opts;
 
 /* Opens and extracts a PDF, or a PNG, JPEG or TIFF image as a one-page document (opts may be NULL). Pages that
@@ -135,6 +197,41 @@ void doc_analyze(doc_document *d);
 void doc_make_chunks(const doc_document *d, doc_chunks *out);
 void doc_chunks_free(doc_chunks *c);
 void doc_free(doc_document *d);
+void doc_table_free(doc_table *t);
+
+/* Tables out (table_out.c): JSON cells ({"nrows","ncols","header_rows","ruled","cells":[{"row","col","rowspan",
+ * "colspan","text"}]}), Markdown (caption, one header line, a row per line), CSV (RFC 4180; a spanning cell's text
+ * at its top-left position). Each returns a string the caller frees. */
+char *doc_table_json(const doc_table *t);
+int doc_table_from_json(const char *json, doc_table *t, fa_err *e);
+char *doc_table_markdown(const doc_table *t);
+char *doc_table_csv(const doc_table *t);
+/* Moves the pages' tables into d->tables, joining a table continued over pages into its first part. */
+void doc_join_tables(doc_document *d);
+/* A table's search chunks: its rows in groups of about 1500 characters, each under the header line, the
+ * section "CHAPTER > CAPTION" (chapter may be NULL). Spanning cells are repeated in every row they span. */
+void doc_table_chunks(const doc_table *t, const char *chapter, doc_chunks *out);
+void doc_figure_free(doc_figure *f);
+/* Tabular firing tables (tft.c): pages whose table heads columns such as range, elevation, fuze setting, time of
+ * flight, drift become firing tables (doc_analyze calls it before tables are joined). */
+void doc_find_firing_tables(doc_document *d);
+void doc_firing_table_free(doc_firing_table *t);
+/* The row values at range_m, interpolated linearly between the two rows that bracket it, as FDC personnel read
+ * a TFT (TC 3-09.81, Field Artillery Manual Cannon Gunnery); out gets ncols values, *lo and *hi the bracketing
+ * rows (equal for a listed range). Fails, saying the table's span, for a range outside it. */
+int doc_tft_lookup(const doc_firing_table *t, double range_m, double *out, int *lo, int *hi, fa_err *e);
+/* A figure's search chunk: caption, the text inside it and its description, under "CHAPTER > CAPTION". */
+void doc_figure_chunk(const doc_figure *f, const char *chapter, doc_chunks *out);
+
+/* Current and superseded editions (supersede.c). For editions ed[0..n-1], by[i] is the index of the edition
+ * that supersedes ed[i] (-1: none in the list) and why[i] the rule, in words (static text): a newer edition of
+ * the same number, a cover's "This publication supersedes ..." line, or the 2019 reform (ADRP N into ADP N). */
+typedef struct doc_edition {
+    const char *publication, *date, *supersedes;
+} doc_edition;
+void doc_supersession(const doc_edition *ed, size_t n, int *by, const char **why);
+/* A date as YYYYMMDD ("31 July 2019" -> 20190731, "July 2019" -> 20190700), 0 when none is found. */
+long doc_date_value(const char *date);
 
 /* Helpers shared by the stages and tested alone. */
 bool doc_is_page_label(const char *s);

@@ -483,7 +483,7 @@ static void build_units(doc_document *d)
         bool pending_bullet = false;
         for (size_t i = 0; i < p->nlines; i++) {
             doc_line *l = &p->lines[i];
-            if (l->dropped)
+            if (l->dropped || l->in_table || l->in_figure)
                 continue;
             bool new_block = !prev || prev->block != l->block;
             if (new_block) {
@@ -551,4 +551,14 @@ void doc_analyze(doc_document *d)
     doc_extract_terms(d);
     doc_extract_definitions(d);
     doc_extract_refs(d);
+    doc_find_firing_tables(d);
+    doc_join_tables(d);
+    for (int pi = 0; pi < d->npages; pi++) {
+        doc_page *p = &d->pages[pi];
+        for (size_t k = 0; k < p->nfigures; k++)
+            VEC_PUSH(d->figures, p->figures[k]);
+        free(p->figures);
+        p->figures = NULL;
+        p->nfigures = 0;
+    }
 }

@@ -7,6 +7,7 @@
 #include "ocr.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,66 @@ int doc_ocr_page(fz_context *ctx, fz_page *page, fz_rect r, int index, doc_ocr *
     fz_drop_pixmap(ctx, pix);
     *lines = out.v;
     *nlines = out.n;
+    return 0;
+}
+
+int doc_ocr_region(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region, doc_ocr **ocr, char **text)
+{
+    *text = NULL;
+    if (!*ocr)
+        *ocr = xcalloc(1, sizeof **ocr);
+    if (ocr_start(*ocr) != 0)
+        return -1;
+    float w = region.x1 - region.x0, h = region.y1 - region.y0;
+    if (w < 1 || h < 1)
+        return -1;
+    float scale = OCR_DPI / 72.0f;
+    float side = (w > h ? w : h) * scale;
+    if (side > OCR_MAX_SIDE)
+        scale *= OCR_MAX_SIDE / side;
+    fz_pixmap *pix = NULL;
+    fz_device *dev = NULL;
+    fz_var(pix);
+    fz_var(dev);
+    fz_try(ctx) {
+        fz_irect ib = {(int)floorf(region.x0 * scale), (int)floorf(region.y0 * scale), (int)ceilf(region.x1 * scale),
+                       (int)ceilf(region.y1 * scale)};
+        pix = fz_new_pixmap_with_bbox(ctx, fz_device_gray(ctx), ib, NULL, 0);
+        fz_clear_pixmap_with_value(ctx, pix, 255);
+        fz_matrix m = fz_concat(fz_translate(-r.x0, -r.y0), fz_scale(scale, scale));
+        dev = fz_new_draw_device(ctx, fz_identity, pix);
+        fz_run_page_contents(ctx, page, dev, m, NULL);
+        fz_close_device(ctx, dev);
+    }
+    fz_always(ctx) {
+        fz_drop_device(ctx, dev);
+    }
+    fz_catch(ctx) {
+        fz_drop_pixmap(ctx, pix);
+        return -1;
+    }
+    TessBaseAPI *api = (*ocr)->api;
+    TessBaseAPISetImage(api, fz_pixmap_samples(ctx, pix), fz_pixmap_width(ctx, pix), fz_pixmap_height(ctx, pix), 1,
+                        (int)fz_pixmap_stride(ctx, pix));
+    TessBaseAPISetSourceResolution(api, (int)(scale * 72.0f + 0.5f));
+    line_vec out = {0};
+    if (TessBaseAPIRecognize(api, NULL) == 0)
+        collect(api, 0, scale, &out);
+    TessBaseAPIClear(api);
+    fz_drop_pixmap(ctx, pix);
+    strbuf b = {0};
+    for (size_t i = 0; i < out.n; i++) {
+        char *t = fa_trim(out.v[i].text);
+        if (*t) {
+            if (b.len)
+                sb_addc(&b, '\n');
+            sb_add(&b, t);
+        }
+        free(out.v[i].text);
+    }
+    free(out.v);
+    *text = b.len ? sb_take(&b) : NULL;
+    sb_free(&b);
     return 0;
 }
 

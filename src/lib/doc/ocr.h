@@ -24,5 +24,9 @@ int doc_ocr_page(fz_context *ctx, fz_page *page, fz_rect r, int index, doc_ocr *
  * with fewer than 92% of its words in Tesseract's English dictionary (*dict_share, -1 when not measured). */
 bool doc_ocr_needed(doc_ocr **ocr, const doc_line *lines, size_t nlines, double *dict_share);
 void doc_ocr_free(doc_ocr *ocr);
+/* OCRs one region of a page (a figure; points from the page's top left) into *text (lines joined by newlines,
+ * caller frees; NULL when nothing was read). Returns 0, or -1 when no engine is available or the region cannot
+ * be rendered. */
+int doc_ocr_region(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region, doc_ocr **ocr, char **text);
 
 #endif

@@ -4,6 +4,7 @@
  * Scanned pages go to OCR (ocr.c); images (PNG, JPEG, TIFF) open as one-page documents and are OCRed too.
  */
 #include "doc.h"
+#include "graphics.h"
 #include "ocr.h"
 
 #include <errno.h>
@@ -27,7 +28,7 @@ static void put_utf8(strbuf *b, int c)
     sb_addn(b, tmp, (size_t)n);
 }
 
-static bool font_is_bold(fz_context *ctx, fz_font *font)
+bool doc_font_is_bold(fz_context *ctx, fz_font *font)
 {
     if (!font)
         return false;
@@ -38,7 +39,7 @@ static bool font_is_bold(fz_context *ctx, fz_font *font)
 }
 
 /* Private-use and symbol-font glyphs (Wingdings bullets) become a bullet; other controls are dropped. */
-static int clean_rune(fz_context *ctx, fz_stext_char *ch)
+int doc_stext_rune(fz_context *ctx, fz_stext_char *ch)
 {
     int c = ch->c;
     const char *name = ch->font ? fz_font_name(ctx, ch->font) : "";
@@ -96,7 +97,7 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
                 strbuf t = {0};
                 double size_sum = 0, bold_chars = 0, nchars = 0;
                 for (fz_stext_char *ch = l->first_char; ch; ch = ch->next) {
-                    int c = clean_rune(ctx, ch);
+                    int c = doc_stext_rune(ctx, ch);
                     if (c == -1)
                         continue;
                     if (c == -2) sb_add(&t, "fi");
@@ -106,7 +107,7 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
                     if (c != ' ') {
                         size_sum += ch->size;
                         nchars++;
-                        if (font_is_bold(ctx, ch->font))
+                        if (doc_font_is_bold(ctx, ch->font))
                             bold_chars++;
                     }
                 }
@@ -136,6 +137,21 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
                 lines.n = lines.cap = on;
                 out->ocr = true;
             }
+        }
+        out->lines = lines.v;
+        out->nlines = lines.n;
+        bool tables = !(xo && xo->no_tables), figures = !(xo && xo->no_figures);
+        if (out->width < 1 || out->height < 1) {
+            out->warning = xasprintf("page %d: its media box is empty (%.0f x %.0f points); nothing on it was "
+                                     "read", index + 1, out->width, out->height);
+        } else if (!out->ocr && (tables || figures)) {
+            doc_gfx g = {0};
+            doc_gfx_collect(ctx, page, r, &g);
+            if (tables)
+                doc_find_tables(ctx, st, r, index, &g, out);
+            if (figures)
+                doc_find_figures(ctx, page, r, index, &g, out, ocr, ocr_wanted(xo));
+            doc_gfx_free(&g);
         }
     }
     fz_always(ctx) {
@@ -359,6 +375,13 @@ void doc_free(doc_document *d)
             free(d->pages[i].lines[k].text);
         free(d->pages[i].lines);
         free(d->pages[i].label);
+        for (size_t k = 0; k < d->pages[i].ntables; k++)
+            doc_table_free(&d->pages[i].tables[k]);
+        free(d->pages[i].tables);
+        for (size_t k = 0; k < d->pages[i].nfigures; k++)
+            doc_figure_free(&d->pages[i].figures[k]);
+        free(d->pages[i].figures);
+        free(d->pages[i].warning);
     }
     free(d->pages);
     for (size_t i = 0; i < d->units.n; i++) {
@@ -385,6 +408,15 @@ void doc_free(doc_document *d)
         free(d->refs.v[i].paragraph);
     }
     free(d->refs.v);
+    for (size_t i = 0; i < d->tables.n; i++)
+        doc_table_free(&d->tables.v[i]);
+    free(d->tables.v);
+    for (size_t i = 0; i < d->figures.n; i++)
+        doc_figure_free(&d->figures.v[i]);
+    free(d->figures.v);
+    for (size_t i = 0; i < d->firing_tables.n; i++)
+        doc_firing_table_free(&d->firing_tables.v[i]);
+    free(d->firing_tables.v);
     free(d->meta.publication);
     free(d->meta.title);
     free(d->meta.date);

@@ -1,5 +1,6 @@
 /* ingest.c - the ingest pipeline and its worker pool (see ingest.h). */
 #include "ingest.h"
+#include "llm/llm.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,6 +88,8 @@ typedef struct {
     void *arg;
     int workers;
     int flags;
+    const char *figures_dir;
+    const llm_config *vision;
     double last_report;
     pthread_mutex_t lock;
     const store_job *job;   /* ingest_job: the job being run, and who runs it */
@@ -134,6 +137,70 @@ static void quarantine(pool *p, const char *path, const char *reason)
         store_job_finish(p->s, p->job->id, p->worker, false, 0, reason, NULL);
 }
 
+/* The vision model's description of each figure, indexed with it; the first error ends the document's figures. */
+static void describe_figures(pool *p, doc_document *d, ingest_result *r)
+{
+    if (!p->vision || !p->vision->vision_model || !*p->vision->vision_model)
+        return;
+    static const char prompt[] = "This is a figure from a U.S. Army publication. Describe what it shows for a "
+                                 "soldier searching the manual: its type (diagram, chart, map, photo), its labels and "
+                                 "what it explains. Plain sentences, at most 120 words.";
+    for (size_t k = 0; k < d->figures.n; k++) {
+        doc_figure *f = &d->figures.v[k];
+        if (!f->png)
+            continue;
+        char *out = NULL;
+        fa_err e = {{0}};
+        if (llm_describe_image(p->vision, f->png, f->png_len, prompt, NULL, NULL, &out, &e) != 0) {
+            VEC_PUSH(r->warnings, xasprintf("figure %s (page %d) was not described by the vision model (%s): %s; the "
+                                            "other figures were not tried", f->number ? f->number : "?", f->page + 1,
+                                            p->vision->vision_model, e.msg));
+            free(out);
+            return;
+        }
+        f->description = out && *fa_trim(out) ? out : (free(out), NULL);
+    }
+}
+
+/* Writes each figure's PNG under figures_dir/<name without .pdf>/; returns the paths (NULL entries for figures
+ * not written), or NULL when there is nothing to write. */
+static char **save_figures(pool *p, const doc_document *d, const char *file_name, ingest_result *r)
+{
+    if (!p->figures_dir || d->figures.n == 0)
+        return NULL;
+    char *stem = xstrdup(file_name);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem)
+        *dot = 0;
+    char *dir = xasprintf("%s/%s", p->figures_dir, stem);
+    free(stem);
+    char **paths = xcalloc(d->figures.n, sizeof *paths);
+    fa_err e = {{0}};
+    if (fa_mkdirs(dir, &e) != 0) {
+        VEC_PUSH(r->warnings, xasprintf("figures not saved: %s", e.msg));
+        free(dir);
+        return paths;
+    }
+    for (size_t k = 0; k < d->figures.n; k++) {
+        const doc_figure *f = &d->figures.v[k];
+        if (!f->png)
+            continue;
+        char *path = xasprintf("%s/figure-%zu.png", dir, k + 1);
+        FILE *fp = fopen(path, "wb");
+        bool ok = fp && fwrite(f->png, 1, f->png_len, fp) == f->png_len;
+        if (fp && fclose(fp) != 0)
+            ok = false;
+        if (ok) {
+            paths[k] = path;
+        } else {
+            VEC_PUSH(r->warnings, xasprintf("figure %zu not saved to %s: %s", k + 1, path, strerror(errno)));
+            free(path);
+        }
+    }
+    free(dir);
+    return paths;
+}
+
 static void ingest_one(pool *p, size_t i)
 {
     ingest_result *r = &p->results[i];
@@ -165,7 +232,9 @@ static void ingest_one(pool *p, size_t i)
     /* Spare workers read pages of a document when there are fewer documents than workers. */
     size_t left = p->files->n - i;
     doc_extract_opts opts = {.page_threads = left < (size_t)p->workers ? p->workers / (int)left : 1,
-                             .on_page = on_page, .arg = p, .no_ocr = (p->flags & INGEST_NO_OCR) != 0};
+                             .on_page = on_page, .arg = p, .no_ocr = (p->flags & INGEST_NO_OCR) != 0,
+                             .no_tables = (p->flags & INGEST_NO_TABLES) != 0,
+                             .no_figures = (p->flags & INGEST_NO_FIGURES) != 0};
     if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
@@ -173,8 +242,10 @@ static void ingest_one(pool *p, size_t i)
         goto done;
     }
     doc_analyze(d);
+    describe_figures(p, d, r);
     doc_chunks chunks = {0};
     doc_make_chunks(d, &chunks);
+    char **fig_paths = save_figures(p, d, base_name(path), r);
     struct stat st;
     int put = 0;
     store_doc rec = {0};
@@ -182,6 +253,8 @@ static void ingest_one(pool *p, size_t i)
     rec.file_name = (char *)base_name(path);
     rec.sha256 = sha;
     rec.size_bytes = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+    rec.figure_paths = fig_paths;
+    rec.nfigure_paths = fig_paths ? d->figures.n : 0;
     /* The file may have changed while it was read; the hash must still describe what was parsed. */
     char sha_after[65];
     if (fa_sha256_file(path, sha_after, NULL) != 0 || strcmp(sha, sha_after) != 0) {
@@ -201,7 +274,13 @@ static void ingest_one(pool *p, size_t i)
         r->doc_id = rec.id;
         r->pages = d->npages;
         r->chunks = (int)chunks.n;
+        for (int k = 0; k < d->npages; k++)
+            if (d->pages[k].warning)
+                VEC_PUSH(r->warnings, xstrdup(d->pages[k].warning));
     }
+    for (size_t k = 0; fig_paths && k < d->figures.n; k++)
+        free(fig_paths[k]);
+    free(fig_paths);
     doc_chunks_free(&chunks);
     doc_free(d);
 done:
@@ -230,7 +309,16 @@ static void *worker(void *arg)
 int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
                ingest_results *out)
 {
-    pool p = {.s = s, .files = files, .fn = fn, .arg = arg, .flags = flags};
+    ingest_options o = {.workers = workers, .flags = flags};
+    return ingest_run_opts(s, files, &o, fn, arg, out);
+}
+
+int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ingest_progress_fn fn, void *arg,
+                    ingest_results *out)
+{
+    int workers = o->workers;
+    pool p = {.s = s, .files = files, .fn = fn, .arg = arg, .flags = o->flags, .figures_dir = o->figures_dir,
+              .vision = o->vision};
     pthread_mutex_init(&p.lock, NULL);
     p.results = xcalloc(files->n, sizeof *p.results);
     p.sizes = xcalloc(files->n, sizeof *p.sizes);
@@ -344,6 +432,7 @@ void ingest_results_free(ingest_results *r)
         free(r->v[i].path);
         free(r->v[i].doc);
         free(r->v[i].reason);
+        str_vec_free(&r->v[i].warnings);
     }
     free(r->v);
     memset(r, 0, sizeof *r);

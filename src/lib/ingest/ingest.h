@@ -20,6 +20,7 @@ typedef struct ingest_result {
     char *doc;              /* file name */
     int pages, chunks;
     char *reason;           /* why it was quarantined */
+    str_vec warnings;       /* what was left out of pages of an ingested file, and why */
 } ingest_result;
 
 typedef VEC(ingest_result) ingest_results;
@@ -37,7 +38,8 @@ typedef void (*ingest_progress_fn)(const ingest_progress *p, void *arg);
  * they are reported as missing. */
 void ingest_expand_paths(char *const *paths, int n, str_vec *out);
 
-enum { INGEST_NO_OCR = 1 }; /* flags: take text layers as they are, never OCR a page */
+/* flags: take text layers as they are, never OCR a page; do not look for tables; nor for figures */
+enum { INGEST_NO_OCR = 1, INGEST_NO_TABLES = 2, INGEST_NO_FIGURES = 4 };
 
 /* Ingests the files with `workers` threads (<= 0: one per core). Returns the number of quarantined files. */
 int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
@@ -48,6 +50,18 @@ int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_pr
  * job's end committed together. r->status is also "lost" when the job's lease ran out and another worker took
  * it (nothing was written). Returns 0, or 1 when the file was quarantined or the job lost. */
 int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r);
+/* The same with the figures' outputs: each figure's PNG is written to FIGURES_DIR/<file name without .pdf>/
+ * figure-<n>.png (figures_dir NULL: not written), and with vision set (a config whose vision_model is set) each
+ * figure is described by the vision model and the description indexed with it. A model error never fails the
+ * file: it becomes a warning and the document's other figures go undescribed. */
+struct llm_config;
+typedef struct ingest_options {
+    int workers, flags;
+    const char *figures_dir;
+    const struct llm_config *vision;
+} ingest_options;
+int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ingest_progress_fn fn, void *arg,
+                    ingest_results *out);
 
 void ingest_results_free(ingest_results *r);
 

@@ -262,6 +262,8 @@ int llm_answer_for(const llm_config *cfg, store *s, const char *question, const 
             };
             VEC_PUSH(out->citations, c);
         }
+        if (out->found)
+            answer_note_superseded(s, out, filter);
     }
     free(raw);
     sb_free(&f.pending);

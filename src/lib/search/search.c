@@ -19,6 +19,9 @@
 #define ROW_BUDGET 16000
 /* Share of the question's weight that a passage defining the asked-about term earns on top. */
 #define DEFINITION_BONUS 0.5
+/* The score of a superseded edition's passage is scaled by this: a modest demotion, not an exclusion. */
+#define SUPERSEDED_WEIGHT 0.93
+
 /* Weights of the final score: passage BM25, page BM25, covered share of the question (sum 1). */
 #define W_PASSAGE 0.5
 #define W_PAGE 0.2
@@ -585,6 +588,16 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
         h->score += W_COVERAGE * search_coverage(s, q, both, NULL);
         free(both);
     }
+    /* Current doctrine first: a superseded edition's passages keep their place only when clearly better. */
+    store_ids old = {0};
+    if (rerank && store_superseded_ids(s, &old, NULL) == 0 && old.n)
+        for (size_t i = 0; i < rerank; i++)
+            for (size_t k = 0; k < old.n; k++)
+                if (cand.v[i].doc_id == old.v[k]) {
+                    cand.v[i].score *= SUPERSEDED_WEIGHT;
+                    break;
+                }
+    free(old.v);
     if (rerank)
         qsort(cand.v, rerank, sizeof *cand.v, cmp_hit);
     for (size_t i = 0; i < cand.n; i++) {

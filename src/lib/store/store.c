@@ -68,6 +68,9 @@ void store_doc_free(store_doc *d)
     free(d->status);
     free(d->ingested_at);
     free(d->label);
+    free(d->superseded_by_pub);
+    free(d->superseded_by_date);
+    free(d->superseded_reason);
     memset(d, 0, sizeof *d);
 }
 
@@ -210,6 +213,52 @@ void store_outline_free(store_outline *v)
 {
     for (size_t i = 0; i < v->n; i++) {
         free(v->v[i].section);
+        free(v->v[i].page_label);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_table_free(store_table *t)
+{
+    free(t->number);
+    free(t->caption);
+    free(t->page_label);
+    free(t->cells);
+    free(t->markdown);
+    memset(t, 0, sizeof *t);
+}
+
+void store_tables_free(store_tables *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        store_table_free(&v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_figures_free(store_figures *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        store_figure *f = &v->v[i];
+        free(f->number);
+        free(f->caption);
+        free(f->page_label);
+        free(f->kind);
+        free(f->text);
+        free(f->description);
+        free(f->png_path);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+void store_firing_table_list_free(store_firing_table_list *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].weapon);
+        free(v->v[i].projectile);
+        free(v->v[i].charge);
         free(v->v[i].page_label);
     }
     free(v->v);

@@ -34,6 +34,13 @@ typedef struct store_doc {
     char *ingested_at;     /* ISO 8601 UTC */
     long long size_bytes;
     char *label;           /* access label: set by an admin, else store_default_label(distribution) */
+    /* Superseded: the edition that supersedes it (0: current), its publication and date, why, and the current
+     * edition at the end of the chain (the same as superseded_by unless that one is superseded too). */
+    long long superseded_by, current_id;
+    char *superseded_by_pub, *superseded_by_date, *superseded_reason;
+    /* Writing only: the PNG file of each of the document's figures (in order), or NULL. */
+    char **figure_paths;
+    size_t nfigure_paths;
 } store_doc;
 
 typedef struct store_hit {
@@ -255,6 +262,58 @@ void store_table_counts_free(store_table_counts *v);
 /* The document as JSON (store_json.c), as `fagpt docs --json` and the web API give it; with_path adds the
  * file's path on this machine (the CLI; the web API leaves it out). */
 void store_doc_json(strbuf *b, const store_doc *d, bool with_path);
+/* Tables of a document (`fagpt tables`, `fagpt table`): seq numbers them 1.. in reading order; cells is the JSON
+ * of doc_table_json, markdown its rendering (both NULL in lists). Pages are 1-based. */
+typedef struct store_table {
+    int seq;
+    char *number, *caption;
+    int page, page_end;
+    char *page_label;
+    int nrows, ncols, header_rows;
+    bool ruled;
+    char *cells, *markdown;
+} store_table;
+typedef VEC(store_table) store_tables;
+int store_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e);
+/* Table seq of a document: 1 found, 0 not, -1 error. */
+int store_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e);
+void store_table_free(store_table *t);
+void store_tables_free(store_tables *v);
+
+/* Figures of a document (`fagpt figures`): caption, printed page, kind ("raster", "vector", "mixed"), the text
+ * inside (ocr: read by OCR), a vision model's description and the PNG file with its size in pixels. */
+typedef struct store_figure {
+    int seq;
+    char *number, *caption;
+    int page;
+    char *page_label, *kind, *text;
+    bool ocr;
+    char *description, *png_path;
+    int width, height;
+} store_figure;
+typedef VEC(store_figure) store_figures;
+int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e);
+void store_figures_free(store_figures *v);
+
+/* The ids of the superseded documents, ascending (search demotes them). */
+typedef VEC(long long) store_ids;
+int store_superseded_ids(store *s, store_ids *out, fa_err *e);
+
+/* Tabular firing tables of a document (`fagpt tft`): the list (rows and range span each), and one table
+ * with its rows ascending by range (1 found, 0 not, -1 error; free with doc_firing_table_free). */
+typedef struct store_firing_table {
+    int seq;
+    char *weapon, *projectile, *charge;
+    int page, page_end;    /* 1-based */
+    char *page_label;
+    int rows;
+    double range_min, range_max;
+} store_firing_table;
+typedef VEC(store_firing_table) store_firing_table_list;
+int store_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e);
+void store_firing_table_list_free(store_firing_table_list *v);
+int store_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e);
+
 void store_doc_free(store_doc *d);
 void store_docs_free(store_docs *v);
 void store_hits_free(store_hits *v);

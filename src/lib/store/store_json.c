@@ -29,5 +29,17 @@ void store_doc_json(strbuf *b, const store_doc *d, bool with_path)
     json_str(b, d->supersedes);
     sb_addf(b, ", \"size_bytes\": %lld, \"ingested_at\": ", d->size_bytes);
     json_str(b, d->ingested_at);
+    sb_addf(b, ", \"current\": %s, \"superseded_by\": ", d->superseded_by ? "false" : "true");
+    if (d->superseded_by) {
+        sb_addf(b, "{\"id\": %lld, \"publication\": ", d->superseded_by);
+        json_str(b, d->superseded_by_pub);
+        sb_add(b, ", \"date\": ");
+        json_str(b, d->superseded_by_date);
+        sb_add(b, ", \"reason\": ");
+        json_str(b, d->superseded_reason);
+        sb_addf(b, ", \"current_id\": %lld}", d->current_id);
+    } else {
+        sb_add(b, "null");
+    }
     sb_addc(b, '}');
 }

@@ -96,7 +96,14 @@
     X(token_delete, (store *s, long long id, const char *username, fa_err *e), (s, id, username, e)) \
     X(audit_add, (store *s, const char *username, const char *action, const char *target, const char *detail, \
                   fa_err *e), (s, username, action, target, detail, e)) \
-    X(audit_list, (store *s, int limit, store_audit_events *out, fa_err *e), (s, limit, out, e))
+    X(audit_list, (store *s, int limit, store_audit_events *out, fa_err *e), (s, limit, out, e)) \
+    X(superseded_ids, (store *s, store_ids *out, fa_err *e), (s, out, e)) \
+    X(tables_list, (store *s, long long doc_id, store_tables *out, fa_err *e), (s, doc_id, out, e)) \
+    X(table_get, (store *s, long long doc_id, int seq, store_table *out, fa_err *e), (s, doc_id, seq, out, e)) \
+    X(figures_list, (store *s, long long doc_id, store_figures *out, fa_err *e), (s, doc_id, out, e)) \
+    X(firing_tables, (store *s, long long doc_id, store_firing_table_list *out, fa_err *e), (s, doc_id, out, e)) \
+    X(firing_table_get, (store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e), \
+      (s, doc_id, seq, out, e))
 
 #define STORE_OP_FIELD(name, params, args) int (*name) params;
 typedef struct store_ops {

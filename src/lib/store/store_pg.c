@@ -34,8 +34,12 @@
 #include <postgresql/libpq-fe.h>
 #include <sqlite3.h>
 
+#include "core/json.h"
+
 /* pg_advisory_xact_lock key of schema changes: "FAGP" */
 #define MIGRATE_LOCK 0x46414750LL
+/* pg_advisory_xact_lock key of the superseded-documents recomputation: "FAGS" */
+#define STATUS_LOCK 0x46414753LL
 #define VECTOR_CHANNEL "fagpt_vectors"
 #define ISO(x) "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 /* tsvector limits (PostgreSQL docs, 8.11.1): positions up to 16383, lexemes under 2 KiB. */
@@ -171,6 +175,27 @@ static const char *migrations[] = {
     "  UPDATE library_version SET v = v + 1; RETURN NULL; END $$;"
     "CREATE TRIGGER documents_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON documents"
     "  FOR EACH STATEMENT EXECUTE FUNCTION fagpt_library_changed();",
+    /* 3: what store_sqlite.c's migrations 6 to 9 add: tables found in documents, captioned figures, each
+     * chunk's kind, superseded documents (recomputed over the library on every ingest and delete), tabular
+     * firing tables and their rows */
+    "CREATE TABLE doc_tables (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, number TEXT, caption TEXT, page INTEGER NOT NULL, page_end INTEGER NOT NULL,"
+    "  nrows INTEGER NOT NULL, ncols INTEGER NOT NULL, header_rows INTEGER NOT NULL, ruled INTEGER NOT NULL,"
+    "  cells TEXT NOT NULL, markdown TEXT NOT NULL, PRIMARY KEY (doc_id, seq));"
+    "CREATE TABLE figures (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, number TEXT, caption TEXT NOT NULL, page INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  x0 DOUBLE PRECISION, y0 DOUBLE PRECISION, x1 DOUBLE PRECISION, y1 DOUBLE PRECISION, text TEXT,"
+    "  ocr INTEGER NOT NULL, description TEXT, png_path TEXT, width INTEGER, height INTEGER,"
+    "  PRIMARY KEY (doc_id, seq));"
+    "ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';"
+    "CREATE TABLE doc_status (doc_id BIGINT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+    "  superseded_by BIGINT NOT NULL, current_id BIGINT NOT NULL, reason TEXT NOT NULL);"
+    "CREATE TABLE firing_tables (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, weapon TEXT, projectile TEXT, charge TEXT, page INTEGER NOT NULL,"
+    "  page_end INTEGER NOT NULL, columns TEXT NOT NULL, PRIMARY KEY (doc_id, seq));"
+    "CREATE TABLE firing_table_rows (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, row INTEGER NOT NULL, range_m DOUBLE PRECISION NOT NULL, vals TEXT NOT NULL,"
+    "  PRIMARY KEY (doc_id, seq, row));",
 };
 
 /* ---- libpq helpers ---- */
@@ -728,7 +753,14 @@ store *store_pg_open(const char *url, fa_err *e)
 /* ---- documents ---- */
 
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes, label"
+                    "pages, chunks, status, ingested_at, size_bytes, label, " \
+                    "(SELECT superseded_by FROM doc_status WHERE doc_id = documents.id), " \
+                    "(SELECT current_id FROM doc_status WHERE doc_id = documents.id), " \
+                    "(SELECT x.publication FROM doc_status t JOIN documents x ON x.id = t.superseded_by " \
+                    " WHERE t.doc_id = documents.id), " \
+                    "(SELECT x.pub_date FROM doc_status t JOIN documents x ON x.id = t.superseded_by " \
+                    " WHERE t.doc_id = documents.id), " \
+                    "(SELECT reason FROM doc_status WHERE doc_id = documents.id)"
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 
 static void read_doc(const PGresult *r, int i, store_doc *d)
@@ -751,6 +783,11 @@ static void read_doc(const PGresult *r, int i, store_doc *d)
     d->label = val(r, i, 14);
     if (!d->label)
         d->label = store_default_label(d->distribution);
+    d->superseded_by = val_ll(r, i, 15);
+    d->current_id = val_ll(r, i, 16);
+    d->superseded_by_pub = val(r, i, 17);
+    d->superseded_by_date = val(r, i, 18);
+    d->superseded_reason = val(r, i, 19);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -790,7 +827,7 @@ static int pg_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
     if (rc != 0)
         return rc;
     return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE " PUB_KEY("publication") " = " PUB_KEY("$1")
-                       " ORDER BY pub_date DESC NULLS LAST, id DESC LIMIT 1", ref, out, e);
+                       " ORDER BY documents.pub_date DESC NULLS LAST, documents.id DESC LIMIT 1", ref, out, e);
 }
 
 static char *boxes_json(const doc_chunk *c)
@@ -842,6 +879,189 @@ static int adjust_term_stats(store *s, long long new_id, long long old_id, fa_er
 #undef DELTA
     PQclear(r);
     return r ? 0 : -1;
+}
+
+/* ---- tables, figures and tabular firing tables of a document (migration 3) ---- */
+
+static void copy_double(strbuf *b, double v, bool last)
+{
+    if (isnan(v))
+        sb_add(b, "NaN");
+    else
+        sb_addf(b, "%.17g", v);
+    sb_addc(b, last ? '\n' : '\t');
+}
+
+static void json_num_or_null(strbuf *b, double v)
+{
+    if (isnan(v) || isinf(v))
+        sb_add(b, "null");
+    else
+        sb_addf(b, "%.17g", v);
+}
+
+/* Writes the document's tables, figures and firing tables, as store_sqlite.c's put_locked does. */
+static int put_docs3(store *s, const store_doc *rec, const doc_document *d, fa_err *e)
+{
+    strbuf rows = {0};
+    int rc = 0;
+    for (size_t i = 0; i < d->tables.n; i++) {
+        const doc_table *t = &d->tables.v[i];
+        char *cells = doc_table_json(t), *md = doc_table_markdown(t);
+        copy_int(&rows, rec->id, false);
+        copy_int(&rows, (long long)i + 1, false);
+        copy_field(&rows, t->number, false);
+        copy_field(&rows, t->caption, false);
+        copy_int(&rows, t->page + 1, false);
+        copy_int(&rows, t->page_end + 1, false);
+        copy_int(&rows, t->nrows, false);
+        copy_int(&rows, t->ncols, false);
+        copy_int(&rows, t->header_rows, false);
+        copy_int(&rows, t->ruled, false);
+        copy_field(&rows, cells, false);
+        copy_field(&rows, md, true);
+        free(cells);
+        free(md);
+    }
+    if (rows.len)
+        rc = copy_in(s, "doc_tables (doc_id, seq, number, caption, page, page_end, nrows, ncols, header_rows, ruled,"
+                        " cells, markdown)", &rows, e, "adding tables");
+    sb_clear(&rows);
+    for (size_t i = 0; rc == 0 && i < d->figures.n; i++) {
+        const doc_figure *f = &d->figures.v[i];
+        copy_int(&rows, rec->id, false);
+        copy_int(&rows, (long long)i + 1, false);
+        copy_field(&rows, f->number, false);
+        copy_field(&rows, f->caption, false);
+        copy_int(&rows, f->page + 1, false);
+        copy_field(&rows, f->kind, false);
+        copy_double(&rows, f->box.x0, false);
+        copy_double(&rows, f->box.y0, false);
+        copy_double(&rows, f->box.x1, false);
+        copy_double(&rows, f->box.y1, false);
+        copy_field(&rows, f->text, false);
+        copy_int(&rows, f->ocr, false);
+        copy_field(&rows, f->description, false);
+        copy_field(&rows, rec->figure_paths && i < rec->nfigure_paths ? rec->figure_paths[i] : NULL, false);
+        copy_int(&rows, f->png_w, false);
+        copy_int(&rows, f->png_h, true);
+    }
+    if (rc == 0 && rows.len)
+        rc = copy_in(s, "figures (doc_id, seq, number, caption, page, kind, x0, y0, x1, y1, text, ocr, description,"
+                        " png_path, width, height)", &rows, e, "adding figures");
+    sb_clear(&rows);
+    strbuf trows = {0};
+    for (size_t i = 0; rc == 0 && i < d->firing_tables.n; i++) {
+        const doc_firing_table *t = &d->firing_tables.v[i];
+        strbuf cols = {0};
+        sb_addc(&cols, '[');
+        for (int k = 0; k < t->ncols; k++) {
+            sb_add(&cols, k ? ",{\"heading\":" : "{\"heading\":");
+            json_str(&cols, t->headings[k]);
+            sb_add(&cols, ",\"key\":");
+            json_str(&cols, t->keys[k]);
+            sb_addc(&cols, '}');
+        }
+        sb_addc(&cols, ']');
+        copy_int(&rows, rec->id, false);
+        copy_int(&rows, (long long)i + 1, false);
+        copy_field(&rows, t->weapon, false);
+        copy_field(&rows, t->projectile, false);
+        copy_field(&rows, t->charge, false);
+        copy_int(&rows, t->page + 1, false);
+        copy_int(&rows, t->page_end + 1, false);
+        copy_field(&rows, cols.s, true);
+        sb_free(&cols);
+        for (int r = 0; r < t->nrows; r++) {
+            const double *v = t->values + (size_t)r * (size_t)t->ncols;
+            strbuf vals = {0};
+            sb_addc(&vals, '[');
+            for (int k = 0; k < t->ncols; k++) {
+                if (k)
+                    sb_addc(&vals, ',');
+                json_num_or_null(&vals, v[k]);
+            }
+            sb_addc(&vals, ']');
+            copy_int(&trows, rec->id, false);
+            copy_int(&trows, (long long)i + 1, false);
+            copy_int(&trows, r, false);
+            copy_double(&trows, v[t->range_col], false);
+            copy_field(&trows, vals.s, true);
+            sb_free(&vals);
+        }
+    }
+    if (rc == 0 && rows.len)
+        rc = copy_in(s, "firing_tables (doc_id, seq, weapon, projectile, charge, page, page_end, columns)", &rows, e,
+                     "adding firing tables");
+    if (rc == 0 && trows.len)
+        rc = copy_in(s, "firing_table_rows (doc_id, seq, row, range_m, vals)", &trows, e, "adding firing tables");
+    sb_free(&rows);
+    sb_free(&trows);
+    return rc;
+}
+
+/* Which documents are superseded, over the whole library (doc_supersession, as store_sqlite.c); called inside
+ * the transaction of every ingest and delete, under a lock of its own so that two workers committing at once
+ * recompute one after the other, each seeing the other's document. */
+static int recompute_status(store *s, fa_err *e)
+{
+    char lock[96];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)", STATUS_LOCK);
+    if (cmd(s, lock, e, "working out superseded documents") != 0)
+        return -1;
+    PGresult *r = q(s, "SELECT id, publication, pub_date, supersedes FROM documents ORDER BY id", 0, NULL, e,
+                    "working out superseded documents");
+    if (!r)
+        return -1;
+    size_t n = (size_t)PQntuples(r);
+    doc_edition *ed = xcalloc(n ? n : 1, sizeof *ed);
+    int *by = xcalloc(n ? n : 1, sizeof *by);
+    const char **why = xcalloc(n ? n : 1, sizeof *why);
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 3; k++) {
+            const char *v = PQgetisnull(r, (int)i, k + 1) ? NULL : PQgetvalue(r, (int)i, k + 1);
+            if (k == 0)
+                ed[i].publication = v;
+            else if (k == 1)
+                ed[i].date = v;
+            else
+                ed[i].supersedes = v;
+        }
+    doc_supersession(ed, n, by, why);
+    int rc = cmd(s, "DELETE FROM doc_status", e, "recording superseded documents");
+    strbuf rows = {0};
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (by[i] < 0)
+            continue;
+        int cur = by[i];
+        for (size_t hops = 0; by[cur] >= 0 && by[cur] != (int)i && hops < n; hops++)
+            cur = by[cur];
+        copy_int(&rows, val_ll(r, (int)i, 0), false);
+        copy_int(&rows, val_ll(r, by[i], 0), false);
+        copy_int(&rows, val_ll(r, cur, 0), false);
+        copy_field(&rows, why[i], true);
+    }
+    if (rc == 0 && rows.len)
+        rc = copy_in(s, "doc_status (doc_id, superseded_by, current_id, reason)", &rows, e,
+                     "recording superseded documents");
+    sb_free(&rows);
+    PQclear(r);
+    free(ed);
+    free(by);
+    free(why);
+    return rc;
+}
+
+static int pg_superseded_ids(store *s, store_ids *out, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    PGresult *r = q(s, "SELECT doc_id FROM doc_status ORDER BY doc_id", 0, NULL, e, "reading superseded documents");
+    for (int i = 0; r && i < PQntuples(r); i++)
+        VEC_PUSH(*out, val_ll(r, i, 0));
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
@@ -909,12 +1129,14 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         copy_field(&rows, c->text ? c->text : "", false);
         copy_field(&rows, boxes, false);
         copy_field(&rows, tsv, false);
-        copy_int(&rows, ntok, true);
+        copy_int(&rows, ntok, false);
+        copy_field(&rows, c->kind ? c->kind : "text", true);
         free(tsv);
         free(boxes);
     }
     if (rc == 0)
-        rc = copy_in(s, "chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes, tsv, ntok)",
+        rc = copy_in(s, "chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text, boxes, tsv, ntok,"
+                                " kind)",
                      &rows, e, "adding chunks");
     if (rc == 0)
         rc = adjust_term_stats(s, rec->id, old_id, e);
@@ -966,6 +1188,10 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         rc = r ? 0 : -1;
         PQclear(r);
     }
+    if (rc == 0)
+        rc = put_docs3(s, rec, d, e);
+    if (rc == 0)
+        rc = recompute_status(s, e);
     return rc;
 }
 
@@ -1023,7 +1249,7 @@ static int delete_tx(store *s, void *arg, fa_err *e)
         return -1;
     PGresult *r = q(s, "DELETE FROM documents WHERE id = $1::bigint", 1, p, e, "removing the document");
     PQclear(r);
-    return r ? 0 : -1;
+    return r ? recompute_status(s, e) : -1;
 }
 
 static int pg_delete_document(store *s, long long id, fa_err *e)
@@ -2192,6 +2418,148 @@ static int pg_audit_list(store *s, int limit, store_audit_events *out, fa_err *e
     return rc;
 }
 
+/* `fagpt tables` and `fagpt table`. */
+#define TABLE_COLUMNS "t.seq, t.number, t.caption, t.page, t.page_end, p.label, t.nrows, t.ncols, t.header_rows, t.ruled"
+
+static int table_rows(store *s, const char *sql, long long doc_id, int seq, store_tables *out, fa_err *e)
+{
+    char id[32], sq[16];
+    fmt_ll(id, sizeof id, doc_id);
+    snprintf(sq, sizeof sq, "%d", seq);
+    const char *p[] = {id, sq};
+    PGresult *r = rows(s, sql, 2, p, e, "reading tables");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_table t = {(int)val_ll(r, i, 0), val(r, i, 1), val(r, i, 2), (int)val_ll(r, i, 3), (int)val_ll(r, i, 4),
+                         val(r, i, 5), (int)val_ll(r, i, 6), (int)val_ll(r, i, 7), (int)val_ll(r, i, 8),
+                         val_ll(r, i, 9) != 0, val(r, i, 10), val(r, i, 11)};
+        VEC_PUSH(*out, t);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e)
+{
+    return table_rows(s, "SELECT " TABLE_COLUMNS ", NULL, NULL FROM doc_tables t LEFT JOIN pages p ON"
+                         " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = $1::bigint AND $2::int = 0"
+                         " ORDER BY t.seq", doc_id, 0, out, e);
+}
+
+static int pg_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e)
+{
+    store_tables v = {0};
+    if (table_rows(s, "SELECT " TABLE_COLUMNS ", t.cells, t.markdown FROM doc_tables t LEFT JOIN pages p ON"
+                      " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = $1::bigint AND t.seq = $2::int",
+                   doc_id, seq, &v, e) != 0)
+        return -1;
+    if (!v.n) {
+        free(v.v);
+        return 0;
+    }
+    *out = v.v[0];
+    free(v.v);
+    return 1;
+}
+
+/* `fagpt figures`. */
+static int pg_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e)
+{
+    char id[32];
+    fmt_ll(id, sizeof id, doc_id);
+    const char *p[] = {id};
+    PGresult *r = rows(s, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr, f.description,"
+                          " f.png_path, f.width, f.height FROM figures f LEFT JOIN pages p ON p.doc_id = f.doc_id AND"
+                          " p.page = f.page WHERE f.doc_id = $1::bigint ORDER BY f.seq", 1, p, e, "reading figures");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_figure f = {(int)val_ll(r, i, 0), val(r, i, 1), val(r, i, 2), (int)val_ll(r, i, 3), val(r, i, 4),
+                          val(r, i, 5), val(r, i, 6), val_ll(r, i, 7) != 0, val(r, i, 8), val(r, i, 9),
+                          (int)val_ll(r, i, 10), (int)val_ll(r, i, 11)};
+        VEC_PUSH(*out, f);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+/* `fagpt tft`. */
+static int pg_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e)
+{
+    char id[32];
+    fmt_ll(id, sizeof id, doc_id);
+    const char *p[] = {id};
+    PGresult *r = rows(s, "SELECT f.seq, f.weapon, f.projectile, f.charge, f.page, f.page_end, p.label,"
+                          " (SELECT count(*) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq),"
+                          " (SELECT min(range_m) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq),"
+                          " (SELECT max(range_m) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq)"
+                          " FROM firing_tables f LEFT JOIN pages p ON p.doc_id = f.doc_id AND p.page = f.page"
+                          " WHERE f.doc_id = $1::bigint ORDER BY f.seq", 1, p, e, "reading firing tables");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_firing_table t = {(int)val_ll(r, i, 0), val(r, i, 1), val(r, i, 2), val(r, i, 3), (int)val_ll(r, i, 4),
+                                (int)val_ll(r, i, 5), val(r, i, 6), (int)val_ll(r, i, 7),
+                                strtod(PQgetvalue(r, i, 8), NULL), strtod(PQgetvalue(r, i, 9), NULL)};
+        VEC_PUSH(*out, t);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    char id[32], sq[16];
+    fmt_ll(id, sizeof id, doc_id);
+    snprintf(sq, sizeof sq, "%d", seq);
+    const char *p[] = {id, sq};
+    PGresult *r = rows(s, "SELECT weapon, projectile, charge, page, page_end, columns FROM firing_tables"
+                          " WHERE doc_id = $1::bigint AND seq = $2::int", 2, p, e, "reading a firing table");
+    if (!r)
+        return -1;
+    if (!PQntuples(r)) {
+        PQclear(r);
+        return 0;
+    }
+    out->weapon = val(r, 0, 0);
+    out->projectile = val(r, 0, 1);
+    out->charge = val(r, 0, 2);
+    out->page = (int)val_ll(r, 0, 3) - 1;
+    out->page_end = (int)val_ll(r, 0, 4) - 1;
+    const char *cols = PQgetvalue(r, 0, 5);
+    json_value *cv = json_parse(cols, strlen(cols), e);
+    PQclear(r);
+    if (!cv)
+        return -1;
+    out->ncols = (int)cv->n;
+    out->headings = xcalloc(cv->n + 1, sizeof *out->headings);
+    out->keys = xcalloc(cv->n + 1, sizeof *out->keys);
+    out->range_col = 0;
+    for (size_t k = 0; k < cv->n; k++) {
+        out->headings[k] = xstrdup(json_get_str(json_at(cv, k), "heading", ""));
+        out->keys[k] = xstrdup(json_get_str(json_at(cv, k), "key", ""));
+        if (!strcmp(out->keys[k], "range_m"))
+            out->range_col = (int)k;
+    }
+    json_free(cv);
+    VEC(double) vals = {0};
+    r = rows(s, "SELECT vals FROM firing_table_rows WHERE doc_id = $1::bigint AND seq = $2::int ORDER BY range_m, row", 2,
+             p, e, "reading a firing table");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        const char *t = PQgetvalue(r, i, 0);
+        json_value *rv = json_parse(t, strlen(t), NULL);
+        for (int k = 0; k < out->ncols; k++) {
+            json_value *x = rv ? json_at(rv, (size_t)k) : NULL;
+            VEC_PUSH(vals, x && x->type == JSON_NUMBER ? x->num : NAN);
+        }
+        json_free(rv);
+        out->nrows++;
+    }
+    out->values = vals.v;
+    int rc = r ? 1 : -1;
+    PQclear(r);
+    return rc;
+}
+
 const store_ops store_pg_ops = {"postgres", pg_close, pg_serial, pg_library_version, STORE_OPS_TABLE(pg)};
 
 /* ---- store_migrate_to_pg: an SQLite library copied into PostgreSQL ---- */
@@ -2388,7 +2756,10 @@ int store_migrate_to_pg(const char *sqlite_path, const char *url, store_table_co
         PQclear(cols);
         if (!cols)
             rc = -1;
-        else if (exists)
+        else if (exists && !strcmp(tables.v[i], "vector_gen"))
+            /* filled by chunk_vectors' trigger as the vectors were copied: SQLite's generations replace those */
+            rc = cmd(s, "DELETE FROM vector_gen", e, "copying vector generations");
+        if (rc == 0 && exists)
             rc = copy_table(s, db, tables.v[i], e);
     }
     if (rc == 0)

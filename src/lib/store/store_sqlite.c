@@ -4,6 +4,7 @@
  */
 #include "store_ops.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -121,7 +122,31 @@ static const char *migrations[] = {
     "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT, action TEXT NOT NULL,"
     "  target TEXT, detail TEXT);"
     "ALTER TABLE documents ADD COLUMN label TEXT;",
-    /* 6: the ingest job queue (store.h): one row per queued file, with its worker's lease and progress */
+    /* 6: tables found in documents, as structured cells (JSON, see doc_table_json) and as Markdown */
+    "CREATE TABLE doc_tables (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, number TEXT, caption TEXT, page INTEGER NOT NULL, page_end INTEGER NOT NULL,"
+    "  nrows INTEGER NOT NULL, ncols INTEGER NOT NULL, header_rows INTEGER NOT NULL, ruled INTEGER NOT NULL,"
+    "  cells TEXT NOT NULL, markdown TEXT NOT NULL, PRIMARY KEY (doc_id, seq));",
+    /* 7: captioned figures (their PNG in the data folder, the text inside them, a vision model's description);
+     * chunks say what they are made of: text, a table's rows, a figure */
+    "CREATE TABLE figures (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, number TEXT, caption TEXT NOT NULL, page INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  x0 REAL, y0 REAL, x1 REAL, y1 REAL, text TEXT, ocr INTEGER NOT NULL, description TEXT, png_path TEXT,"
+    "  width INTEGER, height INTEGER, PRIMARY KEY (doc_id, seq));"
+    "ALTER TABLE chunks ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';",
+    /* 8: superseded documents (recomputed over the whole library on every ingest and delete): the edition that
+     * supersedes each, the current one at the end of the chain, and why */
+    "CREATE TABLE doc_status (doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+    "  superseded_by INTEGER NOT NULL, current_id INTEGER NOT NULL, reason TEXT NOT NULL);",
+    /* 9: tabular firing tables read from TFT pages: one row per table (weapon, projectile, charge, source pages,
+     * the columns as JSON [{"heading","key"}]) and its rows (range and the row's values as a JSON array) */
+    "CREATE TABLE firing_tables (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, weapon TEXT, projectile TEXT, charge TEXT, page INTEGER NOT NULL,"
+    "  page_end INTEGER NOT NULL, columns TEXT NOT NULL, PRIMARY KEY (doc_id, seq));"
+    "CREATE TABLE firing_table_rows (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, row INTEGER NOT NULL, range_m REAL NOT NULL, vals TEXT NOT NULL,"
+    "  PRIMARY KEY (doc_id, seq, row));",
+    /* 10: the ingest job queue (store.h): one row per queued file, with its worker's lease and progress */
     "CREATE TABLE ingest_jobs (id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
     "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),"
     "  worker TEXT, lease_until TEXT, heartbeat TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
@@ -152,6 +177,8 @@ static int exec(store *s, const char *sql, fa_err *e)
     return 0;
 }
 
+static int recompute_status(store *s, fa_err *e);
+
 static int migrate(store *s, fa_err *e)
 {
     if (exec(s, "BEGIN IMMEDIATE", e) != 0)
@@ -176,6 +203,11 @@ static int migrate(store *s, fa_err *e)
             exec(s, "ROLLBACK", NULL);
             return -1;
         }
+    }
+    /* A library from before the status table gets its status now. */
+    if (version < latest && version > 0 && recompute_status(s, e) != 0) {
+        exec(s, "ROLLBACK", NULL);
+        return -1;
     }
     return exec(s, "COMMIT", e);
 }
@@ -372,7 +404,14 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
 /* A publication id as compared across documents: "ADP 3-19" = "adp_3-19" = "ADP3-19". */
 #define PUB_KEY(x) "replace(replace(lower(" x "),' ',''),'_','')"
 #define DOC_COLUMNS "id, path, file_name, sha256, publication, title, pub_date, distribution, supersedes, " \
-                    "pages, chunks, status, ingested_at, size_bytes, label"
+                    "pages, chunks, status, ingested_at, size_bytes, label, " \
+                    "(SELECT superseded_by FROM doc_status WHERE doc_id = documents.id), " \
+                    "(SELECT current_id FROM doc_status WHERE doc_id = documents.id), " \
+                    "(SELECT x.publication FROM doc_status t JOIN documents x ON x.id = t.superseded_by " \
+                    " WHERE t.doc_id = documents.id), " \
+                    "(SELECT x.pub_date FROM doc_status t JOIN documents x ON x.id = t.superseded_by " \
+                    " WHERE t.doc_id = documents.id), " \
+                    "(SELECT reason FROM doc_status WHERE doc_id = documents.id)"
 
 static void read_doc(sqlite3_stmt *st, store_doc *d)
 {
@@ -393,6 +432,11 @@ static void read_doc(sqlite3_stmt *st, store_doc *d)
     d->label = col_str(st, 14);
     if (!d->label)
         d->label = store_default_label(d->distribution);
+    d->superseded_by = sqlite3_column_int64(st, 15);
+    d->current_id = sqlite3_column_int64(st, 16);
+    d->superseded_by_pub = col_str(st, 17);
+    d->superseded_by_date = col_str(st, 18);
+    d->superseded_reason = col_str(st, 19);
 }
 
 static int find_one(store *s, const char *sql, const char *arg, store_doc *out, fa_err *e)
@@ -578,6 +622,143 @@ static int adjust_term_stats(store *s, long long doc_id, int sign, fa_err *e)
     return 0;
 }
 
+/* Which documents are superseded, over the whole library (doc_supersession); called inside the transaction of
+ * every ingest and delete, so the status never lags the library. */
+static int recompute_status(store *s, fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, publication, pub_date, supersedes FROM documents ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, e, "working out superseded documents");
+    VEC(long long) ids = {0};
+    str_vec pubs = {0}, dates = {0}, sups = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        VEC_PUSH(ids, sqlite3_column_int64(st, 0));
+        VEC_PUSH(pubs, col_str(st, 1));
+        VEC_PUSH(dates, col_str(st, 2));
+        VEC_PUSH(sups, col_str(st, 3));
+    }
+    sqlite3_finalize(st);
+    size_t n = ids.n;
+    doc_edition *ed = xcalloc(n ? n : 1, sizeof *ed);
+    int *by = xcalloc(n ? n : 1, sizeof *by);
+    const char **why = xcalloc(n ? n : 1, sizeof *why);
+    for (size_t i = 0; i < n; i++)
+        ed[i] = (doc_edition){pubs.v[i], dates.v[i], sups.v[i]};
+    doc_supersession(ed, n, by, why);
+    int rc = exec(s, "DELETE FROM doc_status", e);
+    st = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "INSERT INTO doc_status (doc_id, superseded_by, current_id, reason)"
+                                             " VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
+        rc = db_fail(s, e, "recording superseded documents");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (by[i] < 0)
+            continue;
+        int cur = by[i];
+        for (size_t hops = 0; by[cur] >= 0 && by[cur] != (int)i && hops < n; hops++)
+            cur = by[cur];
+        sqlite3_bind_int64(st, 1, ids.v[i]);
+        sqlite3_bind_int64(st, 2, ids.v[by[i]]);
+        sqlite3_bind_int64(st, 3, ids.v[cur]);
+        bind_str(st, 4, why[i]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(s, e, "recording superseded documents");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    free(ed);
+    free(by);
+    free(why);
+    free(ids.v);
+    str_vec_free(&pubs);
+    str_vec_free(&dates);
+    str_vec_free(&sups);
+    return rc;
+}
+
+static int sqlite_superseded_ids(store *s, store_ids *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT doc_id FROM doc_status ORDER BY doc_id", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            VEC_PUSH(*out, sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading superseded documents");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static void json_num_or_null(strbuf *b, double v)
+{
+    if (isnan(v) || isinf(v))
+        sb_add(b, "null");
+    else
+        sb_addf(b, "%.17g", v);
+}
+
+/* The document's firing tables and their rows (migration 9). */
+static int put_firing_tables(store *s, long long doc_id, const doc_document *d, fa_err *e)
+{
+    sqlite3_stmt *st = NULL, *rs = NULL;
+    int rc = SQLITE_DONE;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO firing_tables (doc_id, seq, weapon, projectile, charge, page, page_end,"
+                           " columns) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO firing_table_rows (doc_id, seq, row, range_m, vals) VALUES (?1,?2,?3,"
+                           "?4,?5)", -1, &rs, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_fail(s, e, "adding firing tables");
+    }
+    for (size_t i = 0; i < d->firing_tables.n && rc == SQLITE_DONE; i++) {
+        const doc_firing_table *t = &d->firing_tables.v[i];
+        strbuf cols = {0};
+        sb_addc(&cols, '[');
+        for (int k = 0; k < t->ncols; k++) {
+            sb_add(&cols, k ? ",{\"heading\":" : "{\"heading\":");
+            json_str(&cols, t->headings[k]);
+            sb_add(&cols, ",\"key\":");
+            json_str(&cols, t->keys[k]);
+            sb_addc(&cols, '}');
+        }
+        sb_addc(&cols, ']');
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        bind_str(st, 3, t->weapon);
+        bind_str(st, 4, t->projectile);
+        bind_str(st, 5, t->charge);
+        sqlite3_bind_int(st, 6, t->page + 1);
+        sqlite3_bind_int(st, 7, t->page_end + 1);
+        bind_str(st, 8, cols.s);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sb_free(&cols);
+        for (int r = 0; r < t->nrows && rc == SQLITE_DONE; r++) {
+            const double *v = t->values + (size_t)r * (size_t)t->ncols;
+            strbuf vals = {0};
+            sb_addc(&vals, '[');
+            for (int k = 0; k < t->ncols; k++) {
+                if (k)
+                    sb_addc(&vals, ',');
+                json_num_or_null(&vals, v[k]);
+            }
+            sb_addc(&vals, ']');
+            sqlite3_bind_int64(rs, 1, doc_id);
+            sqlite3_bind_int(rs, 2, (int)i + 1);
+            sqlite3_bind_int(rs, 3, r);
+            sqlite3_bind_double(rs, 4, v[t->range_col]);
+            bind_str(rs, 5, vals.s);
+            rc = sqlite3_step(rs);
+            sqlite3_reset(rs);
+            sb_free(&vals);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(rs);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, e, "adding firing tables");
+}
+
 static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -651,7 +832,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         return db_fail(s, e, "adding pages");
 
     if (sqlite3_prepare_v2(s->db, "INSERT INTO chunks (doc_id, seq, section, heading, paragraph, page_start, page_end, text,"
-                                  " boxes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", -1, &st, NULL) != SQLITE_OK)
+                                  " boxes, kind) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "adding chunks");
     for (size_t i = 0; i < chunks->n && rc == SQLITE_DONE; i++) {
         const doc_chunk *c = &chunks->v[i];
@@ -668,6 +849,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
         sqlite3_bind_int(st, 7, c->page_end + 1);
         bind_str(st, 8, c->text);
         bind_str(st, 9, boxes);
+        bind_str(st, 10, c->kind ? c->kind : "text");
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         free(boxes);
@@ -726,7 +908,65 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding cross-references");
 
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO doc_tables (doc_id, seq, number, caption, page, page_end, nrows, ncols,"
+                           " header_rows, ruled, cells, markdown) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding tables");
+    for (size_t i = 0; i < d->tables.n && rc == SQLITE_DONE; i++) {
+        const doc_table *t = &d->tables.v[i];
+        char *cells = doc_table_json(t), *md = doc_table_markdown(t);
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        bind_str(st, 3, t->number);
+        bind_str(st, 4, t->caption);
+        sqlite3_bind_int(st, 5, t->page + 1);
+        sqlite3_bind_int(st, 6, t->page_end + 1);
+        sqlite3_bind_int(st, 7, t->nrows);
+        sqlite3_bind_int(st, 8, t->ncols);
+        sqlite3_bind_int(st, 9, t->header_rows);
+        sqlite3_bind_int(st, 10, t->ruled);
+        bind_str(st, 11, cells);
+        bind_str(st, 12, md);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        free(cells);
+        free(md);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding tables");
 
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO figures (doc_id, seq, number, caption, page, kind, x0, y0, x1, y1, text, ocr,"
+                           " description, png_path, width, height) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+                           "?14,?15,?16)", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding figures");
+    for (size_t i = 0; i < d->figures.n && rc == SQLITE_DONE; i++) {
+        const doc_figure *f = &d->figures.v[i];
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        bind_str(st, 3, f->number);
+        bind_str(st, 4, f->caption);
+        sqlite3_bind_int(st, 5, f->page + 1);
+        bind_str(st, 6, f->kind);
+        sqlite3_bind_double(st, 7, f->box.x0);
+        sqlite3_bind_double(st, 8, f->box.y0);
+        sqlite3_bind_double(st, 9, f->box.x1);
+        sqlite3_bind_double(st, 10, f->box.y1);
+        bind_str(st, 11, f->text);
+        sqlite3_bind_int(st, 12, f->ocr);
+        bind_str(st, 13, f->description);
+        bind_str(st, 14, rec->figure_paths && i < rec->nfigure_paths ? rec->figure_paths[i] : NULL);
+        sqlite3_bind_int(st, 15, f->png_w);
+        sqlite3_bind_int(st, 16, f->png_h);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding figures");
+
+    if (put_firing_tables(s, rec->id, d, e) != 0 || recompute_status(s, e) != 0)
+        return -1;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(s, e, "updating the quarantine");
     bind_str(st, 1, rec->path);
@@ -763,6 +1003,8 @@ static int sqlite_delete_document(store *s, long long id, fa_err *e)
             rc = run_with_id(s, "DELETE FROM chunks WHERE doc_id = ?1", id, e, "removing chunks");
         if (rc == 0)
             rc = run_with_id(s, "DELETE FROM documents WHERE id = ?1", id, e, "removing the document");
+        if (rc == 0)
+            rc = recompute_status(s, e);
         rc = rc == 0 ? exec(s, "COMMIT", e) : (exec(s, "ROLLBACK", NULL), -1);
     }
     s->data_version = s->lengths[0].version = -1;
@@ -1757,6 +1999,169 @@ static long long sqlite_library_version(store *s)
     return v;
 }
 
+/* `fagpt tables` and `fagpt table` (migration 6). */
+static int table_rows(store *s, const char *sql, long long doc_id, int seq, store_tables *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int(st, 2, seq);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_table t = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), sqlite3_column_int(st, 3),
+                             sqlite3_column_int(st, 4), col_str(st, 5), sqlite3_column_int(st, 6),
+                             sqlite3_column_int(st, 7), sqlite3_column_int(st, 8), sqlite3_column_int(st, 9) != 0,
+                             col_str(st, 10), col_str(st, 11)};
+            VEC_PUSH(*out, t);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading tables");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+#define TABLE_COLUMNS "t.seq, t.number, t.caption, t.page, t.page_end, p.label, t.nrows, t.ncols, t.header_rows, t.ruled"
+
+static int sqlite_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e)
+{
+    return table_rows(s, "SELECT " TABLE_COLUMNS ", NULL, NULL FROM doc_tables t LEFT JOIN pages p ON"
+                         " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = ?1 AND ?2 = 0 ORDER BY t.seq",
+                      doc_id, 0, out, e);
+}
+
+static int sqlite_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e)
+{
+    store_tables v = {0};
+    int rc = table_rows(s, "SELECT " TABLE_COLUMNS ", t.cells, t.markdown FROM doc_tables t LEFT JOIN pages p ON"
+                           " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = ?1 AND t.seq = ?2",
+                        doc_id, seq, &v, e);
+    if (rc != 0)
+        return -1;
+    if (!v.n) {
+        free(v.v);
+        return 0;
+    }
+    *out = v.v[0];
+    free(v.v);
+    return 1;
+}
+
+/* `fagpt figures` (migration 7). */
+static int sqlite_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr,"
+                                " f.description, f.png_path, f.width, f.height FROM figures f LEFT JOIN pages p ON"
+                                " p.doc_id = f.doc_id AND p.page = f.page WHERE f.doc_id = ?1 ORDER BY f.seq",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_figure f = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), sqlite3_column_int(st, 3),
+                              col_str(st, 4), col_str(st, 5), col_str(st, 6), sqlite3_column_int(st, 7) != 0,
+                              col_str(st, 8), col_str(st, 9), sqlite3_column_int(st, 10), sqlite3_column_int(st, 11)};
+            VEC_PUSH(*out, f);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading figures");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* `fagpt tft` (migration 9). */
+static int sqlite_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT f.seq, f.weapon, f.projectile, f.charge, f.page, f.page_end, p.label,"
+                                " (SELECT count(*) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq),"
+                                " (SELECT min(range_m) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq),"
+                                " (SELECT max(range_m) FROM firing_table_rows r WHERE r.doc_id = f.doc_id AND r.seq = f.seq)"
+                                " FROM firing_tables f LEFT JOIN pages p ON p.doc_id = f.doc_id AND p.page = f.page"
+                                " WHERE f.doc_id = ?1 ORDER BY f.seq", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_firing_table t = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3),
+                                    sqlite3_column_int(st, 4), sqlite3_column_int(st, 5), col_str(st, 6),
+                                    sqlite3_column_int(st, 7), sqlite3_column_double(st, 8),
+                                    sqlite3_column_double(st, 9)};
+            VEC_PUSH(*out, t);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading firing tables");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int found = 0;
+    char *cols = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT weapon, projectile, charge, page, page_end, columns FROM firing_tables"
+                           " WHERE doc_id = ?1 AND seq = ?2", -1, &st, NULL) != SQLITE_OK) {
+        found = db_fail(s, e, "reading a firing table");
+    } else {
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int(st, 2, seq);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            out->weapon = col_str(st, 0);
+            out->projectile = col_str(st, 1);
+            out->charge = col_str(st, 2);
+            out->page = sqlite3_column_int(st, 3) - 1;
+            out->page_end = sqlite3_column_int(st, 4) - 1;
+            cols = col_str(st, 5);
+            found = 1;
+        }
+        sqlite3_finalize(st);
+    }
+    json_value *cv = found == 1 ? json_parse(cols, strlen(cols), e) : NULL;
+    if (found == 1 && !cv)
+        found = -1;
+    if (found == 1) {
+        out->ncols = (int)cv->n;
+        out->headings = xcalloc(cv->n + 1, sizeof *out->headings);
+        out->keys = xcalloc(cv->n + 1, sizeof *out->keys);
+        out->range_col = 0;
+        for (size_t k = 0; k < cv->n; k++) {
+            out->headings[k] = xstrdup(json_get_str(json_at(cv, k), "heading", ""));
+            out->keys[k] = xstrdup(json_get_str(json_at(cv, k), "key", ""));
+            if (!strcmp(out->keys[k], "range_m"))
+                out->range_col = (int)k;
+        }
+        VEC(double) vals = {0};
+        if (sqlite3_prepare_v2(s->db, "SELECT vals FROM firing_table_rows WHERE doc_id = ?1 AND seq = ?2 ORDER BY"
+                               " range_m, row", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, doc_id);
+            sqlite3_bind_int(st, 2, seq);
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *t = (const char *)sqlite3_column_text(st, 0);
+                json_value *rv = t ? json_parse(t, strlen(t), NULL) : NULL;
+                for (int k = 0; k < out->ncols; k++) {
+                    json_value *x = rv ? json_at(rv, (size_t)k) : NULL;
+                    VEC_PUSH(vals, x && x->type == JSON_NUMBER ? x->num : NAN);
+                }
+                json_free(rv);
+                out->nrows++;
+            }
+            sqlite3_finalize(st);
+        }
+        out->values = vals.v;
+    }
+    json_free(cv);
+    free(cols);
+    pthread_mutex_unlock(&s->lock);
+    return found;
+}
+
 /* The dense index of this back end is hybrid.c's exact scan. */
 static int sqlite_vector_knn(store *s, const char *model, int dim, const float *q, int k, store_vector_hits *out,
                              fa_err *e)
@@ -1961,7 +2366,8 @@ static int sqlite_put_document_job(store *s, store_doc *rec, const doc_document 
         if (rc != 0)
             exec(s, "ROLLBACK", NULL);
     }
-    s->data_version = -1;
+    s->data_version = s->lengths[0].version = -1;
+    s->doc_writes++;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

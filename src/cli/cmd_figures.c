@@ -1,0 +1,97 @@
+/* cmd_figures.c - `fagpt figures DOC`: the captioned figures of a document, with their printed page, kind, PNG
+ * file, and whether OCR or the vision model read them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/json.h"
+#include "store/store.h"
+
+static const char figures_usage[] =
+    "usage: fagpt figures [--json] DOC\n"
+    "  Lists the captioned figures of DOC (\"Figure 2-1. ...\"): number in the list, printed page, kind (raster:\n"
+    "  images; vector: drawn; mixed), the PNG saved under the data folder, and whether the text inside was read\n"
+    "  by OCR and the figure described by the vision model. --json adds that text and the description. DOC is a\n"
+    "  document id, a file name or a publication id (\"ADRP 3-0\").\n";
+
+int cmd_figures(cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int handled = cli_common_opt(c, opt, optarg, figures_usage);
+        if (handled < 0)
+            return EXIT_OK;
+        if (!handled)
+            return cli_usage_error(figures_usage, "unknown option");
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(figures_usage, "name one document (id, file name or publication id)");
+    store *s = cli_store(c);
+    if (!s)
+        return EXIT_USER;
+    store_doc d;
+    fa_err e;
+    int found = store_find_doc(s, argv[optind], &d, &e);
+    if (found != 1) {
+        store_close(s);
+        if (found < 0)
+            return cli_error(c, "%s", e.msg);
+        return cli_error(c, "no document \"%s\" in the library; `fagpt docs` lists them", argv[optind]);
+    }
+    store_figures v = {0};
+    int rc = store_figures_list(s, d.id, &v, &e);
+    store_close(s);
+    if (rc != 0) {
+        store_doc_free(&d);
+        return cli_error(c, "%s", e.msg);
+    }
+    strbuf b = {0};
+    if (c->json) {
+        sb_addf(&b, "{\"id\": %lld, \"doc\": ", d.id);
+        json_str(&b, d.file_name);
+        sb_add(&b, ", \"publication\": ");
+        json_str(&b, d.publication);
+        sb_add(&b, ", \"figures\": [");
+        for (size_t i = 0; i < v.n; i++) {
+            const store_figure *f = &v.v[i];
+            sb_addf(&b, "%s{\"n\": %d, \"number\": ", i ? ", " : "", f->seq);
+            json_str(&b, f->number);
+            sb_add(&b, ", \"caption\": ");
+            json_str(&b, f->caption);
+            sb_addf(&b, ", \"page\": %d, \"page_label\": ", f->page);
+            json_str(&b, f->page_label);
+            sb_add(&b, ", \"kind\": ");
+            json_str(&b, f->kind);
+            sb_add(&b, ", \"png\": ");
+            json_str(&b, f->png_path);
+            sb_addf(&b, ", \"width\": %d, \"height\": %d, \"ocr\": %s, \"text\": ", f->width, f->height,
+                    f->ocr ? "true" : "false");
+            json_str(&b, f->text);
+            sb_add(&b, ", \"description\": ");
+            json_str(&b, f->description);
+            sb_addc(&b, '}');
+        }
+        sb_add(&b, "]}\n");
+    } else {
+        const char *name = d.publication ? d.publication : d.file_name;
+        sb_addf(&b, "%s: %zu figure%s\n", name, v.n, v.n == 1 ? "" : "s");
+        for (size_t i = 0; i < v.n; i++) {
+            const store_figure *f = &v.v[i];
+            char page[48];
+            if (f->page_label)
+                snprintf(page, sizeof page, "p. %s", f->page_label);
+            else
+                snprintf(page, sizeof page, "PDF p. %d", f->page);
+            sb_addf(&b, "%3d  %-12s %-7s %s%s%s\n", f->seq, page, f->kind, f->caption, f->ocr ? "  [OCR]" : "",
+                    f->description ? "  [described]" : "");
+            if (f->png_path)
+                sb_addf(&b, "     %s (%dx%d)\n", f->png_path, f->width, f->height);
+        }
+    }
+    fputs(b.s, stdout);
+    sb_free(&b);
+    store_figures_free(&v);
+    store_doc_free(&d);
+    return EXIT_OK;
+}
