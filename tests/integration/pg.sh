@@ -2,7 +2,8 @@
 # PostgreSQL back end on a real PostgreSQL 15 server (scripts/pg-test-server: private port and socket folder,
 # torn down after): the store unit suite on PostgreSQL, migrations racing, two workers ingesting the corpus
 # together (every document exactly once, the same documents as an SQLite ingest), a worker killed with SIGKILL
-# in the middle of a document (nothing lost, nothing doubled), `fagpt migrate --to`, `fagpt doctor`. Prints TAP.
+# in the middle of a document (nothing lost, nothing doubled), `fagpt migrate --to`, the web server
+# on PostgreSQL, `fagpt doctor`. Prints TAP.
 cd "$(dirname "$0")/../.." || exit 1
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
 CORPUS=$SHARED/corpus/pdf
@@ -163,6 +164,31 @@ DATABASE_URL="$url" "$BIN" --home "$T/empty" docs --json | jq_py 'sys.exit(0 if 
 check "DATABASE_URL selects PostgreSQL" "[ $? -eq 0 ]"
 PGHOST=$sock PGPORT=$port PGUSER=postgres "$BIN" --db "postgresql:///mig" docs --json | jq_py 'sys.exit(0 if len(d) > 0 else 1)'
 check "libpq's PGHOST/PGPORT/PGUSER fill what the URL omits" "[ $? -eq 0 ]"
+
+# The web server on PostgreSQL (the migrated library): accounts, sign-in, a session, an API token, a search,
+# a label change and the audit log, all of it state kept in PostgreSQL.
+echo 'adminpass1' | "$BIN" --db "$url" user add alice --admin > /dev/null
+check "fagpt user add writes the account to PostgreSQL" "[ \"\$(sql mig 'SELECT role FROM users')\" = admin ]"
+"$BIN" --home "$T/web" --db "$url" serve --listen 127.0.0.1:0 > "$T/serve.out" 2> "$T/serve.err" & SPID=$!; PIDS="$SPID"
+WURL=""
+for _ in $(seq 1 200); do
+    WURL=$(sed -n 's/^FA-GPT serving \(http[^ ]*\)\/$/\1/p' "$T/serve.out")
+    [ -n "$WURL" ] && break
+    sleep 0.1
+done
+curl -s -c "$T/jar" -o "$T/login.json" -X POST -d '{"username":"alice","password":"adminpass1"}' "$WURL/api/login"
+CSRF=$(jq_py 'print(d.get("csrf",""))' < "$T/login.json" 2>/dev/null)
+check "serve --db postgres://: alice signs in (the session is stored in PostgreSQL)" \
+    "[ -n '$CSRF' ] && [ \"\$(sql mig 'SELECT count(*) FROM sessions')\" = 1 ]"
+curl -s -b "$T/jar" -H "X-CSRF-Token: $CSRF" -o "$T/tok.json" -X POST -d '{"name":"ci"}' "$WURL/api/tokens"
+TOK=$(jq_py 'print(d.get("token",""))' < "$T/tok.json" 2>/dev/null)
+curl -s -H "Authorization: Bearer $TOK" -o "$T/ws.json" "$WURL/api/search?q=clearance%20of%20fires"
+check "an API token searches the PostgreSQL library through the server" \
+    "[ -n '$TOK' ] && jq_py 'sys.exit(0 if len(d[\"results\"]) > 0 else 1)' < '$T/ws.json'"
+curl -s -b "$T/jar" -H "X-CSRF-Token: $CSRF" -o "$T/lab.json" -X PUT -d '{"label":"CUI"}' "$WURL/api/documents/1/label"
+check "an admin's label change lands in PostgreSQL, and in its audit log" \
+    "[ \"\$(sql mig 'SELECT label FROM documents WHERE id = 1')\" = CUI ] && [ \"\$(sql mig 'SELECT count(*) > 0 FROM audit')\" = t ]"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; PIDS=""
 
 # doctor names the back end and the vector mode.
 "$BIN" --db "$url" doctor --json > "$T/doctor.json"
