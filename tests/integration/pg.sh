@@ -3,7 +3,7 @@
 # torn down after): the store unit suite on PostgreSQL, migrations racing, two workers ingesting the corpus
 # together (every document exactly once, the same documents as an SQLite ingest), a worker killed with SIGKILL
 # in the middle of a document (nothing lost, nothing doubled), `fagpt migrate --to`, the web server
-# on PostgreSQL, `fagpt doctor`. Prints TAP.
+# on PostgreSQL, firing tables and superseded doctrine (their scripts), `fagpt doctor`. Prints TAP.
 cd "$(dirname "$0")/../.." || exit 1
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
 CORPUS=$SHARED/corpus/pdf
@@ -189,6 +189,15 @@ curl -s -b "$T/jar" -H "X-CSRF-Token: $CSRF" -o "$T/lab.json" -X PUT -d '{"label
 check "an admin's label change lands in PostgreSQL, and in its audit log" \
     "[ \"\$(sql mig 'SELECT label FROM documents WHERE id = 1')\" = CUI ] && [ \"\$(sql mig 'SELECT count(*) > 0 FROM audit')\" = t ]"
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; PIDS=""
+
+# Tabular firing tables and superseded doctrine on PostgreSQL: their own integration scripts, each over a new
+# database (FAGPT_DB overrides the scripts' --home).
+for t in tft supersede; do
+    tu=$(newdb "d3$t")
+    FAGPT_DB="$tu" FAGPT_SHARED="$SHARED" FAGPT_BIN="$BIN" tests/integration/$t.sh > "$T/$t.tap" 2>&1; rc=$?
+    check "tests/integration/$t.sh on PostgreSQL: $(grep -c '^ok' "$T/$t.tap") passed, none failed" \
+        "[ $rc -eq 0 ] && ! grep -q '^not ok' '$T/$t.tap' && grep -q '^ok' '$T/$t.tap'"
+done
 
 # doctor names the back end and the vector mode.
 "$BIN" --db "$url" doctor --json > "$T/doctor.json"
