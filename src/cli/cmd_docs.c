@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ingest/ingest.h"
 #include "core/json.h"
 #include "store/store.h"
 
@@ -119,6 +120,9 @@ int cmd_rm(cli_ctx *c, int argc, char **argv)
             missing++;
         } else {
             removed++;
+            char *figures_dir = xasprintf("%s/figures", cli_home(c));
+            ingest_remove_figures(figures_dir, d.file_name);
+            free(figures_dir);
             if (c->json) {
                 sb_addf(&out, "%s{\"removed\": %lld, \"doc\": ", removed > 1 ? ", " : "", d.id);
                 json_str(&out, d.file_name);

@@ -48,31 +48,8 @@ int cmd_figures(cli_ctx *c, int argc, char **argv)
     }
     strbuf b = {0};
     if (c->json) {
-        sb_addf(&b, "{\"id\": %lld, \"doc\": ", d.id);
-        json_str(&b, d.file_name);
-        sb_add(&b, ", \"publication\": ");
-        json_str(&b, d.publication);
-        sb_add(&b, ", \"figures\": [");
-        for (size_t i = 0; i < v.n; i++) {
-            const store_figure *f = &v.v[i];
-            sb_addf(&b, "%s{\"n\": %d, \"number\": ", i ? ", " : "", f->seq);
-            json_str(&b, f->number);
-            sb_add(&b, ", \"caption\": ");
-            json_str(&b, f->caption);
-            sb_addf(&b, ", \"page\": %d, \"page_label\": ", f->page);
-            json_str(&b, f->page_label);
-            sb_add(&b, ", \"kind\": ");
-            json_str(&b, f->kind);
-            sb_add(&b, ", \"png\": ");
-            json_str(&b, f->png_path);
-            sb_addf(&b, ", \"width\": %d, \"height\": %d, \"ocr\": %s, \"text\": ", f->width, f->height,
-                    f->ocr ? "true" : "false");
-            json_str(&b, f->text);
-            sb_add(&b, ", \"description\": ");
-            json_str(&b, f->description);
-            sb_addc(&b, '}');
-        }
-        sb_add(&b, "]}\n");
+        store_figures_json(&b, &d, &v, true);
+        sb_addc(&b, '\n');
     } else {
         const char *name = d.publication ? d.publication : d.file_name;
         sb_addf(&b, "%s: %zu figure%s\n", name, v.n, v.n == 1 ? "" : "s");

@@ -83,17 +83,8 @@ int cmd_table(cli_ctx *c, int argc, char **argv)
     dt.caption = t.caption ? xstrdup(t.caption) : NULL;
     strbuf b = {0};
     if (c->json) {
-        sb_addf(&b, "{\"doc\": ");
-        json_str(&b, d.file_name);
-        sb_add(&b, ", \"publication\": ");
-        json_str(&b, d.publication);
-        sb_addf(&b, ", \"n\": %d, \"number\": ", t.seq);
-        json_str(&b, t.number);
-        sb_add(&b, ", \"caption\": ");
-        json_str(&b, t.caption);
-        sb_addf(&b, ", \"page\": %d, \"page_end\": %d, \"page_label\": ", t.page, t.page_end);
-        json_str(&b, t.page_label);
-        sb_addf(&b, ", \"table\": %s}\n", t.cells);
+        store_table_json(&b, &d, &t);
+        sb_addc(&b, '\n');
     } else {
         char *out = format == CSV ? doc_table_csv(&dt) : doc_table_markdown(&dt);
         sb_add(&b, out);

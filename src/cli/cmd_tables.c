@@ -47,23 +47,8 @@ int cmd_tables(cli_ctx *c, int argc, char **argv)
     }
     strbuf b = {0};
     if (c->json) {
-        sb_addf(&b, "{\"id\": %lld, \"doc\": ", d.id);
-        json_str(&b, d.file_name);
-        sb_add(&b, ", \"publication\": ");
-        json_str(&b, d.publication);
-        sb_add(&b, ", \"tables\": [");
-        for (size_t i = 0; i < v.n; i++) {
-            const store_table *t = &v.v[i];
-            sb_addf(&b, "%s{\"n\": %d, \"number\": ", i ? ", " : "", t->seq);
-            json_str(&b, t->number);
-            sb_add(&b, ", \"caption\": ");
-            json_str(&b, t->caption);
-            sb_addf(&b, ", \"page\": %d, \"page_end\": %d, \"page_label\": ", t->page, t->page_end);
-            json_str(&b, t->page_label);
-            sb_addf(&b, ", \"rows\": %d, \"cols\": %d, \"header_rows\": %d, \"ruled\": %s}", t->nrows, t->ncols,
-                    t->header_rows, t->ruled ? "true" : "false");
-        }
-        sb_add(&b, "]}\n");
+        store_tables_json(&b, &d, &v);
+        sb_addc(&b, '\n');
     } else {
         const char *name = d.publication ? d.publication : d.file_name;
         sb_addf(&b, "%s: %zu table%s\n", name, v.n, v.n == 1 ? "" : "s");

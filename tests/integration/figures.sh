@@ -84,6 +84,10 @@ open(sys.argv[1], "wb").write(pdf)
 PY
 "$BIN" --home "$T/b" --json ingest "$T/big.pdf" > "$T/b.json"; rc=$?
 check "a 20000x20000 image: ingested, the figure kept by its caption, not rendered, with a warning" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"status\"]==\"ingested\" and \"400 megapixels\" in d[\"warnings\"][0] else 1)' < '$T/b.json' && \"$BIN\" --home '$T/b' --json figures big.pdf | jq_py 'f=d[\"figures\"][0]; sys.exit(0 if f[\"png\"] is None and f[\"caption\"]==\"Figure 1-1. A very large image\" else 1)'"
+# Removing a document removes the PNGs ingest wrote for it.
+n_png=$(ls "$T/h/figures/"ADRP_3-0_Operations_*/figure-*.png 2>/dev/null | wc -l)
+"$BIN" --home "$T/h" rm "ADRP 3-0" > /dev/null
+check "fagpt rm removes the document's figure PNGs ($n_png before)" "[ $n_png -gt 0 ] && ! ls '$T/h/figures/'ADRP_3-0_Operations_* > /dev/null 2>&1"
 "$BIN" figures --help > "$T/help"; rc=$?
 check "figures --help" "[ $rc -eq 0 ] && grep -q 'usage: fagpt figures' '$T/help'"
 exit 0

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Scanned pages and images through the CLI: the BRL-MR-3810 scan (its old OCR layer is poor) is read again by
 # OCR, its dev-set question d-025 (rifling twist, PDF p. 11) is found, a phrase from a page whose old layer is
-# garbage is found by search; two PNGs (300 and 200 dpi) of corpus pages in a folder are ingested as one-page documents.
+# garbage is found by search; two PNGs (300 and 200 dpi) of corpus pages in a folder, a JPEG and a TIFF are
+# ingested as one-page documents.
 # Prints TAP lines.
 cd "$(dirname "$0")/../.." || exit 1
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
@@ -36,6 +37,13 @@ check "a folder of page images: every image ingested, other files left alone" "[
 check "each image is a one-page document" "[ \$(grep -c '\"pages\": 1,' '$T/img.jsonl') -eq 2 ]"
 "$BIN" --home "$T/i" search --json "fires warfighting function" > "$T/img.json"
 check "search finds text read from the PNG" "jq_py 'sys.exit(0 if any(r[\"doc\"]==\"adp-p12.png\" for r in d[\"results\"]) else 1)' < '$T/img.json'"
+# JPEG and TIFF page images (netpbm converts a rendered page) are OCRed as one-page documents too.
+mutool draw -q -r 300 -c gray -o "$T/p14.pgm" "$ADP" 14 2>/dev/null
+pnmtojpeg "$T/p14.pgm" > "$T/scan-p14.jpg" && pnmtotiff "$T/p14.pgm" > "$T/scan-p14.tiff" 2>/dev/null
+"$BIN" --home "$T/j" ingest --json "$T/scan-p14.jpg" "$T/scan-p14.tiff" > "$T/jt.jsonl"; rc=$?
+check "a JPEG and a TIFF page: each ingested as a one-page document" "[ $rc -eq 0 ] && [ \$(grep -c '\"ingested\"' '$T/jt.jsonl') -eq 2 ] && [ \$(grep -c '\"pages\": 1,' '$T/jt.jsonl') -eq 2 ]"
+"$BIN" --home "$T/j" search --json -k 5 "cross-domain fires executed in one domain" > "$T/jt.json"
+check "search finds the text OCR read from both" "jq_py 'docs={r[\"doc\"] for r in d[\"results\"]}; sys.exit(0 if {\"scan-p14.jpg\",\"scan-p14.tiff\"} <= docs else 1)' < '$T/jt.json'"
 printf '\211PNG\r\n\032\n broken' > "$T/broken.png"
 "$BIN" --home "$T/i" ingest --json "$T/broken.png" > "$T/bad.json"; rc=$?
 check "a broken PNG is quarantined as a damaged image, no crash" "[ $rc -eq 1 ] && grep -q 'quarantined.*damaged or truncated image' '$T/bad.json'"

@@ -162,18 +162,45 @@ static void describe_figures(pool *p, doc_document *d, ingest_result *r)
     }
 }
 
+/* figures_dir/<name without .pdf>: where a file's figures go. */
+static char *figures_folder(const char *figures_dir, const char *file_name)
+{
+    char *stem = xstrdup(file_name);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem)
+        *dot = 0;
+    char *dir = xasprintf("%s/%s", figures_dir, stem);
+    free(stem);
+    return dir;
+}
+
+void ingest_remove_figures(const char *figures_dir, const char *file_name)
+{
+    char *dir = figures_folder(figures_dir, file_name);
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *de;
+        while ((de = readdir(dp))) {
+            size_t n = strlen(de->d_name);
+            if (!strncmp(de->d_name, "figure-", 7) && n > 4 && !strcmp(de->d_name + n - 4, ".png")) {
+                char *path = xasprintf("%s/%s", dir, de->d_name);
+                unlink(path);
+                free(path);
+            }
+        }
+        closedir(dp);
+        rmdir(dir); /* fails, harmlessly, when something else was put there */
+    }
+    free(dir);
+}
+
 /* Writes each figure's PNG under figures_dir/<name without .pdf>/; returns the paths (NULL entries for figures
  * not written), or NULL when there is nothing to write. */
 static char **save_figures(pool *p, const doc_document *d, const char *file_name, ingest_result *r)
 {
     if (!p->figures_dir || d->figures.n == 0)
         return NULL;
-    char *stem = xstrdup(file_name);
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem)
-        *dot = 0;
-    char *dir = xasprintf("%s/%s", p->figures_dir, stem);
-    free(stem);
+    char *dir = figures_folder(p->figures_dir, file_name);
     char **paths = xcalloc(d->figures.n, sizeof *paths);
     fa_err e = {{0}};
     if (fa_mkdirs(dir, &e) != 0) {

@@ -63,6 +63,9 @@ typedef struct ingest_options {
 int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ingest_progress_fn fn, void *arg,
                     ingest_results *out);
 
+/* Removes the figure PNGs ingest wrote for a file (when its document is removed from the library). */
+void ingest_remove_figures(const char *figures_dir, const char *file_name);
+
 void ingest_results_free(ingest_results *r);
 
 #endif

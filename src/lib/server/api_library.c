@@ -2,8 +2,8 @@
  * api_library.c - the library over HTTP: documents (list, detail with outline, delete, label), page images
  * with highlighted passages, chunks, search, ask (JSON or Server-Sent Events), uploads (multipart, sniffed,
  * sanitised, size-limited) ingested by a background job thread with per-page progress, the quarantine and
- * retry, and the system status. Every document route checks the access label first: a hidden document is a
- * 404 exactly like a missing one.
+ * retry, the tables and figures of a document, and the system status. Every document route checks the access
+ * label first: a hidden document is a 404 exactly like a missing one.
  */
 #include "server_int.h"
 
@@ -35,6 +35,31 @@ static int request_filter(req *r, search_filter *f)
     return 0;
 }
 
+/* A document's superseding edition is named only to a reader who may read that edition too. */
+static void hide_unreadable_successor(req *r, store_doc *d)
+{
+    if (!d->superseded_by)
+        return;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", d->current_id ? d->current_id : d->superseded_by);
+    store_doc cur;
+    bool readable = store_find_doc(r->sv->st, num, &cur, NULL) == 1 && may_read(&r->who, &cur);
+    if (readable && d->current_id && d->current_id != d->superseded_by) {
+        store_doc_free(&cur);
+        snprintf(num, sizeof num, "%lld", d->superseded_by);
+        readable = store_find_doc(r->sv->st, num, &cur, NULL) == 1 && may_read(&r->who, &cur);
+    }
+    if (readable)
+        store_doc_free(&cur);
+    else {
+        d->superseded_by = d->current_id = 0;
+        free(d->superseded_by_pub);
+        free(d->superseded_by_date);
+        free(d->superseded_reason);
+        d->superseded_by_pub = d->superseded_by_date = d->superseded_reason = NULL;
+    }
+}
+
 static enum MHD_Result list_documents(req *r)
 {
     search_filter f;
@@ -49,6 +74,7 @@ static enum MHD_Result list_documents(req *r)
     int n = 0;
     for (size_t i = 0; i < docs.n; i++)
         if (search_doc_allowed(&docs.v[i], &f)) {
+            hide_unreadable_successor(r, &docs.v[i]);
             sb_add(&b, n++ ? ",\n " : "\n ");
             store_doc_json(&b, &docs.v[i], false);
         }
@@ -69,6 +95,7 @@ static enum MHD_Result document_detail(req *r, const char *id)
         return reply_error(r, 500, "internal", "%s", e.msg);
     }
     strbuf b = {0};
+    hide_unreadable_successor(r, &d);
     store_doc_json(&b, &d, false);
     b.s[--b.len] = 0; /* reopen the object */
     sb_add(&b, ", \"outline\": [");
@@ -101,6 +128,9 @@ static enum MHD_Result delete_document(req *r, const char *id)
         size_t n = strlen(r->sv->uploads);
         if (d.path && !strncmp(d.path, r->sv->uploads, n) && d.path[n] == '/')
             unlink(d.path);
+        char *figures_dir = xasprintf("%s/figures", r->sv->home);
+        ingest_remove_figures(figures_dir, d.file_name);
+        free(figures_dir);
         audit(r, "delete", d.file_name, d.publication);
         strbuf b = {0};
         sb_addf(&b, "{\"removed\": %lld, \"doc\": ", d.id);
@@ -643,7 +673,12 @@ void *jobs_worker(void *arg)
         pthread_mutex_unlock(&sv->jobs_lock);
         ingest_results res = {0};
         progress_arg pa = {sv, id};
-        ingest_run(sv->st, &files, 0, 0, on_progress, &pa, &res);
+        /* As `fagpt ingest`: figures saved under DATA/figures, described when a vision model is configured. */
+        char *figures_dir = xasprintf("%s/figures", sv->home);
+        ingest_options io = {.figures_dir = figures_dir,
+                             .vision = sv->llm.api != LLM_NONE && sv->llm.vision_model ? &sv->llm : NULL};
+        ingest_run_opts(sv->st, &files, &io, on_progress, &pa, &res);
+        free(figures_dir);
         str_vec_free(&files);
         pthread_mutex_lock(&sv->jobs_lock);
         j = job_by_id(sv, id); /* the vector may have moved */
@@ -997,6 +1032,103 @@ static enum MHD_Result system_status(req *r)
     return reply_json(r, 200, &b);
 }
 
+/* ---- tables and figures of a document (as `fagpt tables/table/figures --json`) ---- */
+
+/* N of /tables/N or /figures/N(.png): a positive number with the suffix given, else 0. */
+static int seq_arg(const char *text, const char *suffix)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+    return end != text && !strcmp(end, suffix) && n > 0 && n < 1000000 ? (int)n : 0;
+}
+
+static enum MHD_Result document_tables(req *r, const char *id, const char *n)
+{
+    store_doc d;
+    if (find_readable(r, id, &d) != 1)
+        return MHD_YES;
+    fa_err e;
+    strbuf b = {0};
+    enum MHD_Result rc;
+    if (!n) {
+        store_tables v = {0};
+        if (store_tables_list(r->sv->st, d.id, &v, &e) != 0) {
+            rc = reply_error(r, 500, "internal", "%s", e.msg);
+        } else {
+            store_tables_json(&b, &d, &v);
+            rc = reply_json(r, 200, &b);
+        }
+        store_tables_free(&v);
+    } else {
+        int seq = seq_arg(n, "");
+        const char *format = query_arg(r, "format");
+        store_table t = {0};
+        int found = seq ? store_table_get(r->sv->st, d.id, seq, &t, &e) : 0;
+        doc_table dt;
+        if (found < 0) {
+            rc = reply_error(r, 500, "internal", "%s", e.msg);
+        } else if (!found) {
+            rc = reply_error(r, 404, "not_found", "no table %s in document %lld; GET /api/documents/%lld/tables lists them",
+                             n, d.id, d.id);
+        } else if (format && strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "json")) {
+            rc = reply_error(r, 400, "bad_input", "format: give csv, md or json");
+        } else if (!format || !strcmp(format, "json")) {
+            store_table_json(&b, &d, &t);
+            rc = reply_json(r, 200, &b);
+        } else if (doc_table_from_json(t.cells, &dt, &e) != 0) {
+            rc = reply_error(r, 500, "internal", "%s", e.msg);
+        } else {
+            bool csv = !strcmp(format, "csv");
+            char *out = csv ? doc_table_csv(&dt) : doc_table_markdown(&dt);
+            char disposition[96];
+            snprintf(disposition, sizeof disposition, "attachment; filename=\"table-%lld-%d.%s\"", d.id, seq,
+                     csv ? "csv" : "md");
+            rc = reply(r, 200, csv ? "text/csv; charset=utf-8" : "text/markdown; charset=utf-8", out, strlen(out),
+                       true, disposition);
+            free(out);
+            doc_table_free(&dt);
+        }
+        store_table_free(&t);
+    }
+    store_doc_free(&d);
+    return rc;
+}
+
+static enum MHD_Result document_figures(req *r, const char *id, const char *n)
+{
+    store_doc d;
+    if (find_readable(r, id, &d) != 1)
+        return MHD_YES;
+    fa_err e;
+    store_figures v = {0};
+    enum MHD_Result rc;
+    if (store_figures_list(r->sv->st, d.id, &v, &e) != 0) {
+        rc = reply_error(r, 500, "internal", "%s", e.msg);
+    } else if (!n) {
+        strbuf b = {0};
+        store_figures_json(&b, &d, &v, false);
+        rc = reply_json(r, 200, &b);
+    } else {
+        int seq = seq_arg(n, ".png");
+        const store_figure *f = NULL;
+        for (size_t i = 0; i < v.n && !f; i++)
+            if (v.v[i].seq == seq)
+                f = &v.v[i];
+        size_t len = 0;
+        char *png = f && f->png_path ? fa_read_file(f->png_path, &len, &e) : NULL;
+        if (!png) {
+            rc = reply_error(r, 404, "not_found", "no figure image %s in document %lld; GET /api/documents/%lld/figures "
+                             "lists them", n, d.id, d.id);
+        } else {
+            rc = reply(r, 200, "image/png", png, len, true, NULL);
+            free(png);
+        }
+    }
+    store_figures_free(&v);
+    store_doc_free(&d);
+    return rc;
+}
+
 enum MHD_Result route_library(req *r, char **seg, int nseg)
 {
     const char *m = r->method;
@@ -1028,6 +1160,14 @@ enum MHD_Result route_library(req *r, char **seg, int nseg)
         if (nseg == 4 && !strcmp(seg[2], "pages") && !strcmp(m, "GET")) {
             r->route = "/api/documents/{id}/pages/{page}.png";
             return page_image(r, seg[1], seg[3]);
+        }
+        if ((nseg == 3 || nseg == 4) && !strcmp(seg[2], "tables") && !strcmp(m, "GET")) {
+            r->route = nseg == 3 ? "/api/documents/{id}/tables" : "/api/documents/{id}/tables/{n}";
+            return document_tables(r, seg[1], nseg == 4 ? seg[3] : NULL);
+        }
+        if ((nseg == 3 || nseg == 4) && !strcmp(seg[2], "figures") && !strcmp(m, "GET")) {
+            r->route = nseg == 3 ? "/api/documents/{id}/figures" : "/api/documents/{id}/figures/{n}.png";
+            return document_figures(r, seg[1], nseg == 4 ? seg[3] : NULL);
         }
         if (nseg == 4 && !strcmp(seg[2], "chunks") && !strcmp(m, "GET")) {
             r->route = "/api/documents/{id}/chunks/{chunk}";

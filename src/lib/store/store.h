@@ -294,6 +294,12 @@ typedef struct store_figure {
 typedef VEC(store_figure) store_figures;
 int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e);
 void store_figures_free(store_figures *v);
+/* As JSON (store_json.c), the objects of `fagpt tables --json`, `fagpt table --json` (the cells as
+ * doc_table_json) and `fagpt figures --json` (with_path: each PNG's path on this machine; the web API leaves it
+ * out and serves the image itself). */
+void store_tables_json(strbuf *b, const store_doc *d, const store_tables *v);
+void store_table_json(strbuf *b, const store_doc *d, const store_table *t);
+void store_figures_json(strbuf *b, const store_doc *d, const store_figures *v, bool with_path);
 
 /* The ids of the superseded documents, ascending (search demotes them). */
 typedef VEC(long long) store_ids;
