@@ -15,7 +15,7 @@ out=build/bench/library-latest.md
 mkdir -p build/bench
 make -s build/libfagpt.a
 gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/search_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 \
+    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
     -lstdc++ -lpthread -lm -o "$W/search_bench"
 
 best_of_3() {  # command... -> best wall time in seconds

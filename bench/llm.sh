@@ -14,7 +14,7 @@ out=build/bench/llm-latest.md
 mkdir -p build/bench
 make -s build/fagpt build/libfagpt.a
 gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/llm_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 \
+    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
     -lstdc++ -lpthread -lm -o "$W/llm_bench"
 gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/vec_bench.c build/libfagpt.a \
     -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz \

@@ -8,4 +8,5 @@ bench/docs.sh
 bench/ocr.sh
 bench/fires.sh
 bench/llm.sh
+bench/pg.sh
 bench/web.sh

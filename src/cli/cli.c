@@ -15,6 +15,7 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage)
     switch (opt) {
     case 'J': c->json = true; return 1;
     case 'H': c->home = arg; fa_settings_home(arg); return 1;
+    case 'D': c->db = arg; return 1;
     case 'h': fputs(usage, stdout); return -1;
     default: return 0;
     }
@@ -90,12 +91,24 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     return EXIT_USER;
 }
 
+char *cli_db_name(cli_ctx *c)
+{
+    const char *env = getenv("FAGPT_DB"), *url = getenv("DATABASE_URL");
+    if (c->db && *c->db)
+        return xstrdup(c->db);
+    if (env && *env)
+        return xstrdup(env);
+    if (store_is_url(url))
+        return xstrdup(url);
+    const char *home = cli_home(c);
+    return home ? xasprintf("%s/library.db", home) : NULL;
+}
+
 struct store *cli_store(cli_ctx *c)
 {
-    const char *home = cli_home(c);
-    if (!home)
+    char *path = cli_db_name(c);
+    if (!path)
         return NULL;
-    char *path = xasprintf("%s/library.db", home);
     fa_err e;
     store *s = store_open(path, &e);
     free(path);

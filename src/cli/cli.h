@@ -18,15 +18,17 @@ enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_PARTIAL = 2 };
 
 typedef struct cli_ctx {
     const char *home;  /* --home or FAGPT_HOME or ~/.local/share/fagpt; resolved by cli_home() */
+    const char *db;    /* --db: a postgres:// URL or an SQLite file; else FAGPT_DB, DATABASE_URL, HOME/library.db */
     bool json;         /* --json */
     bool tty;          /* stdout and stderr are terminals: progress and colour allowed */
 } cli_ctx;
 
 /* Long options every subcommand accepts; append to a subcommand's own `struct option` table. */
 #define CLI_COMMON_LONGOPTS \
-    {"json", no_argument, 0, 'J'}, {"home", required_argument, 0, 'H'}, {"help", no_argument, 0, 'h'}
+    {"json", no_argument, 0, 'J'}, {"home", required_argument, 0, 'H'}, {"help", no_argument, 0, 'h'}, \
+    {"db", required_argument, 0, 'D'}
 
-/* Handles -J/-H/-h; returns 1 when handled, 0 when opt is not a common option, and -1 after printing help. */
+/* Handles -J/-H/-h/--db; returns 1 when handled, 0 when opt is not a common option, and -1 after printing help. */
 int cli_common_opt(cli_ctx *c, int opt, const char *arg, const char *usage);
 
 /* The data folder, created if needed; NULL after printing an error. */
@@ -58,9 +60,15 @@ struct store;
 int cli_embed_library(cli_ctx *c, struct store *s, const struct llm_config *cfg, int batch, bool again,
                       bool quiet_json);
 
-/* Opens the library database in the data folder; NULL after printing an error. */
+/* The library database: --db, else FAGPT_DB, else DATABASE_URL when it is a postgres:// URL, else
+ * HOME/library.db (SQLite). Returns a string to free; NULL after printing an error. */
+char *cli_db_name(cli_ctx *c);
+/* Opens the library database (cli_db_name); NULL after printing an error. */
 struct store;
 struct store *cli_store(cli_ctx *c);
+
+/* Queues files (made absolute) as ingest jobs (cmd_jobs.c); prints what it did. Returns an exit status. */
+int cli_queue_files(cli_ctx *c, struct store *s, const str_vec *files);
 
 /* Prints "fagpt: message" to stderr (or a JSON error object on stdout with --json). Returns EXIT_USER. */
 int cli_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

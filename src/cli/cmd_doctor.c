@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "store/store.h"
 #include "sys/sys.h"
 
 static const char usage[] =
@@ -10,7 +11,9 @@ static const char usage[] =
     "Checks what FA-GPT and its model server need: CPU, memory, the data folder, GPUs and drivers (NVIDIA through\n"
     "libcuda/NVML, AMD through KFD and ROCm), HSA_OVERRIDE_GFX_VERSION, MIOpen's user database and kernel cache\n"
     "(the \"attempt to write a readonly database\" failure), and the model servers (OLLAMA_HOST, OPENAI_BASE_URL,\n"
-    "FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL). Each problem comes with why it matters and the exact fix.\n\n"
+    "FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL), and the library database (SQLite or PostgreSQL, and which vector index:\n"
+    "in-process, in-process kept current by LISTEN/NOTIFY, or pgvector). Each problem comes with why it matters\n"
+    "and the exact fix.\n\n"
     "  --fix          apply the safe fixes (create folders, make your own files writable, move MIOpen to a fresh\n"
     "                 per-user folder) and write DATA/model-server.env for the model server's service;\n"
     "                 run it as the user the model server runs as\n"
@@ -18,14 +21,48 @@ static const char usage[] =
     "  --json         the report as JSON\n\n"
     "Exit status: 0 when everything FA-GPT needs works, 1 when something it needs is broken.\n";
 
+static void add_finding(sys_report *r, sys_severity sev, const char *code, char *what, char *why, char *fix)
+{
+    sys_finding f = {sev, xstrdup("store"), xstrdup(code), what, why, fix};
+    VEC_PUSH(r->findings, f);
+}
+
+/* The library database: which back end, and which vector index serves dense retrieval. */
+static int check_store(cli_ctx *c, sys_report *r)
+{
+    char *name = cli_db_name(c);
+    if (!name)
+        return 1;
+    fa_err e;
+    store *s = store_open(name, &e);
+    if (!s) {
+        add_finding(r, SYS_ERROR, "store.open", xasprintf("the library database cannot be opened: %s", e.msg),
+                    xstrdup("nothing can be ingested or searched"),
+                    xstrdup(store_is_url(name) ? "check the URL, that the PostgreSQL server runs and that the user "
+                                                 "may connect (psql URL)"
+                                               : "check the data folder's permissions and free space"));
+        free(name);
+        return 1;
+    }
+    store_info info;
+    if (store_info_get(s, &info, &e) == 0) {
+        add_finding(r, SYS_OK, "store.backend", xasprintf("library database: %s (%s)", info.backend, info.detail),
+                    NULL, NULL);
+        add_finding(r, SYS_OK, "store.vectors", xasprintf("vector index: %s", info.vector_mode), NULL, NULL);
+    }
+    store_close(s);
+    free(name);
+    return 0;
+}
+
 static void print_report(const cli_ctx *c, const sys_report *r)
 {
     static const char *labels[] = {"ok  ", "info", "warn", "FAIL"};
     static const char *colours[] = {"\033[32m", "\033[36m", "\033[33m", "\033[31;1m"};
-    const char *areas[] = {"host", "gpu", "miopen", "server"};
+    const char *areas[] = {"host", "gpu", "miopen", "server", "store"};
     int count[4] = {0};
     printf("FA-GPT doctor\n");
-    for (size_t a = 0; a < 4; a++) {
+    for (size_t a = 0; a < sizeof areas / sizeof areas[0]; a++) {
         printf("\n%s\n", areas[a]);
         for (size_t i = 0; i < r->findings.n; i++) {
             const sys_finding *f = &r->findings.v[i];
@@ -95,6 +132,8 @@ int cmd_doctor(cli_ctx *c, int argc, char **argv)
         return EXIT_USER;
     sys_report r;
     int rc = sys_doctor(&o, &r);
+    if (check_store(c, &r) != 0)
+        rc = EXIT_USER;
     if (c->json) {
         strbuf b = {0};
         sys_report_json(&r, &b);

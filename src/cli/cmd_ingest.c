@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--json] [PATH...]\n"
+    "usage: fagpt ingest [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--queue] [--json] [PATH...]\n"
     "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
     "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
@@ -19,6 +19,7 @@ static const char ingest_usage[] =
     "  --no-ocr      keep text layers as they are: never OCR a scanned or garbled page\n"
     "  --no-tables   do not look for tables (their text is then read as paragraphs)\n"
     "  --no-figures  do not look for figures (no PNGs, no figure OCR, no descriptions)\n"
+    "  --queue       only queue the files as jobs for `fagpt worker` (on this or other machines; see `fagpt jobs`)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason, warnings\n"
     "  Tables are read from ruling lines or the alignment of their words (see `fagpt tables`); what a page's\n"
     "  table detection left out (too many vector paths, a grid over the limits) is printed as a warning.\n"
@@ -87,8 +88,9 @@ static int report(cli_ctx *c, ingest_results *r, int failed)
 static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
 {
     static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, {"no-ocr", no_argument, 0, 'n'},
-                                         {"no-tables", no_argument, 0, 'T'}, {"no-figures", no_argument, 0, 'F'},
-                                         CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+                                          {"no-tables", no_argument, 0, 'T'}, {"no-figures", no_argument, 0, 'F'},
+                                          {"queue", no_argument, 0, 'q'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    bool queue = false;
     const char *usage = retry ? retry_usage : ingest_usage;
     int workers = 0, flags = 0, opt;
     while ((opt = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
@@ -105,6 +107,8 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             workers = (int)n;
         } else if (opt == 'n') {
             flags |= INGEST_NO_OCR;
+        } else if (opt == 'q' && !retry) {
+            queue = true;
         } else if (opt == 'T') {
             flags |= INGEST_NO_TABLES;
         } else if (opt == 'F') {
@@ -158,6 +162,12 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             str_vec_free(&files);
             return cli_error(c, "no PDF files found under the folders given");
         }
+    }
+    if (queue) {
+        int qrc = cli_queue_files(c, s, &files);
+        str_vec_free(&files);
+        store_close(s);
+        return qrc;
     }
     ingest_results r = {0};
     char *figures_dir = xasprintf("%s/figures", cli_home(c));

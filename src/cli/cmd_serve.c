@@ -55,9 +55,13 @@ int cmd_serve(cli_ctx *c, int argc, char **argv)
         o.listen = "127.0.0.1:8080";
     if (!(o.home = cli_home(c)))
         return EXIT_USER;
+    char *db = cli_db_name(c); /* --db, FAGPT_DB or DATABASE_URL: PostgreSQL too */
+    o.db = db;
     server *sv;
     fa_err e;
-    if (server_start(&o, &sv, &e) != 0)
+    int started = server_start(&o, &sv, &e);
+    free(db);
+    if (started != 0)
         return cli_error(c, "%s", e.msg);
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

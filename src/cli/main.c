@@ -16,25 +16,29 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fputs("usage: fagpt [--home DIR] [--json] COMMAND [ARGS...]\n\n"
+    fputs("usage: fagpt [--home DIR] [--db URL|FILE] [--json] COMMAND [ARGS...]\n\n"
           "FA-GPT: a local assistant for field artillery and fire support.\n\ncommands:\n", out);
     for (size_t i = 0; commands[i].name; i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fputs("\nRun `fagpt COMMAND --help` for a command's options.\n"
-          "Data folder: --home DIR, else $FAGPT_HOME, else ~/.local/share/fagpt.\n", out);
+          "Data folder: --home DIR, else $FAGPT_HOME, else ~/.local/share/fagpt.\n"
+          "Library database: --db, else $FAGPT_DB, else $DATABASE_URL (a postgres:// URL), else DATA/library.db;\n"
+          "a postgres:// or postgresql:// URL selects PostgreSQL (PGHOST, PGPORT, PGUSER... fill what it omits).\n",
+          out);
 }
 
 /* Whether the subcommand (the first word after the global options) ingests, and so may OCR pages. */
 static bool may_ocr(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--home")) {
+        if (!strcmp(argv[i], "--home") || !strcmp(argv[i], "--db")) {
             i++;
             continue;
         }
         if (argv[i][0] == '-')
             continue;
-        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry") || !strcmp(argv[i], "serve");
+        return !strcmp(argv[i], "ingest") || !strcmp(argv[i], "retry") || !strcmp(argv[i], "worker") ||
+               !strcmp(argv[i], "serve");
     }
     return false;
 }
@@ -57,6 +61,10 @@ int main(int argc, char **argv)
             c.home = argv[++i];
         } else if (!strncmp(argv[i], "--home=", 7)) {
             c.home = argv[i] + 7;
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            c.db = argv[++i];
+        } else if (!strncmp(argv[i], "--db=", 5)) {
+            c.db = argv[i] + 5;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return EXIT_OK;

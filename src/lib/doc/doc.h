@@ -191,6 +191,8 @@ typedef struct doc_extract_opts {
  * understands) for files that are missing, empty, not PDFs, corrupt, encrypted with a password, XFA-only forms,
  * or without any text. */
 int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **out, fa_err *e);
+/* The number of pages of a PDF (1 for a page image), without reading them; -1 when MuPDF cannot open it. */
+int doc_count_pages(const char *path);
 void doc_analyze(doc_document *d);
 void doc_make_chunks(const doc_document *d, doc_chunks *out);
 void doc_chunks_free(doc_chunks *c);

@@ -426,3 +426,28 @@ void doc_free(doc_document *d)
     free(d->path);
     free(d);
 }
+
+int doc_count_pages(const char *path)
+{
+    fz_context *ctx = fz_new_context(NULL, NULL, DOC_STORE_LIMIT);
+    if (!ctx)
+        return -1;
+    fz_set_warning_callback(ctx, NULL, NULL);
+    fz_set_error_callback(ctx, NULL, NULL);
+    fz_document *doc = NULL;
+    int n = -1;
+    fz_var(doc);
+    fz_try(ctx) {
+        fz_register_document_handlers(ctx);
+        doc = fz_open_document(ctx, path);
+        n = fz_count_pages(ctx, doc);
+    }
+    fz_always(ctx) {
+        fz_drop_document(ctx, doc);
+    }
+    fz_catch(ctx) {
+        n = -1;
+    }
+    fz_drop_context(ctx);
+    return n;
+}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* PDFs, and the page images that are OCRed as one-page documents. */
@@ -91,6 +92,8 @@ typedef struct {
     const llm_config *vision;
     double last_report;
     pthread_mutex_t lock;
+    const store_job *job;   /* ingest_job: the job being run, and who runs it */
+    const char *worker;
 } pool;
 
 /* Progress after each page; the terminal is redrawn at most ten times a second. Called with p->lock held. */
@@ -124,6 +127,14 @@ static char *canonical(const char *path)
 {
     char *r = realpath(path, NULL);
     return r ? r : xstrdup(path);
+}
+
+/* A file that cannot be ingested: quarantined, and its job (if any) ended as failed. */
+static void quarantine(pool *p, const char *path, const char *reason)
+{
+    store_quarantine_add(p->s, path, reason, NULL);
+    if (p->job)
+        store_job_finish(p->s, p->job->id, p->worker, false, 0, reason, NULL);
 }
 
 /* The vision model's description of each figure, indexed with it; the first error ends the document's figures. */
@@ -230,13 +241,15 @@ static void ingest_one(pool *p, size_t i)
     if (fa_sha256_file(path, sha, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(access(path, F_OK) == 0 ? e.msg : "file not found; it may have been moved or deleted");
-        store_quarantine_add(p->s, path, r->reason, NULL);
+        quarantine(p, path, r->reason);
         goto done;
     }
     store_doc same = {0};
     if (store_find_by_sha(p->s, sha, &same, NULL) == 1) {
         r->status = "unchanged";
         r->doc_id = same.id;
+        if (p->job)
+            store_job_finish(p->s, p->job->id, p->worker, true, same.id, NULL, NULL);
         r->pages = same.pages;
         r->chunks = same.chunks;
         store_doc_free(&same);
@@ -252,7 +265,7 @@ static void ingest_one(pool *p, size_t i)
     if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
-        store_quarantine_add(p->s, path, r->reason, NULL);
+        quarantine(p, path, r->reason);
         goto done;
     }
     doc_analyze(d);
@@ -261,6 +274,7 @@ static void ingest_one(pool *p, size_t i)
     doc_make_chunks(d, &chunks);
     char **fig_paths = save_figures(p, d, base_name(path), r);
     struct stat st;
+    int put = 0;
     store_doc rec = {0};
     rec.path = path;
     rec.file_name = (char *)base_name(path);
@@ -273,11 +287,15 @@ static void ingest_one(pool *p, size_t i)
     if (fa_sha256_file(path, sha_after, NULL) != 0 || strcmp(sha, sha_after) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup("the file changed or vanished while it was being read; ingest it again when it is complete");
-        store_quarantine_add(p->s, path, r->reason, NULL);
-    } else if (store_put_document(p->s, &rec, d, &chunks, &e) != 0) {
+        quarantine(p, path, r->reason);
+    } else if ((put = p->job ? store_put_document_job(p->s, &rec, d, &chunks, p->job->id, p->worker, &e)
+                             : store_put_document(p->s, &rec, d, &chunks, &e)) < 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);
-        store_quarantine_add(p->s, path, r->reason, NULL);
+        quarantine(p, path, r->reason);
+    } else if (put == 1) {
+        r->status = "lost";
+        r->reason = xstrdup("the job's lease ran out and another worker took it; nothing was written");
     } else {
         r->status = had_path ? "replaced" : "ingested";
         r->doc_id = rec.id;
@@ -364,6 +382,75 @@ int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ing
     free(p.sizes);
     pthread_mutex_destroy(&p.lock);
     return failed;
+}
+
+/* The job's heartbeat: renews the lease every lease/3 seconds with the pages read so far, until told to stop. */
+typedef struct {
+    pool *p;
+    int lease_s, pages_total;
+    bool stop;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+} heartbeat;
+
+static void *beat(void *arg)
+{
+    heartbeat *h = arg;
+    pthread_mutex_lock(&h->lock);
+    while (!h->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        double step = h->lease_s / 3.0 > 0.2 ? h->lease_s / 3.0 : 0.2;
+        until.tv_sec += (time_t)step;
+        until.tv_nsec += (long)((step - (double)(time_t)step) * 1e9);
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->wake, &h->lock, &until);
+        if (h->stop)
+            break;
+        pthread_mutex_lock(&h->p->lock);
+        int done = (int)h->p->progress.pages_done;
+        pthread_mutex_unlock(&h->p->lock);
+        store_job_progress(h->p->s, h->p->job->id, h->p->worker, h->lease_s, done, h->pages_total, NULL);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r)
+{
+    str_vec files = {0};
+    VEC_PUSH(files, xstrdup(job->path));
+    int workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    pool p = {.s = s, .files = &files, .flags = flags, .workers = workers > 0 ? workers : 1, .job = job,
+              .worker = worker};
+    pthread_mutex_init(&p.lock, NULL);
+    p.results = xcalloc(1, sizeof *p.results);
+    p.start = fa_now();
+    int total = doc_count_pages(job->path);
+    heartbeat h = {.p = &p, .lease_s = lease_s, .pages_total = total > 0 ? total : 0};
+    pthread_mutex_init(&h.lock, NULL);
+    pthread_cond_init(&h.wake, NULL);
+    store_job_progress(s, job->id, worker, lease_s, 0, h.pages_total, NULL);
+    pthread_t th;
+    bool beating = pthread_create(&th, NULL, beat, &h) == 0;
+    ingest_one(&p, 0);
+    if (beating) {
+        pthread_mutex_lock(&h.lock);
+        h.stop = true;
+        pthread_cond_signal(&h.wake);
+        pthread_mutex_unlock(&h.lock);
+        pthread_join(th, NULL);
+    }
+    pthread_cond_destroy(&h.wake);
+    pthread_mutex_destroy(&h.lock);
+    *r = p.results[0];
+    free(p.results);
+    str_vec_free(&files);
+    pthread_mutex_destroy(&p.lock);
+    return strcmp(r->status, "quarantined") && strcmp(r->status, "lost") ? 0 : 1;
 }
 
 void ingest_results_free(ingest_results *r)

@@ -260,6 +260,21 @@ int search_dense(store *s, const search_query *q, const char *model, const float
     if (k <= 0 || dim <= 0)
         return 0;
     const search_query *rq = q && q->restricted ? q : NULL;
+    if (kind == SEARCH_VEC_AUTO && !rq) {
+        /* The store's own index when it has one (PostgreSQL with pgvector: HNSW in the server); 0 elsewhere. */
+        store_vector_hits knn = {0};
+        int got = store_vector_knn(s, model, dim, qvec, k, &knn, e);
+        for (size_t i = 0; got == 1 && i < knn.n && i < (size_t)k; i++)
+            out[(*nout)++] = (search_scored){knn.v[i].id, knn.v[i].score};
+        free(knn.v);
+        if (got != 0) {
+            if (info && got == 1) {
+                info->kind = SEARCH_VEC_HNSW;
+                info->vectors = knn.n;
+            }
+            return got < 0 ? -1 : 0;
+        }
+    }
     pthread_mutex_lock(&cache_lock);
     vindex *v = vindex_get(s, model, dim, kind, info, e);
     if (!v) {

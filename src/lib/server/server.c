@@ -398,7 +398,7 @@ int server_start(const server_opts *o, server **out, fa_err *e)
                        o->listen);
     server *sv = xcalloc(1, sizeof *sv);
     sv->home = xstrdup(o->home);
-    sv->db_path = xasprintf("%s/library.db", o->home);
+    sv->db_path = o->db && *o->db ? xstrdup(o->db) : xasprintf("%s/library.db", o->home);
     sv->uploads = xasprintf("%s/library/uploads", o->home);
     sv->no_auth = o->no_auth;
     sv->loopback = loopback;

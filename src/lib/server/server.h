@@ -27,6 +27,7 @@
 typedef struct server_opts {
     const char *listen;      /* "HOST:PORT" (IPv4 or "localhost"); port 0 picks a free one. Default 127.0.0.1:8080 */
     const char *home;        /* the data folder (library.db, library/uploads/) */
+    const char *db;          /* the library: an SQLite path or a postgres:// URL; NULL: home/library.db */
     bool no_auth;            /* every request acts as admin; refused unless the address is loopback */
     int threads;             /* worker threads; <= 0: 4 per core, at least 4 */
     long long upload_max;    /* bytes per uploaded file; <= 0: FAGPT_UPLOAD_MAX or 200 MB */

@@ -1,7 +1,11 @@
 /*
- * store.h - the library's persistent state: documents, pages, chunks, terms, the quarantine, and the full-text
- * index. This implementation is SQLite (store_sqlite.c): WAL mode, versioned migrations (PRAGMA user_version),
- * FTS5 with porter stemming and the section path weighted above body text.
+ * store.h - the library's persistent state: documents, pages, chunks, terms, the quarantine, the full-text
+ * index, embedding vectors and the ingest job queue. Two back ends behind one interface (store.c dispatches,
+ * store_ops.h lists the functions): SQLite (store_sqlite.c, the embedded default: WAL mode, versioned migrations
+ * in PRAGMA user_version, FTS5 with porter stemming and the section path weighted above body text) and
+ * PostgreSQL (store_pg.c, libpq: migrations under an advisory lock, tsvector columns with GIN indexes built from
+ * the same porter tokens, pgvector when installed). store_open("postgres://..." or "postgresql://...") opens
+ * PostgreSQL; anything else is an SQLite file.
  *
  * One document is written in one transaction (store_put_document), so an interrupted ingest never leaves half
  * a document visible; a changed file replaces its old version inside that same transaction.
@@ -56,8 +60,20 @@ typedef struct store_quarantined {
 } store_quarantined;
 typedef VEC(store_quarantined) store_quarantine_list;
 
-store *store_open(const char *db_path, fa_err *e);
+/* Opens (creating and migrating) a library: a postgres:// or postgresql:// URL (libpq's PGHOST, PGUSER...
+ * fill what it leaves out), else the path of an SQLite file. */
+store *store_open(const char *path_or_url, fa_err *e);
 void store_close(store *s);
+/* Whether a library name is a PostgreSQL URL. */
+bool store_is_url(const char *path_or_url);
+
+/* Which back end and vector index a store uses, for `fagpt doctor`. */
+typedef struct store_info {
+    const char *backend;      /* "sqlite" | "postgres" */
+    const char *vector_mode;  /* "in-process exact", "pgvector hnsw", "in-process exact, LISTEN/NOTIFY" */
+    char detail[256];         /* server version, database, why pgvector is not used... */
+} store_info;
+int store_info_get(store *s, store_info *out, fa_err *e);
 
 /* Looks a file up by content hash. Returns 1 and fills *out when found, 0 when not, -1 on error. */
 int store_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e);
@@ -165,6 +181,15 @@ int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e);
 /* Calls fn for every vector of (model, dim). */
 int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
                        void *arg, fa_err *e);
+/* The k nearest vectors of (model, dim) to q by inner product, when the back end has its own vector index
+ * (pgvector): returns 1 and fills out, best first. Returns 0 when it has none (the caller scans with
+ * store_scan_vectors), -1 on error. */
+typedef struct store_vector_hit {
+    long long id;
+    float score;
+} store_vector_hit;
+typedef VEC(store_vector_hit) store_vector_hits;
+int store_vector_knn(store *s, const char *model, int dim, const float *q, int k, store_vector_hits *out, fa_err *e);
 /* One chunk as a search hit (score 0). 1 found, 0 not, -1 error. */
 int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e);
 void store_chunk_texts_free(store_chunk_texts *v);
@@ -185,6 +210,54 @@ int store_get_vector_index(store *s, const char *model, int dim, const char *kin
                            size_t *len, fa_err *e);
 int store_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
                            const void *data, size_t len, fa_err *e);
+
+/*
+ * The ingest job queue: files to ingest, taken by workers (`fagpt worker`) on any machine that reaches the
+ * database and the file's path. A worker takes a job with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED), renews
+ * it while it works (store_job_progress, which also records pages done), and commits the document and the job's
+ * completion in one transaction (store_put_document_job). A job whose lease expired (its worker died) is taken
+ * again; after STORE_JOB_MAX_ATTEMPTS takings it fails. States: "queued", "running", "done", "failed".
+ */
+#define STORE_JOB_MAX_ATTEMPTS 3
+typedef struct store_job {
+    long long id, doc_id;
+    char *path, *state, *worker, *message;
+    char *created_at, *lease_until, *finished_at;  /* ISO 8601 UTC, or NULL */
+    int attempts, pages_done, pages_total;
+} store_job;
+typedef VEC(store_job) store_jobs;
+/* Queues a file (an absolute path). Returns 1 when queued, 0 when an open job already holds the path (*id is
+ * that job), -1 on error. */
+int store_job_add(store *s, const char *path, long long *id, fa_err *e);
+/* Takes the oldest queued job, or one whose lease expired, for lease_s seconds. 1 taken, 0 none, -1 error. */
+int store_job_take(store *s, const char *worker, int lease_s, store_job *out, fa_err *e);
+/* Renews the lease and records progress. 1 while the job is still this worker's, 0 when it lost it, -1 error. */
+int store_job_progress(store *s, long long id, const char *worker, int lease_s, int pages_done, int pages_total,
+                       fa_err *e);
+/* Ends a job without a new document: done (the file was already in the library as doc_id) or failed with a
+ * message. 1 ended, 0 when it was no longer this worker's, -1 error. */
+int store_job_finish(store *s, long long id, const char *worker, bool ok, long long doc_id, const char *message,
+                     fa_err *e);
+/* store_put_document and the job's completion in one transaction, so a document is committed exactly once:
+ * 0 committed (or already present with the same path and content: nothing written twice), 1 when the job is no
+ * longer this worker's (nothing written), -1 on error. */
+int store_put_document_job(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks,
+                           long long job_id, const char *worker, fa_err *e);
+/* Every job, oldest first. */
+int store_jobs_list(store *s, store_jobs *out, fa_err *e);
+void store_job_free(store_job *j);
+void store_jobs_free(store_jobs *v);
+
+/* `fagpt migrate`: copies every table of an SQLite library that the PostgreSQL library also has (documents,
+ * pages, chunks, terms, vectors, quarantine, jobs, and whatever later migrations add), ids kept, then counts
+ * the rows on both sides. The target must hold no documents. One row per table in out. */
+typedef struct store_table_count {
+    char *table;
+    long long source, target;
+} store_table_count;
+typedef VEC(store_table_count) store_table_counts;
+int store_migrate_to_pg(const char *sqlite_path, const char *url, store_table_counts *out, fa_err *e);
+void store_table_counts_free(store_table_counts *v);
 
 /* The document as JSON (store_json.c), as `fagpt docs --json` and the web API give it; with_path adds the
  * file's path on this machine (the CLI; the web API leaves it out). */

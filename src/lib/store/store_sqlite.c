@@ -2,7 +2,7 @@
  * store_sqlite.c - the SQLite store (see store.h): schema and migrations, one transaction per document,
  * FTS5 search, and access to FTS5's own tokenizer so that query terms are stemmed exactly as the index was.
  */
-#include "store.h"
+#include "store_ops.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -34,6 +34,7 @@ typedef struct {
 enum { PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION };
 
 struct store {
+    const store_ops *ops;   /* first: see store_ops.h */
     sqlite3 *db;
     pthread_mutex_t lock;
     fts5_tokenizer tokenizer;
@@ -145,6 +146,13 @@ static const char *migrations[] = {
     "CREATE TABLE firing_table_rows (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  seq INTEGER NOT NULL, row INTEGER NOT NULL, range_m REAL NOT NULL, vals TEXT NOT NULL,"
     "  PRIMARY KEY (doc_id, seq, row));",
+    /* 10: the ingest job queue (store.h): one row per queued file, with its worker's lease and progress */
+    "CREATE TABLE ingest_jobs (id INTEGER PRIMARY KEY, path TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','running','done','failed')),"
+    "  worker TEXT, lease_until TEXT, heartbeat TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  pages_done INTEGER NOT NULL DEFAULT 0, pages_total INTEGER NOT NULL DEFAULT 0, doc_id INTEGER, message TEXT,"
+    "  created_at TEXT NOT NULL, finished_at TEXT);"
+    "CREATE UNIQUE INDEX ingest_jobs_open ON ingest_jobs(path) WHERE state IN ('queued','running');",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -286,11 +294,13 @@ static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     sqlite3_result_double(ctx, score);
 }
 
-store *store_open(const char *db_path, fa_err *e)
+static void sqlite_close(store *s);
+
+store *store_sqlite_open(const char *db_path, fa_err *e)
 {
-    static _Atomic unsigned long long serials;
     store *s = xcalloc(1, sizeof *s);
-    s->serial = ++serials;
+    s->ops = &store_sqlite_ops;
+    s->serial = store_next_serial();
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->pages_lock, NULL);
     s->data_version = -1;
@@ -299,13 +309,13 @@ store *store_open(const char *db_path, fa_err *e)
     if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     sqlite3_busy_timeout(s->db, 15000);
     if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", e) != 0 ||
         migrate(s, e) != 0) {
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     fts5_api *api = fts5_api_of(s->db);
@@ -314,12 +324,12 @@ store *store_open(const char *db_path, fa_err *e)
     if (!api || api->xFindTokenizer(api, "porter", &ud, &s->tokenizer) != SQLITE_OK ||
         s->tokenizer.xCreate(ud, args, 1, &s->tok) != SQLITE_OK) {
         fa_fail(e, "this SQLite has no FTS5 porter tokenizer; install Debian's libsqlite3-0");
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     if (api->xCreateFunction(api, "fagpt_bm25_chunks", &s->lengths[0], fts_bm25, NULL) != SQLITE_OK) {
         fa_fail(e, "cannot add the ranking function to SQLite's FTS5: %s", sqlite3_errmsg(s->db));
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     fts5_api *papi = NULL;
@@ -328,7 +338,7 @@ store *store_open(const char *db_path, fa_err *e)
         papi->xCreateFunction(papi, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s for reading: %s", db_path,
                 s->pages_db ? sqlite3_errmsg(s->pages_db) : "out of memory");
-        store_close(s);
+        sqlite_close(s);
         return NULL;
     }
     sqlite3_busy_timeout(s->pages_db, 15000);
@@ -358,7 +368,7 @@ static sqlite3_stmt *cached(store *s, int slot, const char *sql, fa_err *e)
     return prepared(s->db, &s->cache[slot], sql, e);
 }
 
-void store_close(store *s)
+static void sqlite_close(store *s)
 {
     if (!s)
         return;
@@ -448,12 +458,12 @@ static int find_one(store *s, const char *sql, const char *arg, store_doc *out, 
     return found;
 }
 
-int store_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e)
+static int sqlite_find_by_sha(store *s, const char *sha256, store_doc *out, fa_err *e)
 {
     return find_one(s, "SELECT " DOC_COLUMNS " FROM documents WHERE sha256 = ?1 LIMIT 1", sha256, out, e);
 }
 
-int store_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
+static int sqlite_find_doc(store *s, const char *ref, store_doc *out, fa_err *e)
 {
     char *end;
     long long id = strtoll(ref, &end, 10);
@@ -666,7 +676,7 @@ static int recompute_status(store *s, fa_err *e)
     return rc;
 }
 
-int store_superseded_ids(store *s, store_ids *out, fa_err *e)
+static int sqlite_superseded_ids(store *s, store_ids *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -965,7 +975,7 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "updating the quarantine");
 }
 
-int store_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
+static int sqlite_put_document(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "BEGIN IMMEDIATE", e);
@@ -982,7 +992,7 @@ int store_put_document(store *s, store_doc *rec, const doc_document *d, const do
     return rc;
 }
 
-int store_delete_document(store *s, long long id, fa_err *e)
+static int sqlite_delete_document(store *s, long long id, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "BEGIN IMMEDIATE", e);
@@ -1003,7 +1013,7 @@ int store_delete_document(store *s, long long id, fa_err *e)
     return rc;
 }
 
-int store_list_documents(store *s, store_docs *out, fa_err *e)
+static int sqlite_list_documents(store *s, store_docs *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT " DOC_COLUMNS " FROM documents ORDER BY id", -1, &st, NULL) != SQLITE_OK)
@@ -1018,7 +1028,7 @@ int store_list_documents(store *s, store_docs *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing documents");
 }
 
-int store_quarantine_add(store *s, const char *path, const char *reason, fa_err *e)
+static int sqlite_quarantine_add(store *s, const char *path, const char *reason, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO quarantine (path, reason, at) VALUES "
@@ -1031,7 +1041,7 @@ int store_quarantine_add(store *s, const char *path, const char *reason, fa_err 
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "recording a failed file");
 }
 
-int store_quarantine_remove(store *s, const char *path, fa_err *e)
+static int sqlite_quarantine_remove(store *s, const char *path, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "DELETE FROM quarantine WHERE path = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -1042,7 +1052,7 @@ int store_quarantine_remove(store *s, const char *path, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "updating the quarantine");
 }
 
-int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
+static int sqlite_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT path, reason, at FROM quarantine ORDER BY path", -1, &st, NULL) != SQLITE_OK)
@@ -1167,7 +1177,7 @@ static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len
     return 0;
 }
 
-int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e)
+static int sqlite_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e)
 {
     if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
         return 0;
@@ -1229,7 +1239,7 @@ int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits
     return rc == 0 ? 0 : -1;
 }
 
-int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e)
+static int sqlite_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e)
 {
     if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
         return 0;
@@ -1272,7 +1282,7 @@ int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_
     return rc == 0 ? 0 : -1;
 }
 
-int store_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e)
+static int sqlite_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e)
 {
     strbuf m = {0};
     fts_phrase(&m, phrase, "");
@@ -1312,14 +1322,14 @@ static int collect_strings(store *s, int slot, const char *sql, const char *arg,
     return rc;
 }
 
-int store_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
+static int sqlite_term_expansions(store *s, const char *term, str_vec *out, fa_err *e)
 {
     /* Glossary entries first; several documents agreeing make one expansion. */
     return collect_strings(s, STMT_EXPANSIONS, "SELECT lower(expansion) FROM terms WHERE term = ?1 GROUP BY lower(expansion)"
                               " ORDER BY max(glossary) DESC, count(*) DESC LIMIT 3", term, out, e);
 }
 
-int store_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
+static int sqlite_terms_for_phrase(store *s, const char *phrase, str_vec *out, fa_err *e)
 {
     return collect_strings(s, STMT_PHRASE_TERMS, "SELECT DISTINCT term FROM terms WHERE lower(expansion) = lower(?1) LIMIT 3", phrase,
                            out, e);
@@ -1338,7 +1348,7 @@ static long long single_int(store *s, int slot, const char *sql, const char *arg
     return v;
 }
 
-int store_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
+static int sqlite_token_df(store *s, const char *token, long long *df, long long *total, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     /* The chunk count is recounted only when some connection has written since (PRAGMA data_version). */
@@ -1353,7 +1363,7 @@ int store_token_df(store *s, const char *token, long long *df, long long *total,
     return 0;
 }
 
-int store_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
+static int sqlite_tokenize(store *s, const char *text, void (*fn)(const char *, int, void *), void *arg, fa_err *e)
 {
     token_cb cb = {fn, arg};
     if (s->tokenizer.xTokenize(s->tok, &cb, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), on_token) != SQLITE_OK)
@@ -1361,68 +1371,9 @@ int store_tokenize(store *s, const char *text, void (*fn)(const char *, int, voi
     return 0;
 }
 
-void store_doc_free(store_doc *d)
-{
-    free(d->path);
-    free(d->file_name);
-    free(d->sha256);
-    free(d->publication);
-    free(d->title);
-    free(d->date);
-    free(d->distribution);
-    free(d->supersedes);
-    free(d->status);
-    free(d->ingested_at);
-    free(d->label);
-    free(d->superseded_by_pub);
-    free(d->superseded_by_date);
-    free(d->superseded_reason);
-    memset(d, 0, sizeof *d);
-}
-
-void store_docs_free(store_docs *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_doc_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-void store_hit_free(store_hit *h)
-{
-    free(h->doc);
-    free(h->publication);
-    free(h->title);
-    free(h->page_label);
-    free(h->page_label_end);
-    free(h->section);
-    free(h->paragraph);
-    free(h->text);
-    free(h->boxes);
-}
-
-void store_hits_free(store_hits *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_hit_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-void store_quarantine_list_free(store_quarantine_list *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].path);
-        free(v->v[i].reason);
-        free(v->v[i].at);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* Embedding vectors (migration 2). */
 
-int store_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e)
+static int sqlite_chunks_to_embed(store *s, const char *model, int limit, store_chunk_texts *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -1445,7 +1396,7 @@ int store_chunks_to_embed(store *s, const char *model, int limit, store_chunk_te
     return rc;
 }
 
-int store_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
+static int sqlite_put_vectors(store *s, const char *model, int dim, const long long *ids, const float *vecs, size_t n,
                       fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
@@ -1469,7 +1420,7 @@ int store_put_vectors(store *s, const char *model, int dim, const long long *ids
     return rc;
 }
 
-int store_clear_vectors(store *s, fa_err *e)
+static int sqlite_clear_vectors(store *s, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "DELETE FROM chunk_vectors", e);
@@ -1477,7 +1428,7 @@ int store_clear_vectors(store *s, fa_err *e)
     return rc;
 }
 
-int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
+static int sqlite_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -1495,15 +1446,7 @@ int store_vector_sets(store *s, store_vector_set_list *out, fa_err *e)
     return rc;
 }
 
-void store_vector_set_list_free(store_vector_set_list *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->v[i].model);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
+static int sqlite_scan_vectors(store *s, const char *model, int dim, void (*fn)(long long id, const float *v, void *arg),
                        void *arg, fa_err *e)
 {
     sqlite3_stmt *st;
@@ -1529,7 +1472,7 @@ int store_scan_vectors(store *s, const char *model, int dim, void (*fn)(long lon
     return rc;
 }
 
-int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
+static int sqlite_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -1568,14 +1511,6 @@ int store_hit_by_chunk(store *s, long long chunk_id, store_hit *out, fa_err *e)
     return rc;
 }
 
-void store_chunk_texts_free(store_chunk_texts *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->v[i].text);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* `fagpt define`: expansions of an acronym and glossary definitions of a term (or of the acronym's expansion),
  * each with the document and the printed label of the page it came from. */
 static int define_rows(store *s, const char *sql, const char *term, store_define_rows *out, fa_err *e)
@@ -1594,7 +1529,7 @@ static int define_rows(store *s, const char *sql, const char *term, store_define
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "looking the term up");
 }
 
-int store_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e)
+static int sqlite_define(store *s, const char *term, store_define_rows *expansions, store_define_rows *definitions, fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
     /* One row per expansion and document: glossary entries before first uses in the text. */
@@ -1616,19 +1551,6 @@ int store_define(store *s, const char *term, store_define_rows *expansions, stor
     return rc;
 }
 
-void store_define_rows_free(store_define_rows *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].term);
-        free(v->v[i].text);
-        free(v->v[i].doc);
-        free(v->v[i].publication);
-        free(v->v[i].page_label);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* `fagpt refs`: what a document cites (with the library's copy when it holds one) and who cites it. */
 static int ref_rows(store *s, const char *sql, long long id, store_ref_rows *out, fa_err *e)
 {
@@ -1646,7 +1568,7 @@ static int ref_rows(store *s, const char *sql, long long id, store_ref_rows *out
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading cross-references");
 }
 
-int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
+static int sqlite_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows *cited_by, store_ref_rows *internal,
                fa_err *e)
 {
     pthread_mutex_lock(&s->lock);
@@ -1677,26 +1599,14 @@ int store_refs(store *s, long long doc_id, store_ref_rows *cites, store_ref_rows
     return rc;
 }
 
-void store_ref_rows_free(store_ref_rows *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].target);
-        free(v->v[i].doc);
-        free(v->v[i].kind);
-        free(v->v[i].page_label);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* The vector index (migration 4). */
 
-unsigned long long store_serial(const store *s)
+static unsigned long long sqlite_serial(const store *s)
 {
     return s->serial;
 }
 
-int store_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e)
+static int sqlite_vector_gen(store *s, const char *model, int dim, long long *gen, fa_err *e)
 {
     sqlite3_stmt *st;
     *gen = 0;
@@ -1716,7 +1626,7 @@ int store_vector_gen(store *s, const char *model, int dim, long long *gen, fa_er
     return rc;
 }
 
-int store_scan_vectors_docs(store *s, const char *model, int dim,
+static int sqlite_scan_vectors_docs(store *s, const char *model, int dim,
                             void (*fn)(long long id, long long doc_id, const float *v, void *arg), void *arg,
                             fa_err *e)
 {
@@ -1744,7 +1654,7 @@ int store_scan_vectors_docs(store *s, const char *model, int dim,
     return rc;
 }
 
-int store_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
+static int sqlite_get_vector_index(store *s, const char *model, int dim, const char *kind, long long *gen, void **data,
                            size_t *len, fa_err *e)
 {
     sqlite3_stmt *st;
@@ -1776,7 +1686,7 @@ int store_get_vector_index(store *s, const char *model, int dim, const char *kin
     return rc;
 }
 
-int store_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
+static int sqlite_put_vector_index(store *s, const char *model, int dim, const char *kind, long long gen, long long count,
                            const void *data, size_t len, fa_err *e)
 {
     sqlite3_stmt *st;
@@ -1803,28 +1713,6 @@ int store_put_vector_index(store *s, const char *model, int dim, const char *kin
  * Accounts, sessions, API tokens, the audit log and document access labels (the web server's state). Every
  * function below is part of store.h's "Accounts" group; a PostgreSQL store implements the same group.
  * --------------------------------------------------------------------------------------------------------- */
-
-char *store_default_label(const char *distribution)
-{
-    /* DoDI 5230.24 distribution statements A-F ("DISTRIBUTION STATEMENT A: Approved for public release"); Army
-     * publications print "DISTRIBUTION RESTRICTION: Approved for public release; distribution is unlimited",
-     * which is statement A. Anything else unrecognised is left for an admin to label. */
-    if (!distribution || !*distribution)
-        return xstrdup("UNLABELLED");
-    char *up = xstrdup(distribution);
-    for (char *p = up; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 'a' + 'A');
-    char letter = 0;
-    const char *p = strstr(up, "STATEMENT ");
-    if (p && p[10] >= 'A' && p[10] <= 'F' && (p[11] == 0 || p[11] == ':' || p[11] == '.' || p[11] == ' ' ||
-                                             p[11] == ','))
-        letter = p[10];
-    else if (strstr(up, "APPROVED FOR PUBLIC RELEASE"))
-        letter = 'A';
-    free(up);
-    return letter ? xasprintf("DISTRIBUTION %c", letter) : xstrdup("UNLABELLED");
-}
 
 /* Runs a statement with text parameters (NULL binds NULL); returns the rows changed, or -1. Holds s->lock so
  * that the change count (and *rowid, when not NULL) are this statement's, and no write lands inside another
@@ -1857,7 +1745,7 @@ static int run_text_id(store *s, const char *sql, const char *what, fa_err *e, l
 }
 #define run_text(s, sql, what, e, ...) run_text_id(s, sql, what, e, NULL, __VA_ARGS__)
 
-int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
+static int sqlite_set_label(store *s, long long doc_id, const char *label, fa_err *e)
 {
     char id[32];
     snprintf(id, sizeof id, "%lld", doc_id);
@@ -1869,7 +1757,7 @@ int store_set_label(store *s, long long doc_id, const char *label, fa_err *e)
     return n < 0 ? -1 : n > 0;
 }
 
-int store_user_add(store *s, const store_user *u, fa_err *e)
+static int sqlite_user_add(store *s, const store_user *u, fa_err *e)
 {
     store_user old;
     int got = store_user_get(s, u->username, &old, e);
@@ -1894,7 +1782,7 @@ static void read_user(sqlite3_stmt *st, store_user *u)
     u->created_at = col_str(st, 4);
 }
 
-int store_user_get(store *s, const char *username, store_user *out, fa_err *e)
+static int sqlite_user_get(store *s, const char *username, store_user *out, fa_err *e)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
@@ -1913,7 +1801,7 @@ int store_user_get(store *s, const char *username, store_user *out, fa_err *e)
     return found;
 }
 
-int store_user_list(store *s, store_users *out, fa_err *e)
+static int sqlite_user_list(store *s, store_users *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT username, hash, role, labels, created_at FROM users ORDER BY username", -1,
@@ -1929,7 +1817,7 @@ int store_user_list(store *s, store_users *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing users");
 }
 
-int store_user_count(store *s, long long *n, fa_err *e)
+static int sqlite_user_count(store *s, long long *n, fa_err *e)
 {
     sqlite3_stmt *st;
     *n = 0;
@@ -1942,7 +1830,7 @@ int store_user_count(store *s, long long *n, fa_err *e)
     return rc == SQLITE_ROW ? 0 : db_fail(s, e, "counting users");
 }
 
-int store_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
+static int sqlite_user_update(store *s, const char *username, const char *hash, const char *role, const char *labels,
                       fa_err *e)
 {
     int n = run_text(s, "UPDATE users SET hash = coalesce(?2, hash), role = coalesce(?3, role),"
@@ -1953,7 +1841,7 @@ int store_user_update(store *s, const char *username, const char *hash, const ch
     return n < 0 ? -1 : n > 0;
 }
 
-int store_user_delete(store *s, const char *username, fa_err *e)
+static int sqlite_user_delete(store *s, const char *username, fa_err *e)
 {
     if (run_text(s, "DELETE FROM sessions WHERE username = ?1", "removing a user", e, 1, username) < 0 ||
         run_text(s, "DELETE FROM api_tokens WHERE username = ?1", "removing a user", e, 1, username) < 0)
@@ -1962,7 +1850,7 @@ int store_user_delete(store *s, const char *username, fa_err *e)
     return n < 0 ? -1 : n > 0;
 }
 
-int store_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
+static int sqlite_session_add(store *s, const char *id_hash, const char *username, const char *csrf, long long expires,
                       fa_err *e)
 {
     char exp[32];
@@ -1973,7 +1861,7 @@ int store_session_add(store *s, const char *id_hash, const char *username, const
                     "starting a session", e, 4, id_hash, username, csrf, exp) < 0 ? -1 : 0;
 }
 
-int store_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
+static int sqlite_session_get(store *s, const char *id_hash, long long now, store_session *out, fa_err *e)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
@@ -1995,12 +1883,12 @@ int store_session_get(store *s, const char *id_hash, long long now, store_sessio
     return found;
 }
 
-int store_session_delete(store *s, const char *id_hash, fa_err *e)
+static int sqlite_session_delete(store *s, const char *id_hash, fa_err *e)
 {
     return run_text(s, "DELETE FROM sessions WHERE id_hash = ?1", "ending a session", e, 1, id_hash) < 0 ? -1 : 0;
 }
 
-int store_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
+static int sqlite_token_add(store *s, const char *hash, const char *username, const char *name, long long *id, fa_err *e)
 {
     return run_text_id(s, "INSERT INTO api_tokens (hash, username, name, created_at) VALUES (?1, ?2, ?3,"
                           " strftime('%Y-%m-%dT%H:%M:%SZ','now'))", "adding an API token", e, id, 3, hash, username,
@@ -2015,7 +1903,7 @@ static void read_token(sqlite3_stmt *st, store_token *t)
     t->created_at = col_str(st, 3);
 }
 
-int store_token_find(store *s, const char *hash, store_token *out, fa_err *e)
+static int sqlite_token_find(store *s, const char *hash, store_token *out, fa_err *e)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
@@ -2034,7 +1922,7 @@ int store_token_find(store *s, const char *hash, store_token *out, fa_err *e)
     return found;
 }
 
-int store_token_list(store *s, const char *username, store_tokens *out, fa_err *e)
+static int sqlite_token_list(store *s, const char *username, store_tokens *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT id, username, name, created_at FROM api_tokens"
@@ -2051,7 +1939,7 @@ int store_token_list(store *s, const char *username, store_tokens *out, fa_err *
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing API tokens");
 }
 
-int store_token_delete(store *s, long long id, const char *username, fa_err *e)
+static int sqlite_token_delete(store *s, long long id, const char *username, fa_err *e)
 {
     char num[32];
     snprintf(num, sizeof num, "%lld", id);
@@ -2060,7 +1948,7 @@ int store_token_delete(store *s, long long id, const char *username, fa_err *e)
     return n < 0 ? -1 : n > 0;
 }
 
-int store_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
+static int sqlite_audit_add(store *s, const char *username, const char *action, const char *target, const char *detail,
                     fa_err *e)
 {
     return run_text(s, "INSERT INTO audit (at, username, action, target, detail) VALUES"
@@ -2068,7 +1956,7 @@ int store_audit_add(store *s, const char *username, const char *action, const ch
                     username, action, target, detail) < 0 ? -1 : 0;
 }
 
-int store_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
+static int sqlite_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT at, username, action, target, detail FROM audit ORDER BY id DESC LIMIT ?1",
@@ -2084,61 +1972,7 @@ int store_audit_list(store *s, int limit, store_audit_events *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the audit log");
 }
 
-void store_user_free(store_user *u)
-{
-    free(u->username);
-    free(u->hash);
-    free(u->role);
-    free(u->labels);
-    free(u->created_at);
-    memset(u, 0, sizeof *u);
-}
-
-void store_users_free(store_users *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_user_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-void store_session_free(store_session *x)
-{
-    free(x->username);
-    free(x->csrf);
-    memset(x, 0, sizeof *x);
-}
-
-void store_token_free(store_token *t)
-{
-    free(t->username);
-    free(t->name);
-    free(t->created_at);
-    memset(t, 0, sizeof *t);
-}
-
-void store_tokens_free(store_tokens *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_token_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-void store_audit_events_free(store_audit_events *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].at);
-        free(v->v[i].username);
-        free(v->v[i].action);
-        free(v->v[i].target);
-        free(v->v[i].detail);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
+static int sqlite_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT o.section, o.page, (SELECT label FROM pages WHERE doc_id = ?1 AND page = o.page)"
@@ -2156,17 +1990,7 @@ int store_doc_outline(store *s, long long doc_id, store_outline *out, fa_err *e)
     return rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading the outline");
 }
 
-void store_outline_free(store_outline *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].section);
-        free(v->v[i].page_label);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-long long store_library_version(store *s)
+static long long sqlite_library_version(store *s)
 {
     pthread_mutex_lock(&s->lock);
     long long v = single_int(s, STMT_DATA_VERSION, "PRAGMA data_version", NULL, -2);
@@ -2200,14 +2024,14 @@ static int table_rows(store *s, const char *sql, long long doc_id, int seq, stor
 
 #define TABLE_COLUMNS "t.seq, t.number, t.caption, t.page, t.page_end, p.label, t.nrows, t.ncols, t.header_rows, t.ruled"
 
-int store_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e)
+static int sqlite_tables_list(store *s, long long doc_id, store_tables *out, fa_err *e)
 {
     return table_rows(s, "SELECT " TABLE_COLUMNS ", NULL, NULL FROM doc_tables t LEFT JOIN pages p ON"
                          " p.doc_id = t.doc_id AND p.page = t.page WHERE t.doc_id = ?1 AND ?2 = 0 ORDER BY t.seq",
                       doc_id, 0, out, e);
 }
 
-int store_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e)
+static int sqlite_table_get(store *s, long long doc_id, int seq, store_table *out, fa_err *e)
 {
     store_tables v = {0};
     int rc = table_rows(s, "SELECT " TABLE_COLUMNS ", t.cells, t.markdown FROM doc_tables t LEFT JOIN pages p ON"
@@ -2224,26 +2048,8 @@ int store_table_get(store *s, long long doc_id, int seq, store_table *out, fa_er
     return 1;
 }
 
-void store_table_free(store_table *t)
-{
-    free(t->number);
-    free(t->caption);
-    free(t->page_label);
-    free(t->cells);
-    free(t->markdown);
-    memset(t, 0, sizeof *t);
-}
-
-void store_tables_free(store_tables *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        store_table_free(&v->v[i]);
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* `fagpt figures` (migration 7). */
-int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e)
+static int sqlite_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -2266,24 +2072,8 @@ int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e
     return rc;
 }
 
-void store_figures_free(store_figures *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        store_figure *f = &v->v[i];
-        free(f->number);
-        free(f->caption);
-        free(f->page_label);
-        free(f->kind);
-        free(f->text);
-        free(f->description);
-        free(f->png_path);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
 /* `fagpt tft` (migration 9). */
-int store_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e)
+static int sqlite_firing_tables(store *s, long long doc_id, store_firing_table_list *out, fa_err *e)
 {
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
@@ -2309,19 +2099,7 @@ int store_firing_tables(store *s, long long doc_id, store_firing_table_list *out
     return rc;
 }
 
-void store_firing_table_list_free(store_firing_table_list *v)
-{
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->v[i].weapon);
-        free(v->v[i].projectile);
-        free(v->v[i].charge);
-        free(v->v[i].page_label);
-    }
-    free(v->v);
-    memset(v, 0, sizeof *v);
-}
-
-int store_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e)
+static int sqlite_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
@@ -2383,3 +2161,234 @@ int store_firing_table_get(store *s, long long doc_id, int seq, doc_firing_table
     pthread_mutex_unlock(&s->lock);
     return found;
 }
+
+/* The dense index of this back end is hybrid.c's exact scan. */
+static int sqlite_vector_knn(store *s, const char *model, int dim, const float *q, int k, store_vector_hits *out,
+                             fa_err *e)
+{
+    return 0;
+}
+
+static int sqlite_info_get(store *s, store_info *out, fa_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->backend = "sqlite";
+    out->vector_mode = "in-process exact";
+    const char *file = sqlite3_db_filename(s->db, "main");
+    snprintf(out->detail, sizeof out->detail, "SQLite %s, %s", sqlite3_libversion(), file && *file ? file : "memory");
+    return 0;
+}
+
+/* The job queue (migration 4). SQLite has one writer at a time (BEGIN IMMEDIATE), so taking a job needs no
+ * row locks: the UPDATE that takes it is atomic. Workers share one machine (the database is a local file). */
+#define NOW_ISO "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+#define JOB_COLUMNS "id, path, state, worker, message, created_at, lease_until, finished_at, attempts, pages_done," \
+                    " pages_total, doc_id"
+
+static void read_job(sqlite3_stmt *st, store_job *j)
+{
+    memset(j, 0, sizeof *j);
+    j->id = sqlite3_column_int64(st, 0);
+    j->path = col_str(st, 1);
+    j->state = col_str(st, 2);
+    j->worker = col_str(st, 3);
+    j->message = col_str(st, 4);
+    j->created_at = col_str(st, 5);
+    j->lease_until = col_str(st, 6);
+    j->finished_at = col_str(st, 7);
+    j->attempts = sqlite3_column_int(st, 8);
+    j->pages_done = sqlite3_column_int(st, 9);
+    j->pages_total = sqlite3_column_int(st, 10);
+    j->doc_id = sqlite3_column_int64(st, 11);
+}
+
+static int sqlite_job_add(store *s, const char *path, long long *id, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO ingest_jobs (path, created_at) VALUES (?1, " NOW_ISO ")"
+                                  " ON CONFLICT DO NOTHING RETURNING id", -1, &st, NULL) == SQLITE_OK) {
+        bind_str(st, 1, path);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            *id = sqlite3_column_int64(st, 0);
+            rc = 1;
+        } else if (step == SQLITE_DONE) {
+            rc = 0;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "SELECT id FROM ingest_jobs WHERE path = ?1 AND state IN ('queued',"
+                                             "'running')", -1, &st, NULL) == SQLITE_OK) {
+        bind_str(st, 1, path);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (rc < 0)
+        db_fail(s, e, "queueing a file");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_job_take(store *s, const char *worker, int lease_s, store_job *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "UPDATE ingest_jobs SET state = 'failed', finished_at = " NOW_ISO ","
+                                             " lease_until = NULL, message = 'its worker stopped during each of ' || ?1"
+                                             " || ' attempts' WHERE state = 'running' AND lease_until < " NOW_ISO
+                                             " AND attempts >= ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(st, 1, STORE_JOB_MAX_ATTEMPTS);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(s, e, "taking a job");
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && sqlite3_prepare_v2(s->db,
+            "UPDATE ingest_jobs SET state = 'running', worker = ?1, attempts = attempts + 1, heartbeat = " NOW_ISO ","
+            " lease_until = strftime('%Y-%m-%dT%H:%M:%SZ','now','+' || ?2 || ' seconds'), pages_done = 0"
+            " WHERE id = (SELECT id FROM ingest_jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < "
+            NOW_ISO ") ORDER BY id LIMIT 1) RETURNING " JOB_COLUMNS, -1, &st, NULL) != SQLITE_OK)
+        rc = db_fail(s, e, "taking a job");
+    if (rc == 0) {
+        bind_str(st, 1, worker);
+        sqlite3_bind_int(st, 2, lease_s);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            read_job(st, out);
+            rc = 1;
+        } else if (step != SQLITE_DONE) {
+            rc = db_fail(s, e, "taking a job");
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc >= 0 && exec(s, "COMMIT", e) != 0)
+        rc = -1;
+    if (rc < 0)
+        exec(s, "ROLLBACK", NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_job_progress(store *s, long long id, const char *worker, int lease_s, int pages_done,
+                               int pages_total, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "UPDATE ingest_jobs SET heartbeat = " NOW_ISO ", lease_until ="
+                                  " strftime('%Y-%m-%dT%H:%M:%SZ','now','+' || ?3 || ' seconds'), pages_done = ?4,"
+                                  " pages_total = ?5 WHERE id = ?1 AND worker = ?2 AND state = 'running'",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        bind_str(st, 2, worker);
+        sqlite3_bind_int(st, 3, lease_s);
+        sqlite3_bind_int(st, 4, pages_done);
+        sqlite3_bind_int(st, 5, pages_total);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = sqlite3_changes(s->db) > 0;
+        sqlite3_finalize(st);
+    }
+    if (rc < 0)
+        db_fail(s, e, "renewing a job's lease");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* Marks the job this worker holds as ended; the caller holds s->lock. 1 ended, 0 not ours, -1 error. */
+static int finish_locked(store *s, long long id, const char *worker, bool ok, long long doc_id, const char *message,
+                         fa_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE ingest_jobs SET state = ?3, doc_id = ?4, message = ?5, finished_at = "
+                                  NOW_ISO ", lease_until = NULL, pages_done = CASE WHEN ?3 = 'done' THEN pages_total"
+                                  " ELSE pages_done END WHERE id = ?1 AND worker = ?2 AND state = 'running'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "ending a job");
+    sqlite3_bind_int64(st, 1, id);
+    bind_str(st, 2, worker);
+    bind_str(st, 3, ok ? "done" : "failed");
+    if (doc_id > 0)
+        sqlite3_bind_int64(st, 4, doc_id);
+    else
+        sqlite3_bind_null(st, 4);
+    bind_str(st, 5, message);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) > 0 : db_fail(s, e, "ending a job");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_job_finish(store *s, long long id, const char *worker, bool ok, long long doc_id,
+                             const char *message, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = finish_locked(s, id, worker, ok, doc_id, message, e);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_put_document_job(store *s, store_doc *rec, const doc_document *d, const doc_chunks *chunks,
+                                   long long job_id, const char *worker, fa_err *e)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", e);
+    if (rc == 0) {
+        sqlite3_stmt *st;
+        int owned = -1;
+        long long same = 0;
+        if (sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM ingest_jobs WHERE id = ?1 AND worker = ?2 AND"
+                                      " state = 'running'), (SELECT id FROM documents WHERE path = ?3 AND sha256 = ?4)",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, job_id);
+            bind_str(st, 2, worker);
+            bind_str(st, 3, rec->path);
+            bind_str(st, 4, rec->sha256);
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                owned = sqlite3_column_int(st, 0) > 0;
+                same = sqlite3_column_int64(st, 1);
+            }
+            sqlite3_finalize(st);
+        }
+        if (owned < 0)
+            rc = db_fail(s, e, "checking the job");
+        else if (!owned)
+            rc = 1;
+        else if (same)
+            rec->id = same; /* committed before: the same file is never written twice */
+        else
+            rc = put_locked(s, rec, d, chunks, e);
+        if (rc == 0 && finish_locked(s, job_id, worker, true, rec->id, NULL, e) != 1)
+            rc = -1;
+        if (rc == 0)
+            rc = exec(s, "COMMIT", e);
+        if (rc != 0)
+            exec(s, "ROLLBACK", NULL);
+    }
+    s->data_version = s->lengths[0].version = -1;
+    s->doc_writes++;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sqlite_jobs_list(store *s, store_jobs *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY id", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_job j;
+            read_job(st, &j);
+            VEC_PUSH(*out, j);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "listing jobs");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+const store_ops store_sqlite_ops = {"sqlite", sqlite_close, sqlite_serial, sqlite_library_version,
+                                     STORE_OPS_TABLE(sqlite)};
