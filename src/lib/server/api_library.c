@@ -968,6 +968,21 @@ static enum MHD_Result quarantine(req *r, bool retry)
     return reply_json(r, retry ? 202 : 200, &b);
 }
 
+/* The database as the System page names it: to an admin its path, or its URL with any password masked
+ * ("postgres://fagpt:***@db/fagpt"); to others only which kind it is. */
+static char *shown_database(const char *db, bool admin)
+{
+    bool pg = !strncmp(db, "postgres://", 11) || !strncmp(db, "postgresql://", 13);
+    if (!admin)
+        return xstrdup(pg ? "PostgreSQL" : "SQLite");
+    if (!pg)
+        return xstrdup(db);
+    const char *auth = strstr(db, "://") + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    if (!at || !colon || colon > at)
+        return xstrdup(db);
+    return xasprintf("%.*s:***%s", (int)(colon - db), db, at);
+}
+
 static enum MHD_Result system_status(req *r)
 {
     r->route = "/api/system";
@@ -987,7 +1002,9 @@ static enum MHD_Result system_status(req *r)
     store_docs_free(&docs);
     strbuf b = {0};
     sb_add(&b, "{\"version\": \"" FAGPT_VERSION "\", \"database\": ");
-    json_str(&b, r->who.role == ROLE_ADMIN ? sv->db_path : "library.db");
+    char *db = shown_database(sv->db_path, r->who.role == ROLE_ADMIN);
+    json_str(&b, db);
+    free(db);
     sb_addf(&b, ", \"documents\": %lld, \"chunks\": %lld, \"no_auth\": %s, \"model_server\": {\"url\": ", ndocs,
             nchunks, sv->no_auth ? "true" : "false");
     const llm_config *c = &sv->llm;
