@@ -37,6 +37,31 @@ for (t,) in c.execute('SELECT text FROM chunks'):
     try: t.decode('utf-8')
     except UnicodeDecodeError: bad += 1
 sys.exit(0 if bad == 0 and c.execute(\\\"SELECT count(*) FROM chunks WHERE kind = 'figure'\\\").fetchone()[0] > 0 else 1)\""
+# A page turned by /Rotate 90 whose text therefore runs sideways: not read yet, and the reason says so.
+python3 - "$T/rotated.pdf" <<'PY'
+import sys
+content = (b"0.5 w 72 500 m 372 500 l 72 540 m 372 540 l 72 580 m 372 580 l 72 500 m 72 580 l 222 500 m 222 580 l"
+           b" 372 500 m 372 580 l S"
+           b" BT /F1 11 Tf 72 600 Td (Table 1-1. Battery positions on a turned page) Tj ET"
+           b" BT /F1 10 Tf 80 560 Td (Position) Tj 150 0 Td (Grid) Tj ET"
+           b" BT /F1 10 Tf 80 520 Td (Alpha) Tj 150 0 Td (18SUJ2338308450) Tj ET"
+           b" BT /F1 10 Tf 72 400 Td (The quartermaster orders sandbags for the turned page.) Tj ET")
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Rotate 90 /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+pdf, offs = b"%PDF-1.4\n", []
+for i, o in enumerate(objs):
+    offs.append(len(pdf))
+    pdf += b"%d 0 obj " % (i + 1) + o + b" endobj\n"
+x = len(pdf)
+pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+pdf += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(sys.argv[1], "wb").write(pdf)
+PY
+"$BIN" --home "$T/r" --json ingest --no-ocr "$T/rotated.pdf" > "$T/r.json"; rc=$?
+check "a page whose text runs sideways (/Rotate 90): exit 1, quarantined with a reason that says so and the fix" "[ $rc -eq 1 ] && jq_py 'sys.exit(0 if d[\"status\"]==\"quarantined\" and \"runs sideways\" in d[\"reason\"] and \"qpdf --rotate\" in d[\"reason\"] else 1)' < '$T/r.json'"
 "$BIN" table --help > "$T/help"; rc=$?
 check "table --help" "[ $rc -eq 0 ] && grep -q 'usage: fagpt table' '$T/help'"
 exit 0

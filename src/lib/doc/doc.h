@@ -90,6 +90,7 @@ typedef struct doc_page {
     doc_figure *figures;
     size_t nfigures;
     char *warning;    /* what the page's table or figure detection left out and why, or NULL */
+    size_t sideways;  /* text lines skipped because they run sideways (vertical, or a page turned by /Rotate) */
 } doc_page;
 
 typedef struct doc_meta {

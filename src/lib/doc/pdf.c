@@ -92,8 +92,10 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
             if (b->type != FZ_STEXT_BLOCK_TEXT)
                 continue;
             for (fz_stext_line *l = b->u.t.first_line; l; l = l->next) {
-                if (l->wmode != 0 || l->dir.x < 0.9f)
+                if (l->wmode != 0 || l->dir.x < 0.9f) {
+                    out->sideways++;
                     continue; /* vertical or rotated text: margin stamps, not body */
+                }
                 strbuf t = {0};
                 double size_sum = 0, bold_chars = 0, nchars = 0;
                 for (fz_stext_char *ch = l->first_char; ch; ch = ch->next) {
@@ -153,6 +155,9 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
                 doc_find_figures(ctx, page, r, index, &g, out, ocr, ocr_wanted(xo));
             doc_gfx_free(&g);
         }
+        if (!out->warning && out->nlines == 0 && out->sideways > 0)
+            out->warning = xasprintf("page %d: all its text runs sideways (a page turned by /Rotate, or vertical "
+                                     "text), which is not read yet", index + 1);
     }
     fz_always(ctx) {
         fz_drop_stext_page(ctx, st);
@@ -337,9 +342,11 @@ int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **o
     if (rc == 0) {
         d->pages = xcalloc((size_t)d->npages, sizeof *d->pages);
         extract_pages(ctx, doc, path, d, opts);
-        size_t total = 0;
-        for (int i = 0; i < d->npages; i++)
+        size_t total = 0, sideways = 0;
+        for (int i = 0; i < d->npages; i++) {
             total += d->pages[i].nlines;
+            sideways += d->pages[i].sideways;
+        }
         if (is_xfa_only(ctx, doc, &d->pages[0]))
             rc = fa_fail(e, "XFA form with no PDF content (only a \"Please wait\" notice); open it in Adobe "
                             "Reader and print it to a PDF, then ingest that");
@@ -348,6 +355,9 @@ int doc_extract(const char *path, const doc_extract_opts *opts, doc_document **o
         else if (total == 0 && image)
             rc = fa_fail(e, "OCR found no text in the image; check that it shows a page of text, upright, at "
                             "150 dpi or more");
+        else if (total == 0 && sideways > 0 && !d->pages[0].ocr)
+            rc = fa_fail(e, "all its text runs sideways (pages turned by /Rotate, or vertical text), which FA-GPT "
+                            "does not read yet; rotate the pages upright (for example `qpdf --rotate=-90 IN.pdf OUT.pdf`) and ingest that");
         else if (total == 0 && ocr_wanted(opts))
             rc = fa_fail(e, "no text on any of its %d pages, even by OCR (blank, drawings only, or the OCR "
                             "language data is missing: install tesseract-ocr-eng)", d->npages);
