@@ -104,6 +104,19 @@ char *cli_db_name(cli_ctx *c)
     return home ? xasprintf("%s/library.db", home) : NULL;
 }
 
+int cli_find_doc(cli_ctx *c, store *s, const char *ref, store_doc *d)
+{
+    fa_err e;
+    int found = store_find_doc(s, ref, d, &e);
+    if (found == 1)
+        return 0;
+    if (found < 0)
+        cli_error(c, "%s", e.msg);
+    else
+        cli_error(c, "no document \"%s\" in the library; `fagpt docs` lists them", ref);
+    return -1;
+}
+
 struct store *cli_store(cli_ctx *c)
 {
     char *path = cli_db_name(c);

@@ -66,6 +66,9 @@ char *cli_db_name(cli_ctx *c);
 /* Opens the library database (cli_db_name); NULL after printing an error. */
 struct store;
 struct store *cli_store(cli_ctx *c);
+/* Looks DOC up (id, file name or publication id) into *d: 0 found, else -1 after telling the user why. */
+struct store_doc;
+int cli_find_doc(cli_ctx *c, struct store *s, const char *ref, struct store_doc *d);
 
 /* Queues files (made absolute) as ingest jobs (cmd_jobs.c); prints what it did. Returns an exit status. */
 int cli_queue_files(cli_ctx *c, struct store *s, const str_vec *files);

@@ -32,12 +32,9 @@ int cmd_figures(cli_ctx *c, int argc, char **argv)
         return EXIT_USER;
     store_doc d;
     fa_err e;
-    int found = store_find_doc(s, argv[optind], &d, &e);
-    if (found != 1) {
+    if (cli_find_doc(c, s, argv[optind], &d) != 0) {
         store_close(s);
-        if (found < 0)
-            return cli_error(c, "%s", e.msg);
-        return cli_error(c, "no document \"%s\" in the library; `fagpt docs` lists them", argv[optind]);
+        return EXIT_USER;
     }
     store_figures v = {0};
     int rc = store_figures_list(s, d.id, &v, &e);

@@ -64,12 +64,9 @@ int cmd_refs(cli_ctx *c, int argc, char **argv)
         return EXIT_USER;
     store_doc d;
     fa_err e;
-    int found = store_find_doc(s, argv[optind], &d, &e);
-    if (found != 1) {
+    if (cli_find_doc(c, s, argv[optind], &d) != 0) {
         store_close(s);
-        if (found < 0)
-            return cli_error(c, "%s", e.msg);
-        return cli_error(c, "no document \"%s\" in the library; `fagpt docs` lists them", argv[optind]);
+        return EXIT_USER;
     }
     store_ref_rows cites = {0}, cited_by = {0}, internal = {0};
     int rc = store_refs(s, d.id, &cites, &cited_by, &internal, &e);
