@@ -57,6 +57,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libfagpt.a | $(DEPS
 
 unit: $(TESTS)
 
+# Benchmark programs (bench/*.c), linked like the tests; bench/*.sh build the ones they run with `make -s`.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libfagpt.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(BUILD)/libfagpt.a $(LDLIBS) $(BENCH_LIBS_$*)
+# The fires benchmark compares its integrator with GSL's.
+BENCH_LIBS_fires_bench = $(shell pkg-config --libs gsl 2>/dev/null)
+
 # src/lib/orders/embed.c builds data/templates and data/examples into the binary (.incbin): rebuild it when they change.
 $(BUILD)/src/lib/orders/embed.o: $(wildcard data/templates/* data/examples/*)
 

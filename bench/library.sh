@@ -13,10 +13,8 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 out=build/bench/library-latest.md
 mkdir -p build/bench
-make -s build/libfagpt.a
-gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/search_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
-    -lstdc++ -lpthread -lm -o "$W/search_bench"
+make -s build/fagpt build/bench/search_bench
+search_bench=build/bench/search_bench
 
 best_of_3() {  # command... -> best wall time in seconds
     local best=""
@@ -40,7 +38,7 @@ rm -rf "$W/o"
 t_ocr0=$(date +%s.%N)
 rss_ocr_kb=$(/usr/bin/time -f '%M' build/fagpt --home "$W/o" ingest "$CORPUS" 2>&1 >/dev/null | tail -1)
 t_ocr=$(echo "$t_ocr0 $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
-search_small=$("$W/search_bench" "$W/h/library.db" 20 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
+search_small=$("$search_bench" "$W/h/library.db" 20 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
 chunks=$(sqlite3 "$W/h/library.db" 'SELECT count(*) FROM chunks')
 
 # Replicate the corpus's chunks (and pages, which search also ranks) to BENCH_CHUNKS chunks.
@@ -66,7 +64,7 @@ INSERT INTO pages_fts(pages_fts) VALUES ('optimize');
 SQL
 t_build=$(( $(date +%s) - t0 ))
 big_chunks=$(sqlite3 "$W/big.db" 'SELECT count(*) FROM chunks')
-search_big=$("$W/search_bench" "$W/big.db" 2 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
+search_big=$("$search_bench" "$W/big.db" 2 "$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
 
 peer_dev=$(python3 bench/naive_peer.py "$CORPUS" "$SHARED/eval/retrieval-dev.jsonl")
 peer_own=$(python3 bench/naive_peer.py "$CORPUS" tests/data/questions.jsonl)

@@ -12,21 +12,15 @@ SRV=
 trap '[ -n "$SRV" ] && kill "$SRV"; rm -rf "$W"' EXIT
 out=build/bench/llm-latest.md
 mkdir -p build/bench
-make -s build/fagpt build/libfagpt.a
-gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/llm_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
-    -lstdc++ -lpthread -lm -o "$W/llm_bench"
-gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/vec_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz \
-    -lpthread -lm -o "$W/vec_bench"
+make -s build/fagpt build/bench/llm_bench build/bench/vec_bench
 echo '{"models": ["qwen2.5:7b", "nomic-embed-text:latest"], "dim": 768}' > "$W/ctl.json"
 python3 tests/integration/llmserver.py "$W/port" "$W/ctl.json" & SRV=$!
 for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.05; done
 export FAGPT_LLM_URL=http://127.0.0.1:$(cat "$W/port") FAGPT_LLM_API=ollama FAGPT_CHAT_MODEL=qwen2.5:7b
 embed=$(FAGPT_EMBED_MODEL=nomic-embed-text build/fagpt --home "$W/h" ingest "$SHARED/corpus/pdf" 2>/dev/null |
         grep '^embedded' || true)
-lexical=$(FAGPT_EMBED_MODEL= "$W/llm_bench" "$W/h/library.db" 3 "$SHARED/eval/retrieval-dev.jsonl")
-hybrid=$(FAGPT_EMBED_MODEL=nomic-embed-text "$W/llm_bench" "$W/h/library.db" 3 "$SHARED/eval/retrieval-dev.jsonl")
+lexical=$(FAGPT_EMBED_MODEL= build/bench/llm_bench "$W/h/library.db" 3 "$SHARED/eval/retrieval-dev.jsonl")
+hybrid=$(FAGPT_EMBED_MODEL=nomic-embed-text build/bench/llm_bench "$W/h/library.db" 3 "$SHARED/eval/retrieval-dev.jsonl")
 {
     echo "# Model answers: our overhead ($(date -u +%Y-%m-%d), $(nproc) cores)"
     echo
@@ -36,5 +30,5 @@ hybrid=$(FAGPT_EMBED_MODEL=nomic-embed-text "$W/llm_bench" "$W/h/library.db" 3 "
     echo
     echo "Vector index, 768 dimensions, clustered vectors, 100 queries, k = 10:"
     echo
-    "$W/vec_bench" 768 100 1000000 ${VEC_SIZES:-10000 100000 1000000}
+    build/bench/vec_bench 768 100 1000000 ${VEC_SIZES:-10000 100000 1000000}
 } | tee "$out"

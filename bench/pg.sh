@@ -16,10 +16,7 @@ PG=$(mktemp -d /tmp/fagpt-pgbench-XXXXXX)
 trap 'scripts/pg-test-server stop "$PG" >/dev/null 2>&1; rm -rf "$W"' EXIT
 out=build/bench/pg-latest.md
 mkdir -p build/bench
-make -s build/fagpt build/libfagpt.a
-gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/search_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
-    -lstdc++ -lpthread -lm -o "$W/search_bench"
+make -s build/fagpt build/bench/search_bench
 export FAGPT_LLM=off
 base=$(PG_TEST_DURABLE=1 scripts/pg-test-server start "$PG")
 port=${base##*port=}
@@ -54,8 +51,8 @@ url=$(cat "$W/last-url")
 pages=$(sqlite3 "$W/sq1/library.db" 'SELECT sum(pages) FROM documents')
 chunks=$(sqlite3 "$W/sq1/library.db" 'SELECT count(*) FROM chunks')
 qs=("$SHARED/eval/retrieval-dev.jsonl" tests/data/questions.jsonl)
-lat_sq=$("$W/search_bench" "$W/sq1/library.db" "$ROUNDS" "${qs[@]}")
-lat_pg=$("$W/search_bench" "$url" "$ROUNDS" "${qs[@]}")
+lat_sq=$(build/bench/search_bench "$W/sq1/library.db" "$ROUNDS" "${qs[@]}")
+lat_pg=$(build/bench/search_bench "$url" "$ROUNDS" "${qs[@]}")
 ev_sq=$(build/fagpt --home "$W/sq1" eval "$SHARED/eval/retrieval-dev.jsonl" | head -1)
 ev_pg=$(build/fagpt --db "$url" eval "$SHARED/eval/retrieval-dev.jsonl" | head -1)
 field() { echo "$1" | sed -n "s/.*$2 \([0-9.]*\) ms.*/\1/p"; }
