@@ -69,11 +69,9 @@ static bool render_png(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region
     const float scale = fmaxf(w, h) * (FIG_DPI / 72.0f) > FIG_MAX_SIDE ? FIG_MAX_SIDE / fmaxf(w, h) : FIG_DPI / 72.0f;
     fz_pixmap *pix = NULL;
     fz_device *dev = NULL;
-    fz_buffer *buf = NULL;
     bool ok = false;
     fz_var(pix);
     fz_var(dev);
-    fz_var(buf);
     fz_var(ok);
     fz_try(ctx) {
         fz_irect ib = {(int)floorf(region.x0 * scale), (int)floorf(region.y0 * scale), (int)ceilf(region.x1 * scale),
@@ -83,18 +81,12 @@ static bool render_png(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region
         dev = fz_new_draw_device(ctx, fz_identity, pix);
         fz_run_page_contents(ctx, page, dev, fz_concat(fz_translate(-r.x0, -r.y0), fz_scale(scale, scale)), NULL);
         fz_close_device(ctx, dev);
-        buf = fz_new_buffer_from_pixmap_as_png(ctx, pix, fz_default_color_params);
-        unsigned char *data;
-        size_t len = fz_buffer_storage(ctx, buf, &data);
-        f->png = xmalloc(len ? len : 1);
-        memcpy(f->png, data, len);
-        f->png_len = len;
+        f->png = doc_png_encode(ctx, pix, &f->png_len);
         f->png_w = ib.x1 - ib.x0;
         f->png_h = ib.y1 - ib.y0;
-        ok = true;
+        ok = f->png != NULL;
     }
     fz_always(ctx) {
-        fz_drop_buffer(ctx, buf);
         fz_drop_device(ctx, dev);
         fz_drop_pixmap(ctx, pix);
     }

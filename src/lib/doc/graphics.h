@@ -32,6 +32,10 @@ typedef struct doc_gfx {
 int doc_gfx_collect(fz_context *ctx, fz_page *page, fz_rect r, doc_gfx *g);
 void doc_gfx_free(doc_gfx *g);
 
+/* A grey or RGB pixmap without alpha as PNG bytes (png.c; the caller frees them), NULL when it cannot be
+ * encoded. */
+unsigned char *doc_png_encode(fz_context *ctx, fz_pixmap *pix, size_t *len);
+
 /* The rune pdf.c keeps for an extracted character: -1 to drop it, -2 for "fi", -3 for "fl". */
 int doc_stext_rune(fz_context *ctx, fz_stext_char *ch);
 bool doc_font_is_bold(fz_context *ctx, fz_font *font);

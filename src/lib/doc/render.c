@@ -7,7 +7,7 @@
 #include <mupdf/fitz.h>
 #include <string.h>
 
-#include "doc.h"
+#include "graphics.h"
 
 #define RENDER_STORE_LIMIT (32u << 20)
 
@@ -48,11 +48,9 @@ int doc_render_page_png(const char *path, int page, int dpi, const doc_box *boxe
     fz_set_error_callback(ctx, NULL, NULL);
     fz_document *doc = NULL;
     fz_pixmap *pix = NULL;
-    fz_buffer *buf = NULL;
     int rc = 0, npages = 0;
     fz_var(doc);
     fz_var(pix);
-    fz_var(buf);
     fz_var(rc);
     fz_try(ctx) {
         fz_register_document_handlers(ctx);
@@ -68,18 +66,14 @@ int doc_render_page_png(const char *path, int page, int dpi, const doc_box *boxe
             for (size_t i = 0; i < nboxes; i++)
                 if (boxes[i].page == page)
                     highlight(pix, &boxes[i], scale);
-            buf = fz_new_buffer_from_pixmap_as_png(ctx, pix, fz_default_color_params);
-            unsigned char *data;
-            size_t n = fz_buffer_storage(ctx, buf, &data);
-            *png = xmalloc(n);
-            memcpy(*png, data, n);
-            *len = n;
+            *png = doc_png_encode(ctx, pix, len);
+            if (!*png)
+                rc = fa_fail(e, "cannot encode page %d of %s as PNG (out of memory?)", page, path);
         }
     }
     fz_catch(ctx) {
         rc = fa_fail(e, "cannot render page %d of %s: %s", page, path, fz_caught_message(ctx));
     }
-    fz_drop_buffer(ctx, buf);
     fz_drop_pixmap(ctx, pix);
     fz_drop_document(ctx, doc);
     fz_drop_context(ctx);
