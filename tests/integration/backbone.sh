@@ -103,6 +103,28 @@ stats_off=$(sqlite3 "$H2/library.db" "CREATE VIRTUAL TABLE temp.v USING fts5voca
 check "term statistics agree with the full-text index after replace and rm" "[ '$stats_off' = 0 ]"
 check "database integrity" "[ \"\$(sqlite3 '$H2/library.db' 'PRAGMA integrity_check')\" = ok ]"
 
+# Files that change or vanish while ingest reads them. Ingest opens a file once to sniff it before it notes the
+# file's state, then again to read it: a watcher appends a byte to one file at its second open, and deletes the
+# other at its first (quarantined either way, by the state check or because it is gone).
+M="$T/mid"; mkdir -p "$M"
+cp "$CORPUS/ADP_3-0_Operations_2025-03.pdf" "$M/changing.pdf"
+cp "$CORPUS/FM_1_The_Army_2025-05.pdf" "$M/vanishing.pdf"
+cp "$CORPUS/ADP_3-19_Fires_2019-07.pdf" "$M/steady.pdf"
+inotifywait -m -e open --format %w "$M/changing.pdf" "$M/vanishing.pdf" 2> "$T/iw.err" | {
+    opens=0
+    while read -r f; do
+        case $f in
+        */vanishing.pdf) rm -f "$M/vanishing.pdf" ;;
+        */changing.pdf) opens=$((opens + 1)); [ $opens -eq 2 ] && printf x >> "$M/changing.pdf" ;;
+        esac
+    done; } &
+for _ in $(seq 100); do grep -q 'Watches established' "$T/iw.err" 2>/dev/null && break; sleep 0.05; done
+"$BIN" --home "$T/home5" ingest --no-ocr --json "$M" > "$T/mid.jsonl"; rc=$?
+pkill -f "inotifywait -m -e open --format %w $M" 2>/dev/null
+check "a file changed mid-ingest is quarantined (exit 2), not stored half-read" "[ $rc -eq 2 ] && grep changing.pdf '$T/mid.jsonl' | grep '\"quarantined\"' | grep -q 'changed or vanished'"
+check "a file deleted mid-ingest is quarantined" "grep vanishing.pdf '$T/mid.jsonl' | grep '\"quarantined\"' | grep -q 'changed or vanished\\|not found\\|cannot open'"
+check "the rest of that batch is ingested" "grep steady.pdf '$T/mid.jsonl' | grep -q '\"ingested\"' && [ \"\$(sqlite3 '$T/home5/library.db' 'SELECT count(*) FROM documents')\" = 1 ]"
+
 "$BIN" --home "$T/home4" ingest --no-ocr --json "$CORPUS/BRL-MR-3810_McCoy_1990_Aero_50cal_M33_M8_M20_scanned.pdf" > "$T/noocr.json"
 check "ingest --no-ocr keeps the scanned report's own text layer" "grep -q '\"ingested\"' '$T/noocr.json' && [ \"\$(sqlite3 '$T/home4/library.db' 'SELECT count(*) FROM chunks')\" -gt 10 ]"
 

@@ -228,6 +228,13 @@ static char **save_figures(pool *p, const doc_document *d, const char *file_name
     return paths;
 }
 
+static bool same_file_state(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 static void ingest_one(pool *p, size_t i)
 {
     ingest_result *r = &p->results[i];
@@ -238,7 +245,8 @@ static void ingest_one(pool *p, size_t i)
     r->doc = xstrdup(base_name(path));
     store_doc old = {0};
     int had_path = store_find_doc(p->s, path, &old, NULL) == 1;
-    if (fa_sha256_file(path, sha, &e) != 0) {
+    struct stat before;
+    if (stat(path, &before) != 0 || fa_sha256_file(path, sha, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(access(path, F_OK) == 0 ? e.msg : "file not found; it may have been moved or deleted");
         quarantine(p, path, r->reason);
@@ -273,18 +281,20 @@ static void ingest_one(pool *p, size_t i)
     doc_chunks chunks = {0};
     doc_make_chunks(d, &chunks);
     char **fig_paths = save_figures(p, d, base_name(path), r);
-    struct stat st;
     int put = 0;
     store_doc rec = {0};
     rec.path = path;
     rec.file_name = (char *)base_name(path);
     rec.sha256 = sha;
-    rec.size_bytes = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+    rec.size_bytes = (long long)before.st_size;
     rec.figure_paths = fig_paths;
     rec.nfigure_paths = fig_paths ? d->figures.n : 0;
-    /* The file may have changed while it was read; the hash must still describe what was parsed. */
-    char sha_after[65];
-    if (fa_sha256_file(path, sha_after, NULL) != 0 || strcmp(sha, sha_after) != 0) {
+    /* The file may have changed while it was read; the hash must still describe what was parsed. A change
+     * moves the file's status-change time, which no program can set back (POSIX stat, st_ctim), and a
+     * replacement gives another inode; so the same identity, size and times as before hashing mean the same
+     * bytes, without reading them a second time. */
+    struct stat after;
+    if (stat(path, &after) != 0 || !same_file_state(&before, &after)) {
         r->status = "quarantined";
         r->reason = xstrdup("the file changed or vanished while it was being read; ingest it again when it is complete");
         quarantine(p, path, r->reason);
