@@ -301,6 +301,28 @@ static int parse_response(const char *raw, size_t n, bool eof, http_response *r,
     return done;
 }
 
+/* Sends the request line, the headers (ours, then the caller's "Name: value\r\n" lines) and the body. */
+static int send_request(int fd, const http_url *u, const char *method, const char *headers, const char *body,
+                        size_t body_len, double deadline, fa_err *e)
+{
+    strbuf req = {0};
+    bool v6 = strchr(u->host, ':') != NULL;
+    sb_addf(&req, "%s %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: fagpt/" FAGPT_VERSION "\r\n"
+                  "Accept: */*\r\nConnection: close\r\n",
+            method, u->path, v6 ? "[" : "", u->host, v6 ? "]" : "", strcmp(u->port, "80") ? ":" : "",
+            strcmp(u->port, "80") ? u->port : "");
+    if (body)
+        sb_addf(&req, "Content-Length: %zu\r\n", body_len);
+    if (headers)
+        sb_add(&req, headers);
+    sb_add(&req, "\r\n");
+    int rc = send_all(fd, req.s, req.len, deadline, e);
+    if (rc == 0 && body)
+        rc = send_all(fd, body, body_len, deadline, e);
+    sb_free(&req);
+    return rc;
+}
+
 int http_request(const char *method, const char *url, const char *headers, const char *body, size_t body_len,
                  int timeout_ms, http_response *r, fa_err *e)
 {
@@ -314,21 +336,7 @@ int http_request(const char *method, const char *url, const char *headers, const
         http_url_free(&u);
         return -1;
     }
-    strbuf req = {0};
-    bool v6 = strchr(u.host, ':') != NULL;
-    sb_addf(&req, "%s %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: fagpt/" FAGPT_VERSION "\r\n"
-                  "Accept: */*\r\nConnection: close\r\n",
-            method, u.path, v6 ? "[" : "", u.host, v6 ? "]" : "", strcmp(u.port, "80") ? ":" : "",
-            strcmp(u.port, "80") ? u.port : "");
-    if (body)
-        sb_addf(&req, "Content-Length: %zu\r\n", body_len);
-    if (headers)
-        sb_add(&req, headers);
-    sb_add(&req, "\r\n");
-    int rc = send_all(fd, req.s, req.len, deadline, e);
-    if (rc == 0 && body)
-        rc = send_all(fd, body, body_len, deadline, e);
-    sb_free(&req);
+    int rc = send_request(fd, &u, method, headers, body, body_len, deadline, e);
     strbuf in = {0};
     while (rc == 0) {
         int w = wait_fd(fd, POLLIN, deadline);
@@ -471,21 +479,7 @@ int http_stream(const char *method, const char *url, const char *headers, const 
         http_url_free(&u);
         return -1;
     }
-    strbuf req = {0};
-    bool v6 = strchr(u.host, ':') != NULL;
-    sb_addf(&req, "%s %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: fagpt/" FAGPT_VERSION "\r\n"
-                  "Accept: */*\r\nConnection: close\r\n",
-            method, u.path, v6 ? "[" : "", u.host, v6 ? "]" : "", strcmp(u.port, "80") ? ":" : "",
-            strcmp(u.port, "80") ? u.port : "");
-    if (body)
-        sb_addf(&req, "Content-Length: %zu\r\n", body_len);
-    if (headers)
-        sb_add(&req, headers);
-    sb_add(&req, "\r\n");
-    int rc = send_all(fd, req.s, req.len, deadline, e);
-    if (rc == 0 && body)
-        rc = send_all(fd, body, body_len, deadline, e);
-    sb_free(&req);
+    int rc = send_request(fd, &u, method, headers, body, body_len, deadline, e);
 
     strbuf in = {0}, errbody = {0};
     http_dechunker dc = {0};
