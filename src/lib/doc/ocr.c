@@ -249,22 +249,32 @@ static void collect(TessBaseAPI *api, int index, float scale, line_vec *out)
     TessResultIteratorDelete(it);
 }
 
+/* Starts the OCR engine when needed and gives the scale (pixels per point) at which to render area: OCR_DPI,
+ * less when its longer side would pass OCR_MAX_SIDE pixels; 0 when the engine cannot start or area is empty. */
+static float ocr_prepare(doc_ocr **ocr, fz_rect area)
+{
+    if (!*ocr)
+        *ocr = xcalloc(1, sizeof **ocr);
+    if (ocr_start(*ocr) != 0)
+        return 0;
+    float w = area.x1 - area.x0, h = area.y1 - area.y0;
+    if (w < 1 || h < 1)
+        return 0;
+    float scale = OCR_DPI / 72.0f;
+    float side = (w > h ? w : h) * scale;
+    if (side > OCR_MAX_SIDE)
+        scale *= OCR_MAX_SIDE / side;
+    return scale;
+}
+
 int doc_ocr_page(fz_context *ctx, fz_page *page, fz_rect r, int index, doc_ocr **ocr, doc_line **lines,
                  size_t *nlines)
 {
     *lines = NULL;
     *nlines = 0;
-    if (!*ocr)
-        *ocr = xcalloc(1, sizeof **ocr);
-    if (ocr_start(*ocr) != 0)
+    float scale = ocr_prepare(ocr, r);
+    if (scale <= 0)
         return -1;
-    float w = r.x1 - r.x0, h = r.y1 - r.y0;
-    if (w < 1 || h < 1)
-        return -1;
-    float scale = OCR_DPI / 72.0f;
-    float side = (w > h ? w : h) * scale;
-    if (side > OCR_MAX_SIDE)
-        scale *= OCR_MAX_SIDE / side;
     fz_pixmap *pix = NULL;
     fz_var(pix);
     fz_try(ctx) {
@@ -291,17 +301,9 @@ int doc_ocr_page(fz_context *ctx, fz_page *page, fz_rect r, int index, doc_ocr *
 int doc_ocr_region(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region, doc_ocr **ocr, char **text)
 {
     *text = NULL;
-    if (!*ocr)
-        *ocr = xcalloc(1, sizeof **ocr);
-    if (ocr_start(*ocr) != 0)
+    float scale = ocr_prepare(ocr, region);
+    if (scale <= 0)
         return -1;
-    float w = region.x1 - region.x0, h = region.y1 - region.y0;
-    if (w < 1 || h < 1)
-        return -1;
-    float scale = OCR_DPI / 72.0f;
-    float side = (w > h ? w : h) * scale;
-    if (side > OCR_MAX_SIDE)
-        scale *= OCR_MAX_SIDE / side;
     fz_pixmap *pix = NULL;
     fz_device *dev = NULL;
     fz_var(pix);
