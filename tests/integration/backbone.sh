@@ -2,18 +2,8 @@
 # Backbone over the real corpus: ingest every PDF in ../shared/corpus/pdf, check publication ids, printed page
 # labels and paragraph numbers, bad input of every kind the issue names, the JSON contracts, rm/retry, and
 # retrieval figures on the dev set and on tests/data/questions.jsonl. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/common.bash"
 H="$T/home"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 export FAGPT_LLM=off  # these are the extractive answers' checks, whatever model server the machine runs
 
 "$BIN" --home "$H" ingest --json "$CORPUS" > "$T/ingest.jsonl"

@@ -2,15 +2,7 @@
 # Crash safety: ingest of the corpus is killed with SIGKILL at random moments; after each kill the database
 # passes PRAGMA integrity_check and every visible document is whole (its pages and chunks all present); a
 # final rerun ends with the same library as an uninterrupted ingest. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/common.bash"
 summary() { sqlite3 "$1/library.db" "SELECT file_name, pages, chunks, sha256 FROM documents ORDER BY file_name"; }
 whole() {  # documents whose rows disagree with their counts
     sqlite3 "$1/library.db" "SELECT count(*) FROM documents d WHERE d.chunks != (SELECT count(*) FROM chunks c WHERE c.doc_id = d.id) OR d.pages != (SELECT count(*) FROM pages p WHERE p.doc_id = d.id)"

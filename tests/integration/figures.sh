@@ -4,18 +4,7 @@
 # FAGPT_VISION_MODEL each figure's PNG goes to the vision model (the stand-in llmserver.py answers with the
 # bytes' size and hash) and the description is stored; a model error is a warning, never a failed file;
 # a 20000x20000 image is not rendered, with a warning. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-SRV=
-trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+. "$(dirname "$0")/common.bash"
 unset OLLAMA_HOST OPENAI_BASE_URL OPENAI_API_KEY FAGPT_LLM FAGPT_LLM_API FAGPT_EMBED_MODEL FAGPT_VISION_MODEL
 
 "$BIN" --home "$T/h" ingest "$CORPUS"/ADRP_3-0_Operations_*.pdf > /dev/null

@@ -2,17 +2,7 @@
 # `fagpt define` over real glossaries: an acronym's expansion and its term's definition with their citations,
 # JSON contract, several words as one term, an unknown term; `fagpt refs` between two publications that cite
 # each other. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+. "$(dirname "$0")/common.bash"
 
 "$BIN" --home "$T/h" ingest "$CORPUS"/ADP_3-19_Fires_*.pdf "$CORPUS"/ADP_3-0_Operations_*.pdf > /dev/null
 "$BIN" --home "$T/h" define FA > "$T/fa.txt"; rc=$?

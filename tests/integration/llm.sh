@@ -3,18 +3,8 @@
 # Ollama and OpenAI wire formats; no model weights can exist here): model lists, streamed and whole answers
 # over both APIs, the prompt's delimited sources, citations to sources not given dropped, retries on 503, a
 # timeout, a bad API key, a dropped stream, malformed JSON, a server that is down, and the extractive fallback.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-BIN=${FAGPT_BIN:-build/fagpt}
+. "$(dirname "$0")/common.bash"
 [ -x "$BIN" ] || { echo "not ok - build/fagpt missing (run make)"; exit 1; }
-T=$(mktemp -d)
-SRV=
-trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 unset OLLAMA_HOST OPENAI_BASE_URL OPENAI_API_KEY FAGPT_LLM FAGPT_LLM_API FAGPT_EMBED_MODEL FAGPT_LLM_TIMEOUT
 H="$T/home"
 "$BIN" --home "$H" ingest "$SHARED/corpus/pdf/ADP_3-19_Fires_2019-07.pdf" >/dev/null ||

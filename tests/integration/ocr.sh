@@ -4,17 +4,7 @@
 # garbage is found by search; two PNGs (300 and 200 dpi) of corpus pages in a folder, a JPEG and a TIFF are
 # ingested as one-page documents.
 # Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+. "$(dirname "$0")/common.bash"
 
 BRL=$(ls "$CORPUS"/BRL-MR-3810_*scanned.pdf)
 start=$(date +%s)

@@ -3,17 +3,7 @@
 # status and why, search puts current doctrine first without hiding the old edition, an answer that cites the
 # superseded edition says so and cites the current text, and the status is recomputed on delete and ingest.
 # Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+. "$(dirname "$0")/common.bash"
 export FAGPT_LLM=off
 H="$T/h"
 

@@ -2,17 +2,7 @@
 # Tables through the CLI over real PDFs: `fagpt tables` lists them with caption, printed page and size; `fagpt
 # table` exports one as CSV, JSON cells and Markdown; a question about one row of a table finds a chunk of it
 # that still carries the header row and the caption. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-CORPUS=$SHARED/corpus/pdf
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+. "$(dirname "$0")/common.bash"
 
 "$BIN" --home "$T/h" ingest --no-ocr "$CORPUS"/FM_3-55_*.pdf "$CORPUS"/ADP_3-0_Operations_*.pdf > /dev/null
 "$BIN" --home "$T/h" tables "FM 3-55" > "$T/list.txt"; rc=$?

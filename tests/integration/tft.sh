@@ -3,15 +3,7 @@
 # (groff/tbl to PDF, headings over right-aligned columns, no rules, 40 rows a page), ingested; `fagpt tft list`
 # finds both tables with weapon, projectile and charge, and `fagpt tft lookup` gives back every number of every
 # row, interpolates linearly between bracketing rows, and refuses a range outside the table. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-BIN=${FAGPT_BIN:-build/fagpt}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+. "$(dirname "$0")/common.bash"
 
 for ch in 3G 4G; do
     "$BIN" fire table --weapon M777A2 --projectile M107 --charge $ch --csv > "$T/$ch.csv" || { echo "not ok - fire table $ch"; exit 1; }

@@ -2,17 +2,8 @@
 # vindex.sh - the HNSW vector index through the CLI, against the stand-in model server: embedding at ingest
 # builds and stores the graph (vector_index, with the vector set's generation), questions use it, a second
 # document updates it, removing a document removes its vectors from it, and a bad FAGPT_VECTOR_INDEX is refused.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-BIN=${FAGPT_BIN:-build/fagpt}
+. "$(dirname "$0")/common.bash"
 [ -x "$BIN" ] || { echo "not ok - build/fagpt missing (run make)"; exit 1; }
-T=$(mktemp -d)
-SRV=
-trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
 unset OLLAMA_HOST OPENAI_BASE_URL OPENAI_API_KEY FAGPT_LLM FAGPT_LLM_API FAGPT_RERANK_MODEL FAGPT_CONFIG
 echo '{"models": ["qwen2.5:7b", "nomic-embed-text:latest"], "dim": 16}' > "$T/ctl.json"
 python3 tests/integration/llmserver.py "$T/port" "$T/ctl.json" & SRV=$!
