@@ -238,17 +238,16 @@ static void decode_entities(strbuf *b, const char *s, size_t n)
     static const struct { const char *ent; char c; } ents[] = {
         {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
     for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        if (s[i] == '&')
-            for (; k < sizeof ents / sizeof ents[0]; k++) {
-                size_t m = strlen(ents[k].ent);
-                if (i + m <= n && !strncmp(s + i, ents[k].ent, m)) {
-                    sb_addc(b, ents[k].c);
-                    i += m - 1;
-                    break;
-                }
+        bool done = false;
+        for (size_t k = 0; s[i] == '&' && !done && k < sizeof ents / sizeof ents[0]; k++) {
+            size_t m = strlen(ents[k].ent);
+            if (i + m <= n && !strncmp(s + i, ents[k].ent, m)) {
+                sb_addc(b, ents[k].c);
+                i += m - 1;
+                done = true;
             }
-        if (s[i] != '&' || k == sizeof ents / sizeof ents[0])
+        }
+        if (!done)
             sb_addc(b, s[i]);
     }
 }
