@@ -676,7 +676,8 @@ void *jobs_worker(void *arg)
         /* As `fagpt ingest`: figures saved under DATA/figures, described when a vision model is configured. */
         char *figures_dir = xasprintf("%s/figures", sv->home);
         ingest_options io = {.figures_dir = figures_dir,
-                             .vision = sv->llm.api != LLM_NONE && sv->llm.vision_model ? &sv->llm : NULL};
+                             .vision = sv->llm.api != LLM_NONE && sv->llm.vision_model ? &sv->llm : NULL,
+                             .docmodel = sv->llm.api != LLM_NONE && sv->llm.doc_model ? &sv->llm : NULL};
         ingest_run_opts(sv->st, &files, &io, on_progress, &pa, &res);
         free(figures_dir);
         str_vec_free(&files);
