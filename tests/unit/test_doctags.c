@@ -312,7 +312,8 @@ static void test_apply(void)
     doc_page_apply_conversion(d, 1, &c, "granite-docling");
     CHECK(c.blocks.n == 0);
     doc_page *p = &d->pages[1];
-    CHECK_STR(p->converted_by, "granite-docling");
+    CHECK_STR(p->convert_model, "granite-docling");
+    CHECK(p->converted && !d->pages[0].converted);
     CHECK(p->ntables == 1 && p->tables[0].page == 1 && p->tables[0].nrows == 5);
     CHECK_STR(p->lines[0].text, "FM 3-09");            /* the running header stays */
     CHECK_STR(p->lines[p->nlines - 1].text, "2-5");    /* and the page label */

@@ -93,8 +93,9 @@ typedef struct doc_page {
     size_t sideways;  /* text lines skipped because they run sideways (vertical, or a page turned by /Rotate) */
     int form_fields;  /* fillable form fields (AcroForm widgets) on the page */
     char *hard;       /* why the heuristics find this page hard (doc_page_hard), set by the caller; or NULL */
-    char *converted_by; /* the document model whose reading replaced the heuristic one (doc_page_apply_conversion) */
-    char *convert_error; /* why a document model's reading was not used (the heuristic one stayed), or NULL */
+    char *convert_model; /* the document model the page was sent to, or NULL */
+    bool converted;   /* its reading replaced the heuristic one (doc_page_apply_conversion) */
+    char *convert_error; /* why the model's reading was not used (the heuristic one stayed), or NULL */
 } doc_page;
 
 typedef struct doc_meta {
@@ -292,7 +293,7 @@ void doc_conversion_free(doc_conversion *c);
  * low OCR confidence), or NULL; the criteria are in pageconv.c. Caller frees. */
 char *doc_page_hard(const doc_page *p);
 /* Replaces page pi's lines and tables with c's blocks (taken from c, which is left empty) and sets its
- * converted_by to model. The page's running header and footer lines are kept (they carry its printed label);
+ * convert_model to model and converted. The page's running header and footer lines are kept (they carry its printed label);
  * blocks without a box get the box of the page's text. */
 void doc_page_apply_conversion(doc_document *d, int pi, doc_conversion *c, const char *model);
 /* The bands of a page (fractions of its height) above and below which lines are running headers, footers and

@@ -193,7 +193,8 @@ void doc_page_apply_conversion(doc_document *d, int pi, doc_conversion *c, const
     free(p->tables);
     p->tables = tables.v;
     p->ntables = tables.n;
-    free(p->converted_by);
-    p->converted_by = xstrdup(model ? model : "a document model");
+    free(p->convert_model);
+    p->convert_model = xstrdup(model ? model : "a document model");
+    p->converted = true;
     doc_conversion_free(c);
 }

@@ -396,7 +396,7 @@ void doc_free(doc_document *d)
         free(d->pages[i].figures);
         free(d->pages[i].warning);
         free(d->pages[i].hard);
-        free(d->pages[i].converted_by);
+        free(d->pages[i].convert_model);
         free(d->pages[i].convert_error);
     }
     free(d->pages);

@@ -181,6 +181,7 @@ static void convert_pages(pool *p, const char *path, doc_document *d)
         pg->hard = doc_page_hard(pg);
         if (!pg->hard)
             continue;
+        pg->convert_model = xstrdup(p->docmodel->doc_model);
         if (failed_at) {
             pg->convert_error = xasprintf("not sent: the request for page %d failed", failed_at);
             continue;
