@@ -78,6 +78,38 @@ static bool in_band(const doc_page *p, const doc_line *l)
     return l->box.y1 < p->height * DOC_TOP_BAND || l->box.y0 > p->height * DOC_BOTTOM_BAND;
 }
 
+static size_t words_in(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; p && *p; p++)
+        n += isalnum((unsigned char)*p) && (p == s || !isalnum((unsigned char)p[-1]));
+    return n;
+}
+
+/* A reading with under a tenth of the words the page's own lines have (a table's included), when they have
+ * FIT_MIN_WORDS or more, is not the page: a refusal, a one-line summary, or output cut off early. */
+#define FIT_MIN_WORDS 50
+
+int doc_conversion_fits(const doc_page *p, const doc_conversion *c, fa_err *e)
+{
+    size_t page_words = 0, model_words = 0;
+    for (size_t i = 0; i < p->nlines; i++)
+        if (!in_band(p, &p->lines[i]))
+            page_words += words_in(p->lines[i].text);
+    for (size_t i = 0; i < c->blocks.n; i++) {
+        const doc_block *b = &c->blocks.v[i];
+        if (b->kind == DOC_BLOCK_TABLE)
+            for (size_t k = 0; k < b->table.cells.n; k++)
+                model_words += words_in(b->table.cells.v[k].text);
+        else if (b->kind != DOC_BLOCK_PAGE_HEADER && b->kind != DOC_BLOCK_PAGE_FOOTER)
+            model_words += words_in(b->text);
+    }
+    if (page_words >= FIT_MIN_WORDS && model_words * 10 < page_words)
+        return fa_fail(e, "the model's reading has %zu words where the page's text has %zu; it is not the whole page",
+                       model_words, page_words);
+    return 0;
+}
+
 static int cmp_float(const void *a, const void *b)
 {
     float x = *(const float *)a, y = *(const float *)b;

@@ -201,6 +201,9 @@ static void convert_pages(pool *p, const char *path, doc_document *d)
             failed_at = pi + 1;
         } else if (doc_parse_conversion(out, pi, pg->width, pg->height, &c, &e) != 0) {
             pg->convert_error = xstrdup(e.msg);
+        } else if (doc_conversion_fits(pg, &c, &e) != 0) {
+            pg->convert_error = xstrdup(e.msg);
+            doc_conversion_free(&c);
         } else {
             doc_page_apply_conversion(d, pi, &c, p->docmodel->doc_model);
         }
