@@ -32,6 +32,7 @@ CONTROLFILE is JSON, re-read on every request:
              writes), "markdown" (the default on OpenAI's), "garbage" (a refusal in prose, no page in it),
              "empty", or "tags" (DocTags markup with no text in it). The page is the same for every image
              except for the image's size and hash, which it quotes, so a test can find it in the library
+  convert_slow_ms  wait this long before answering a page-conversion request
   drop_whole close the connection without answering a request that is not streamed
 """
 import base64
@@ -192,6 +193,8 @@ class Handler(BaseHTTPRequestHandler):
         img = self.image_answer(msgs)
         if not img or not prompt.startswith("Convert this page"):
             return None
+        if c.get("convert_slow_ms"):  # a model slower than the client's timeout
+            time.sleep(c["convert_slow_ms"] / 1000)
         kind = c.get("convert", "markdown" if openai else "doctags")
         tag = img.split("sha256 ", 1)[1][:16]
         if kind == "garbage":
@@ -200,10 +203,11 @@ class Handler(BaseHTTPRequestHandler):
             return ""
         if kind == "tags":
             return "<doctag><picture><loc_10><loc_10><loc_490><loc_490></picture></doctag>"
-        rows = [("Zebrafinch charge", "4H", "Quadrant elevation 312 mils"),
-                ("Kestrel charge", "5H", "Quadrant elevation 287 mils"),
-                ("Osprey charge", "6W", "Quadrant elevation 254 mils"),
-                ("Merlin charge", "7W", "Quadrant elevation 230 mils")]
+        # 24 rows, about as many words as a page of a table
+        rows = [("%s charge %d" % (bird, k), zone, "Quadrant elevation %d mils" % (312 - 11 * k - 3 * i))
+                for i, (bird, zone) in enumerate((("Zebrafinch", "4H"), ("Kestrel", "5H"), ("Osprey", "6W"),
+                                                  ("Merlin", "7W")))
+                for k in range(1, 7)]
         if kind == "markdown":
             return ("## Stand-in conversion %s\n\nThis page was read by the stand-in document model from %s\n\n"
                     "- Each row below is a propellant charge.\n\nTable 9-9. Stand-in charges\n\n"

@@ -280,6 +280,30 @@ static void test_hard_pages(void)
     free_page(&p);
 }
 
+/* A reading far shorter than the page's own text is not the page. */
+static void test_fits(void)
+{
+    doc_page p = {.width = 612, .height = 792};
+    p.lines = xcalloc(7, sizeof *p.lines);
+    for (int i = 0; i < 6; i++)
+        p.lines[i] = mkline("one two three four five six seven eight nine ten", 100 + 12 * i, 10, 0);
+    p.lines[6] = mkline("RUNNING HEADER WORDS NOT COUNTED HERE AT ALL", 10, 9, 0);
+    p.nlines = 7;
+    doc_conversion c;
+    fa_err e = {{0}};
+    CHECK(doc_parse_conversion("I am sorry, but I cannot read the text in this image.", 0, 612, 792, &c, &e) == 0);
+    CHECK(doc_conversion_fits(&p, &c, &e) == -1 && strstr(e.msg, "has 12 words where the page's text has 60"));
+    doc_conversion_free(&c);
+    CHECK(doc_parse_conversion(doctags, 0, 612, 792, &c, &e) == 0);
+    CHECK(doc_conversion_fits(&p, &c, &e) == 0);  /* over a third of 60 words */
+    doc_conversion_free(&c);
+    p.nlines = 2;  /* a page of few words: any reading of it fits */
+    CHECK(doc_parse_conversion("A refusal.", 0, 612, 792, &c, &e) == 0 && doc_conversion_fits(&p, &c, &e) == 0);
+    doc_conversion_free(&c);
+    p.nlines = 7;
+    free_page(&p);
+}
+
 /* A page replaced by a conversion, then analysed and chunked: the band lines stay, the model's text becomes
  * units, its table a table with chunks; the other page is untouched. */
 static void test_apply(void)
@@ -356,6 +380,7 @@ int main(void)
     test_truncated_malformed();
     test_huge();
     test_hard_pages();
+    test_fits();
     test_apply();
     return check_done();
 }

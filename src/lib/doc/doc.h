@@ -292,7 +292,7 @@ void doc_conversion_free(doc_conversion *c);
 /* Why the heuristics find page p hard, in words (a table found without rules, a form, a scanned firing table,
  * low OCR confidence), or NULL; the criteria are in pageconv.c. Caller frees. */
 char *doc_page_hard(const doc_page *p);
-/* Fails, saying why, when c cannot be the reading of page p: under a tenth of the words of the page's own text
+/* Fails, saying why, when c cannot be the reading of page p: under a third of the words of the page's own text
  * (a refusal, a summary, output cut off early). */
 int doc_conversion_fits(const doc_page *p, const doc_conversion *c, fa_err *e);
 /* Replaces page pi's lines and tables with c's blocks (taken from c, which is left empty) and sets its

@@ -86,9 +86,10 @@ static size_t words_in(const char *s)
     return n;
 }
 
-/* A reading with under a tenth of the words the page's own lines have (a table's included), when they have
- * FIT_MIN_WORDS or more, is not the page: a refusal, a one-line summary, or output cut off early. */
-#define FIT_MIN_WORDS 50
+/* A reading with under a third of the words the page's own lines have (a table's included), when they have
+ * FIT_MIN_WORDS or more, is not the page: a refusal, a one-line summary, or output cut off early. A third leaves
+ * room for a text layer or OCR that reads junk as extra words. */
+#define FIT_MIN_WORDS 30
 
 int doc_conversion_fits(const doc_page *p, const doc_conversion *c, fa_err *e)
 {
@@ -104,7 +105,7 @@ int doc_conversion_fits(const doc_page *p, const doc_conversion *c, fa_err *e)
         else if (b->kind != DOC_BLOCK_PAGE_HEADER && b->kind != DOC_BLOCK_PAGE_FOOTER)
             model_words += words_in(b->text);
     }
-    if (page_words >= FIT_MIN_WORDS && model_words * 10 < page_words)
+    if (page_words >= FIT_MIN_WORDS && model_words * 3 < page_words)
         return fa_fail(e, "the model's reading has %zu words where the page's text has %zu; it is not the whole page",
                        model_words, page_words);
     return 0;
