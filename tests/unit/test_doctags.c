@@ -271,6 +271,28 @@ static void test_hard_pages(void)
     free(why);
     free(p.lines[0].text);
     p.lines[0].text = xstrdup("Aerodynamic characteristics of the projectile");
+    CHECK(doc_page_hard(&p) == NULL);  /* well read, and too short to be a table */
+    free_page(&p);
+    /* A scanned table: 8 lines or more, 40% of them mostly numbers. */
+    p = (doc_page){.width = 612, .height = 792, .ocr = true};
+    p.lines = xcalloc(10, sizeof *p.lines);
+    for (int i = 0; i < 10; i++)
+        p.lines[i] = mkline(i < 4 ? "0.80 0.262 -0.031 1,250 12%" : "The drag coefficient rises near Mach one.",
+                            100 + 12 * i, 10, 90);
+    p.nlines = 10;
+    why = doc_page_hard(&p);
+    CHECK(why && strstr(why, "a scanned table (4 of 10 lines mostly numbers)"));
+    free(why);
+    free(p.lines[3].text);
+    p.lines[3].text = xstrdup("Mach 0.80 and 0.95 were fired in the range.");
+    CHECK(doc_page_hard(&p) == NULL);  /* 3 of 10: prose with numbers */
+    free_page(&p);
+    p = (doc_page){.width = 612, .height = 792, .ocr = true};
+    p.lines = xcalloc(4, sizeof *p.lines);
+    p.lines[0] = mkline("Aerodynamic characteristics of the", 100, 10, 90);
+    p.lines[1] = mkline("M33 ball projectile were measured", 112, 10, 90);
+    p.lines[2] = mkline("in the spark range facility.", 124, 10, 90);
+    p.nlines = 3;
     CHECK(doc_page_hard(&p) == NULL);  /* well read */
     for (size_t i = 0; i < p.nlines; i++)
         p.lines[i].ocr_conf = 41;

@@ -14,19 +14,45 @@
  *   1. a scanned firing table: an OCRed page whose text names a range column, an elevation (or quadrant
  *      elevation) column and one of fuze setting, time of flight or drift - the headings tft.c reads a TFT by;
  *      table detection does not run on OCRed pages, so without a model its columns are lost;
- *   2. a form: fillable fields (AcroForm widgets), or at least FORM_BLANKS lines with blanks to fill in (runs
+ *   2. a scanned table: an OCRed page of at least SCAN_TABLE_LINES lines of which SCAN_TABLE_SHARE or more are
+ *      mostly numbers (the tables of a scanned report; not found by the heuristics on OCRed pages either);
+ *   3. a form: fillable fields (AcroForm widgets), or at least FORM_BLANKS lines with blanks to fill in (runs
  *      of underscores, empty check boxes), whose label-and-box layout the line reader breaks apart;
- *   3. a table without rules: a table found from the alignment of its words alone (table_align.c), whose
+ *   4. a table without rules: a table found from the alignment of its words alone (table_align.c), whose
  *      column edges are guesses;
- *   4. low OCR confidence: an OCRed page of at least 3 lines whose words' mean Tesseract confidence is under
+ *   5. low OCR confidence: an OCRed page of at least 3 lines whose words' mean Tesseract confidence is under
  *      LOW_OCR_CONF (of 100).
  */
+#define SCAN_TABLE_LINES 8
+#define SCAN_TABLE_SHARE 0.4
 #define FORM_BLANKS 4
 #define LOW_OCR_CONF 70.0
 
 static bool has_word(const char *text, const char *w)
 {
     return strcasestr(text, w) != NULL;
+}
+
+/* A line of at least two tokens, half of them or more numbers ("1.25", "-0.031", "4,100", "12%"). */
+static bool mostly_numbers(const char *t)
+{
+    int tokens = 0, numbers = 0;
+    while (*t) {
+        while (*t == ' ')
+            t++;
+        if (!*t)
+            break;
+        bool digit = false, other = false;
+        for (; *t && *t != ' '; t++) {
+            if (isdigit((unsigned char)*t))
+                digit = true;
+            else if (!strchr(".,-+%", *t))
+                other = true;
+        }
+        tokens++;
+        numbers += digit && !other;
+    }
+    return tokens >= 2 && numbers * 2 >= tokens;
 }
 
 static bool fill_in_blank(const char *t)
@@ -46,6 +72,13 @@ char *doc_page_hard(const doc_page *p)
         sb_free(&all);
         if (tft)
             return xstrdup("a scanned firing table (range, elevation and fuze, time of flight or drift columns)");
+    }
+    if (p->ocr && p->nlines >= SCAN_TABLE_LINES) {
+        size_t numeric = 0;
+        for (size_t i = 0; i < p->nlines; i++)
+            numeric += mostly_numbers(p->lines[i].text);
+        if (numeric >= SCAN_TABLE_SHARE * (double)p->nlines)
+            return xasprintf("a scanned table (%zu of %zu lines mostly numbers)", numeric, p->nlines);
     }
     if (p->form_fields > 0)
         return xasprintf("a form (%d fillable field%s)", p->form_fields, p->form_fields == 1 ? "" : "s");
