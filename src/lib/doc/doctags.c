@@ -211,18 +211,26 @@ static const element elements[] = {
     {"checkbox_unselected", DOC_BLOCK_TEXT},
 };
 
-/* The element a tag name opens (section_header_level_N: a heading of level N), or -1. */
+/* element_of's answer for <section_header_level_N>, which is no entry of elements[]. */
+#define EL_SECTION_HEADER 1000
+
+static doc_block_kind kind_of(int el)
+{
+    return el == EL_SECTION_HEADER ? DOC_BLOCK_HEADING : elements[el].kind;
+}
+
+/* The element a tag name opens (an index of elements[], or EL_SECTION_HEADER with its level), or -1. */
 static int element_of(const char *name, int *level)
 {
     *level = 0;
     if (!strncmp(name, "section_header_level_", 21)) {
         int n = atoi(name + 21);
         *level = n < 1 ? 1 : n > 6 ? 6 : n;
-        return 1000;
+        return EL_SECTION_HEADER;
     }
     if (!strcmp(name, "section_header")) {
         *level = 1;
-        return 1000;
+        return EL_SECTION_HEADER;
     }
     for (size_t i = 0; i < sizeof elements / sizeof elements[0]; i++)
         if (!strcmp(name, elements[i].name)) {
@@ -318,7 +326,7 @@ static void parse_doctags(parser *ps, const char *s, size_t n)
         if (!strcmp(name, "otsl")) {
             if (!closing && !in_table) {
                 if (kind >= 0) {
-                    add_text_block(ps, kind == 1000 ? DOC_BLOCK_HEADING : elements[kind].kind, level, &text, loc, nloc);
+                    add_text_block(ps, kind_of(kind), level, &text, loc, nloc);
                     kind = -1;
                 }
                 in_table = true;
@@ -355,13 +363,13 @@ static void parse_doctags(parser *ps, const char *s, size_t n)
         int el = element_of(name, &lv);
         if (el >= 0 && !closing) {
             if (kind >= 0)  /* an element opened before the previous one closed: the previous one ends here */
-                add_text_block(ps, kind == 1000 ? DOC_BLOCK_HEADING : elements[kind].kind, level, &text, loc, nloc);
+                add_text_block(ps, kind_of(kind), level, &text, loc, nloc);
             kind = el;
             level = lv;
             nloc = 0;
             sb_clear(&text);
         } else if (el >= 0 && closing && kind >= 0) {
-            doc_block_kind k = kind == 1000 ? DOC_BLOCK_HEADING : elements[kind].kind;
+            doc_block_kind k = kind_of(kind);
             add_text_block(ps, in_table && k != DOC_BLOCK_CAPTION ? DOC_BLOCK_CAPTION : k, level, &text, loc, nloc);
             kind = -1;
         } else if (!strcmp(name, "br") && kind >= 0) {
@@ -371,7 +379,7 @@ static void parse_doctags(parser *ps, const char *s, size_t n)
     }
     /* Cut off: keep what arrived. */
     if (kind >= 0)
-        add_text_block(ps, kind == 1000 ? DOC_BLOCK_HEADING : elements[kind].kind, level, &text, loc, nloc);
+        add_text_block(ps, kind_of(kind), level, &text, loc, nloc);
     if (in_table)
         add_table_block(ps, &g, tloc, ntloc);
     grid_free(&g);
