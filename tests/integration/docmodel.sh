@@ -3,7 +3,7 @@
 # stand-in that answers page-conversion requests with a fixed page (DocTags on Ollama's API, Markdown on OpenAI's)
 # quoting the image's hash. Real PDFs: the scanned BRL report read from its text layer (--no-ocr), whose tables
 # found from word alignment alone are the hard pages; a PDF with fillable form fields; a TFT page scanned to an
-# image and OCRed. Checks: without FAGPT_DOC_MODEL nothing changes; the chosen pages are recorded with the
+# image and OCRed; on SQLite and on PostgreSQL. Checks: without FAGPT_DOC_MODEL nothing changes; the chosen pages are recorded with the
 # reason and the model, their PNGs are bounded, the model's table is a searchable table, the other pages are
 # byte for byte the heuristic ones; a server answering 500, garbage, empty or malformed output, or dropping the
 # connection, leaves every page as the heuristics read it, with a warning naming the page. Prints TAP lines.
@@ -13,7 +13,8 @@ BIN=${FAGPT_BIN:-build/fagpt}
 [ -x "$BIN" ] || { echo "not ok - build/fagpt missing (run make)"; exit 1; }
 T=$(mktemp -d)
 SRV=
-trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT
+PG=$(mktemp -d /tmp/fagpt-pgsrv-XXXXXX)  # its own folder: the server's user (postgres when root) must own it
+trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; scripts/pg-test-server stop "$PG" >/dev/null 2>&1; rm -rf "$T"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 no() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -103,6 +104,21 @@ check "fagpt docs DOC lists each converted page with its reason and model" "[ \$
 FIRST=${HARD%% *}
 "$BIN" --home "$T/o" --json ingest --no-ocr "$BRL" > "$T/o2.json"
 check "an unchanged file is not sent again" "jq_py 'sys.exit(0 if d[\"status\"]==\"unchanged\" else 1)' < '$T/o2.json' && [ \$(grep -c '/api/chat' '$T/log') -eq \$(echo $HARD | wc -w) ]"
+
+# The same on PostgreSQL (scripts/pg-test-server): the pages recorded alike, the table searchable.
+if base=$(scripts/pg-test-server start "$PG" 2>/dev/null); then
+    sock=$PG; port=${base##*port=}
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- createdb -h "$sock" -p "$port" -U postgres dm
+    else createdb -h "$sock" -p "$port" -U postgres dm; fi
+    url="postgresql://postgres@/dm?host=$sock&port=$port"
+    ctl "{$(base)}"
+    FAGPT_DOC_MODEL=$DM "$BIN" --db "$url" --json ingest --no-ocr "$BRL" > "$T/pg.json"; rc=$?
+    check "PostgreSQL: ingested, the same pages recorded as converted, with reason and model" "[ $rc -eq 0 ] && [ \"\$('$BIN' --db '$url' --json docs 1 | jq_py 'print(json.dumps(d[\"page_conversions\"]))')\" = \"\$(cat '$T/o.conv')\" ]"
+    check "PostgreSQL: the model's table is searchable" "'$BIN' --db '$url' --json search zebrafinch | jq_py 'r=d[\"results\"]; sys.exit(0 if r and r[0][\"section\"].endswith(\"Table 9-9. Stand-in charges\") else 1)'"
+    scripts/pg-test-server stop "$PG" >/dev/null 2>&1
+else
+    ok "# SKIP PostgreSQL: scripts/pg-test-server could not start a server here"
+fi
 
 # OpenAI-compatible, Markdown: a page with fillable form fields, beside a page of plain text.
 python3 - "$T/form.pdf" <<'PY'
