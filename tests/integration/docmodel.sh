@@ -5,7 +5,7 @@
 # found from word alignment alone are the hard pages; a PDF with fillable form fields; a TFT page scanned to an
 # image and OCRed; on SQLite and on PostgreSQL. Checks: without FAGPT_DOC_MODEL nothing changes; the chosen pages are recorded with the
 # reason and the model, their PNGs are bounded, the model's table is a searchable table, the other pages are
-# byte for byte the heuristic ones; a server answering 500, garbage, empty or malformed output, or dropping the
+# byte for byte the heuristic ones; `fagpt docs DOC` and the web API show the record; a server answering 500, garbage, empty or malformed output, or dropping the
 # connection, leaves every page as the heuristics read it, with a warning naming the page. Prints TAP lines.
 cd "$(dirname "$0")/../.." || exit 1
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
@@ -102,6 +102,18 @@ check "fagpt tables: the model's table, not ruled, with its header row; no heuri
 "$BIN" --home "$T/o" docs 1 > "$T/o.txt"
 check "fagpt docs DOC lists each converted page with its reason and model" "[ \$(grep -c 'a table without rules.*; converted by $DM' '$T/o.txt') -eq \$(echo $HARD | wc -w) ]"
 FIRST=${HARD%% *}
+# The web API's document view: the same record.
+FAGPT_LLM=off "$BIN" --home "$T/o" serve --listen 127.0.0.1:0 --no-auth > "$T/serve.out" 2> "$T/serve.err" & WEB=$!
+URL=
+for _ in $(seq 1 200); do
+    URL=$(sed -n 's/^FA-GPT serving \(http[^ ]*\)\/$/\1/p' "$T/serve.out")
+    [ -n "$URL" ] && break
+    kill -0 "$WEB" 2>/dev/null || break
+    sleep 0.1
+done
+curl -s "$URL/api/documents/1" > "$T/web.json"
+kill "$WEB" 2>/dev/null; wait "$WEB" 2>/dev/null
+check "GET /api/documents/{id} has the same page_conversions" "[ -n '$URL' ] && [ \"\$(jq_py 'print(json.dumps(d[\"page_conversions\"]))' < '$T/web.json')\" = \"\$(cat '$T/o.conv')\" ]"
 "$BIN" --home "$T/o" --json ingest --no-ocr "$BRL" > "$T/o2.json"
 check "an unchanged file is not sent again" "jq_py 'sys.exit(0 if d[\"status\"]==\"unchanged\" else 1)' < '$T/o2.json' && [ \$(grep -c '/api/chat' '$T/log') -eq \$(echo $HARD | wc -w) ]"
 
