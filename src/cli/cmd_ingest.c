@@ -21,8 +21,7 @@ static const char ingest_usage[] =
     "  --no-ocr      keep text layers as they are: never OCR a scanned or garbled page\n"
     "  --no-tables   do not look for tables (their text is then read as paragraphs)\n"
     "  --no-figures  do not look for figures (no PNGs, no figure OCR, no descriptions)\n"
-    "  --doc-model NAME  convert the pages the heuristics find hard with this document model (default\n"
-    "                FAGPT_DOC_MODEL; see below)\n"
+    "  --doc-model NAME  the document model for hard pages (default FAGPT_DOC_MODEL; see below)\n"
     "  --queue       only queue the files as jobs for `fagpt worker` (on this or other machines; see `fagpt jobs`)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason, warnings\n"
     "  Tables are read from ruling lines or the alignment of their words (see `fagpt tables`); what a page's\n"
@@ -30,15 +29,15 @@ static const char ingest_usage[] =
     "  Captioned figures are saved as PNGs under DATA_FOLDER/figures/<file>/ and indexed by caption and the\n"
     "  text inside them (see `fagpt figures`); with FAGPT_VISION_MODEL set, the vision model describes each\n"
     "  one and the description is indexed too (a model error is a warning, never a failed file).\n"
-    "  With FAGPT_DOC_MODEL set (granite-docling on llama-server, or a vision model in Ollama), pages with a table\n"
-    "  without rules, a form, a scanned firing table or low OCR confidence are sent to it as images and its\n"
-    "  DocTags or Markdown replace the heuristic reading of those pages (see `fagpt docs DOC --json`); a model\n"
-    "  error keeps the heuristic page and is a warning naming it.\n"
+    "  With FAGPT_DOC_MODEL set (granite-docling on llama-server, or a vision model in Ollama), pages with a\n"
+    "  table without rules, a form, a scanned table or firing table, or low OCR confidence are sent to it as\n"
+    "  images and its DocTags or Markdown replace the heuristic reading of those pages (see `fagpt docs DOC`);\n"
+    "  a model error keeps the heuristic page and is a warning naming it.\n"
     "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
 
 static const char retry_usage[] =
-    "usage: fagpt retry [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--json]\n"
+    "usage: fagpt retry [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--doc-model NAME] [--json]\n"
     "  Ingests the quarantined files again (after you have fixed or replaced them).\n";
 
 static void show_progress(const ingest_progress *p, void *arg)
