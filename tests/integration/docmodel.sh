@@ -5,7 +5,7 @@
 # found from word alignment alone are the hard pages; a PDF with fillable form fields; a TFT page scanned to an
 # image and OCRed; on SQLite and on PostgreSQL. Checks: without FAGPT_DOC_MODEL nothing changes; the chosen pages are recorded with the
 # reason and the model, their PNGs are bounded, the model's table is a searchable table, the other pages are
-# byte for byte the heuristic ones; `fagpt docs DOC` and the web API show the record; a server answering 500, garbage, empty or malformed output, or dropping the
+# byte for byte the heuristic ones; `fagpt docs DOC` and the web API show the record; `fagpt worker` jobs convert alike; a server answering 500, garbage, empty or malformed output, or dropping the
 # connection, leaves every page as the heuristics read it, with a warning naming the page. Prints TAP lines.
 cd "$(dirname "$0")/../.." || exit 1
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
@@ -116,6 +116,16 @@ kill "$WEB" 2>/dev/null; wait "$WEB" 2>/dev/null
 check "GET /api/documents/{id} has the same page_conversions" "[ -n '$URL' ] && [ \"\$(jq_py 'print(json.dumps(d[\"page_conversions\"]))' < '$T/web.json')\" = \"\$(cat '$T/o.conv')\" ]"
 "$BIN" --home "$T/o" --json ingest --no-ocr "$BRL" > "$T/o2.json"
 check "an unchanged file is not sent again" "jq_py 'sys.exit(0 if d[\"status\"]==\"unchanged\" else 1)' < '$T/o2.json' && [ \$(grep -c '/api/chat' '$T/log') -eq \$(echo $HARD | wc -w) ]"
+
+# A queued job run by `fagpt worker`: the same pages converted.
+ctl "{$(base)}"
+"$BIN" --home "$T/w" ingest --queue "$BRL" > /dev/null
+FAGPT_DOC_MODEL=$DM "$BIN" --home "$T/w" worker --once --no-ocr > /dev/null 2> "$T/w.err"; rc=$?
+check "fagpt worker: the queued file's hard pages converted and recorded alike" "[ $rc -eq 0 ] && [ \"\$(conv '$T/w' 1)\" = \"\$(cat '$T/o.conv')\" ]"
+ctl "{$(base), \"status\": 500}"
+"$BIN" --home "$T/w2" ingest --queue "$BRL" > /dev/null
+FAGPT_DOC_MODEL=$DM "$BIN" --home "$T/w2" worker --once --no-ocr > /dev/null 2> "$T/w2.err"; rc=$?
+check "fagpt worker, model failing: done, the heuristic pages kept, a warning naming page $FIRST" "[ $rc -eq 0 ] && pages '$T/w2' | cmp -s - '$T/base.pages' && grep -q \"warning: .*page $FIRST .*heuristic reading is kept\" '$T/w2.err'"
 
 # The same on PostgreSQL (scripts/pg-test-server): the pages recorded alike, the table searchable.
 if base=$(scripts/pg-test-server start "$PG" 2>/dev/null); then

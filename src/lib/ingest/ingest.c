@@ -479,11 +479,17 @@ static void *beat(void *arg)
 
 int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r)
 {
+    return ingest_job_docmodel(s, job, worker, lease_s, flags, NULL, r);
+}
+
+int ingest_job_docmodel(store *s, const store_job *job, const char *worker, int lease_s, int flags,
+                        const llm_config *docmodel, ingest_result *r)
+{
     str_vec files = {0};
     VEC_PUSH(files, xstrdup(job->path));
     int workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
     pool p = {.s = s, .files = &files, .flags = flags, .workers = workers > 0 ? workers : 1, .job = job,
-              .worker = worker};
+              .worker = worker, .docmodel = docmodel};
     pthread_mutex_init(&p.lock, NULL);
     p.results = xcalloc(1, sizeof *p.results);
     p.start = fa_now();

@@ -70,6 +70,10 @@ typedef struct ingest_options {
 int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ingest_progress_fn fn, void *arg,
                     ingest_results *out);
 
+/* ingest_job with the pages the heuristics find hard converted by docmodel (see ingest_options; NULL: none). */
+int ingest_job_docmodel(store *s, const store_job *job, const char *worker, int lease_s, int flags,
+                        const struct llm_config *docmodel, ingest_result *r);
+
 /* Removes the figure PNGs ingest wrote for a file (when its document is removed from the library). */
 void ingest_remove_figures(const char *figures_dir, const char *file_name);
 
