@@ -8,10 +8,13 @@
 #include "store/store.h"
 
 static const char docs_usage[] =
-    "usage: fagpt docs [--json]\n"
+    "usage: fagpt docs [--json] [DOC]\n"
     "  DOCTRINE says whether each is current or superseded, and by what: a newer edition in the library, one\n"
     "  whose cover says it supersedes it, or the 2019 reform (every ADRP rescinded into the ADP of its number).\n"
-    "  Lists the documents in the library: id, publication, title, date, pages, chunks, status, file.\n";
+    "  Lists the documents in the library: id, publication, title, date, pages, chunks, status, file.\n"
+    "  With DOC (an id, a file name or a publication id): that document, and the pages the document model\n"
+    "  (FAGPT_DOC_MODEL) was asked to convert at ingest: why each was chosen, the model, and whether its reading\n"
+    "  replaced the heuristic one (--json: \"page_conversions\").\n";
 static const char rm_usage[] =
     "usage: fagpt rm [--json] DOC...\n"
     "  Removes documents from the library. DOC is a document id, a file name or a publication id (\"ADP 3-19\").\n";
@@ -33,6 +36,46 @@ static int parse_common(cli_ctx *c, int argc, char **argv, const char *usage)
     return 0;
 }
 
+/* `fagpt docs DOC`: the document and its pages converted by the document model. */
+static int doc_detail(cli_ctx *c, store *s, const char *ref)
+{
+    store_doc d;
+    if (cli_find_doc(c, s, ref, &d) != 0)
+        return EXIT_USER;
+    store_page_conversions pc = {0};
+    fa_err e;
+    if (store_page_conversions_list(s, d.id, &pc, &e) != 0) {
+        store_doc_free(&d);
+        return cli_error(c, "%s", e.msg);
+    }
+    if (c->json) {
+        strbuf b = {0};
+        store_doc_json(&b, &d, true);
+        if (b.len && b.s[b.len - 1] == '}')
+            b.s[--b.len] = 0;
+        sb_add(&b, ", \"page_conversions\": ");
+        store_page_conversions_json(&b, &pc);
+        sb_add(&b, "}\n");
+        fputs(b.s, stdout);
+        sb_free(&b);
+    } else {
+        printf("%s%s%s (%s): %d pages, %d chunks, %s\n", d.publication ? d.publication : "", d.publication ? " " : "",
+               d.title ? d.title : "-", d.file_name, d.pages, d.chunks, d.status);
+        if (!pc.n)
+            puts("No page was sent to a document model (FAGPT_DOC_MODEL) at ingest.");
+        for (size_t i = 0; i < pc.n; i++) {
+            const store_page_conversion *x = &pc.v[i];
+            printf("page %d%s%s%s: %s; %s %s%s%s\n", x->page, x->page_label ? " (printed " : "",
+                   x->page_label ? x->page_label : "", x->page_label ? ")" : "", x->reason,
+                   x->converted ? "converted by" : "kept the heuristic reading, not converted by", x->model,
+                   x->detail ? ": " : "", x->detail ? x->detail : "");
+        }
+    }
+    store_page_conversions_free(&pc);
+    store_doc_free(&d);
+    return EXIT_OK;
+}
+
 int cmd_docs(cli_ctx *c, int argc, char **argv)
 {
     int p = parse_common(c, argc, argv, docs_usage);
@@ -40,11 +83,16 @@ int cmd_docs(cli_ctx *c, int argc, char **argv)
         return EXIT_OK;
     if (p)
         return EXIT_USER;
-    if (optind < argc)
-        return cli_usage_error(docs_usage, "docs takes no arguments");
+    if (optind + 1 < argc)
+        return cli_usage_error(docs_usage, "docs takes at most one DOC");
     store *s = cli_store(c);
     if (!s)
         return EXIT_USER;
+    if (optind < argc) {
+        int rc = doc_detail(c, s, argv[optind]);
+        store_close(s);
+        return rc;
+    }
     store_docs docs = {0};
     fa_err e;
     if (store_list_documents(s, &docs, &e) != 0) {

@@ -3,13 +3,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "ingest/ingest.h"
 #include "llm/llm.h"
 #include "store/store.h"
 
 static const char ingest_usage[] =
-    "usage: fagpt ingest [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--queue] [--json] [PATH...]\n"
+    "usage: fagpt ingest [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--doc-model NAME] [--queue] [--json]\n"
+    "                    [PATH...]\n"
     "  Adds PDF files, or every PDF under the folders given (recursively), to the library. With no PATH, the\n"
     "  library folder (DATA_FOLDER/library, where PDFs can simply be dropped) is ingested.\n"
     "  An unchanged file is skipped; a changed one replaces its old version; a file that cannot be read is\n"
@@ -19,6 +21,7 @@ static const char ingest_usage[] =
     "  --no-ocr      keep text layers as they are: never OCR a scanned or garbled page\n"
     "  --no-tables   do not look for tables (their text is then read as paragraphs)\n"
     "  --no-figures  do not look for figures (no PNGs, no figure OCR, no descriptions)\n"
+    "  --doc-model NAME  the document model for hard pages (default FAGPT_DOC_MODEL; see below)\n"
     "  --queue       only queue the files as jobs for `fagpt worker` (on this or other machines; see `fagpt jobs`)\n"
     "  --json        one JSON object per input file: path, status, doc, pages, chunks, reason, warnings\n"
     "  Tables are read from ruling lines or the alignment of their words (see `fagpt tables`); what a page's\n"
@@ -26,11 +29,15 @@ static const char ingest_usage[] =
     "  Captioned figures are saved as PNGs under DATA_FOLDER/figures/<file>/ and indexed by caption and the\n"
     "  text inside them (see `fagpt figures`); with FAGPT_VISION_MODEL set, the vision model describes each\n"
     "  one and the description is indexed too (a model error is a warning, never a failed file).\n"
+    "  With FAGPT_DOC_MODEL set (granite-docling on llama-server, or a vision model in Ollama), pages with a\n"
+    "  table without rules, a form, a scanned table or firing table, or low OCR confidence are sent to it as\n"
+    "  images and its DocTags or Markdown replace the heuristic reading of those pages (see `fagpt docs DOC`);\n"
+    "  a model error keeps the heuristic page and is a warning naming it.\n"
     "  With FAGPT_EMBED_MODEL set, the passages are then embedded by the model server (see `fagpt reembed`).\n"
     "Exit status: 0 all ingested, 1 usage error or every file failed, 2 some files failed.\n";
 
 static const char retry_usage[] =
-    "usage: fagpt retry [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--json]\n"
+    "usage: fagpt retry [--workers N] [--no-ocr] [--no-tables] [--no-figures] [--doc-model NAME] [--json]\n"
     "  Ingests the quarantined files again (after you have fixed or replaced them).\n";
 
 static void show_progress(const ingest_progress *p, void *arg)
@@ -89,7 +96,9 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
 {
     static const struct option opts[] = {{"workers", required_argument, 0, 'w'}, {"no-ocr", no_argument, 0, 'n'},
                                           {"no-tables", no_argument, 0, 'T'}, {"no-figures", no_argument, 0, 'F'},
-                                          {"queue", no_argument, 0, 'q'}, CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+                                          {"queue", no_argument, 0, 'q'}, {"doc-model", required_argument, 0, 'O'},
+                                          CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    const char *doc_model = NULL;
     bool queue = false;
     const char *usage = retry ? retry_usage : ingest_usage;
     int workers = 0, flags = 0, opt;
@@ -113,6 +122,8 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             flags |= INGEST_NO_TABLES;
         } else if (opt == 'F') {
             flags |= INGEST_NO_FIGURES;
+        } else if (opt == 'O') {
+            doc_model = optarg;
         } else {
             return cli_usage_error(usage, "unknown option");
         }
@@ -183,9 +194,24 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
             io.vision = &vision;
         have_vision = true;
     }
+    llm_config docm = {0};
+    bool have_docm = false;
+    const char *dm = doc_model ? doc_model : fa_setting("FAGPT_DOC_MODEL");
+    if (dm && *dm) {
+        fa_err e = {{0}};
+        llm_flags lf = {.doc_model = dm};
+        if (llm_config_load(&docm, &lf, &e) != 0 || docm.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: pages not converted by the document model: %s\n",
+                    docm.why_none ? docm.why_none : e.msg);
+        else
+            io.docmodel = &docm;
+        have_docm = true;
+    }
     int failed = ingest_run_opts(s, &files, &io, c->tty && !c->json ? show_progress : NULL, NULL, &r);
     if (have_vision)
         llm_config_free(&vision);
+    if (have_docm)
+        llm_config_free(&docm);
     free(figures_dir);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);

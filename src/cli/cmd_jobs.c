@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "ingest/ingest.h"
 #include "llm/llm.h"
@@ -31,6 +32,8 @@ static const char worker_usage[] =
     "  --poll S    how often an idle worker looks for new jobs (default 2)\n"
     "  --no-ocr    keep text layers as they are\n"
     "  --json      one JSON object per job run\n"
+    "  With FAGPT_DOC_MODEL set, hard pages are converted by the document model as `fagpt ingest` does; what\n"
+    "  a job left out of its pages is printed as a warning.\n"
     "  With FAGPT_EMBED_MODEL set, each new document's passages are then embedded (see `fagpt reembed`).\n";
 
 static void job_json(strbuf *b, const store_job *j)
@@ -196,6 +199,18 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESETHAND};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* As `fagpt ingest`: with a document model configured, the hard pages are converted by it. */
+    llm_config docm = {0};
+    const char *dm = fa_setting("FAGPT_DOC_MODEL");
+    bool have_docm = false;
+    if (dm && *dm) {
+        fa_err e = {{0}};
+        if (llm_config_load(&docm, NULL, &e) != 0 || docm.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: pages not converted by the document model: %s\n",
+                    docm.why_none ? docm.why_none : e.msg);
+        else
+            have_docm = true;
+    }
     int ran = 0, failed = 0, rc = EXIT_OK;
     if (!c->json)
         fprintf(stderr, "worker %s: waiting for jobs (lease %d s)\n", worker, lease);
@@ -214,7 +229,7 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             continue;
         }
         ingest_result r = {0};
-        failed += ingest_job(s, &job, worker, lease, flags, &r);
+        failed += ingest_job_docmodel(s, &job, worker, lease, flags, have_docm ? &docm : NULL, &r);
         ran++;
         if (c->json) {
             strbuf b = {0};
@@ -245,11 +260,16 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
                 cli_embed_library(c, s, &cfg, 32, false, true);
             llm_config_free(&cfg);
         }
+        for (size_t k = 0; !c->json && k < r.warnings.n; k++)
+            fprintf(stderr, "fagpt: warning: %s: %s\n", r.doc ? r.doc : job.path, r.warnings.v[k]);
         free(r.path);
         free(r.doc);
         free(r.reason);
+        str_vec_free(&r.warnings);
         store_job_free(&job);
     }
+    if (have_docm)
+        llm_config_free(&docm);
     if (!c->json && rc == EXIT_OK)
         fprintf(stderr, "worker %s: %d job(s) run, %d failed or lost\n", worker, ran, failed);
     free(worker);

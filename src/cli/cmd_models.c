@@ -11,8 +11,8 @@
 static const char usage[] =
     "usage: fagpt models [--check] [--json] [--url URL] [--api API] [--model NAME] [--embed-model NAME]\n"
     "  Lists the models the model server offers, those loaded now (Ollama), and the models configured\n"
-    "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, FAGPT_RERANK_MODEL) with whether the server\n"
-    "  has them.\n"
+    "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, FAGPT_DOC_MODEL, FAGPT_RERANK_MODEL) with\n"
+    "  whether the server has them.\n"
     "  --check   also try them: a chat answer whole and streamed, an embedding and a reranking, with their\n"
     "            times\n"
     "            (scripts/check-llm URL runs this against a server of yours)\n" CLI_LLM_USAGE;
@@ -211,6 +211,7 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
         model_json(&b, "chat_model", cfg.chat_model, &models, got == 0);
         model_json(&b, "embed_model", cfg.embed_model, &models, got == 0);
         model_json(&b, "vision_model", cfg.vision_model, &models, got == 0);
+        model_json(&b, "doc_model", cfg.doc_model, &models, got == 0);
         model_json(&b, "rerank_model", cfg.rerank_model, &models, got == 0);
         if (problem) {
             sb_add(&b, ", \"error\": ");
@@ -254,6 +255,8 @@ int cmd_models(cli_ctx *c, int argc, char **argv)
         model_line("Embedding model", cfg.embed_model, "FAGPT_EMBED_MODEL", &models, got == 0);
         if (cfg.vision_model)
             model_line("Vision model", cfg.vision_model, "FAGPT_VISION_MODEL", &models, got == 0);
+        if (cfg.doc_model)
+            model_line("Document model", cfg.doc_model, "FAGPT_DOC_MODEL", &models, got == 0);
         if (cfg.rerank_model)
             model_line("Rerank model", cfg.rerank_model, "FAGPT_RERANK_MODEL", &models, got == 0);
         if (fa_settings_path())

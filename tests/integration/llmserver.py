@@ -27,6 +27,13 @@ CONTROLFILE is JSON, re-read on every request:
              text scores highest (/v1/rerank, and the chat model's scores); rerank_garbage: the chat model
              answers a rerank request with prose instead of scores
   log        append each request as a JSON line {"method", "path", "auth", "body", "t"} to this file
+  convert    how a page-conversion request (an image with a prompt starting "Convert this page", as
+             llm_convert_page sends) is answered: "doctags" (the default on Ollama's route, as granite-docling
+             writes), "markdown" (the default on OpenAI's), "garbage" (a refusal in prose, no page in it),
+             "empty", or "tags" (DocTags markup with no text in it). The page is the same for every image
+             except for the image's size and hash, which it quotes, so a test can find it in the library
+  convert_slow_ms  wait this long before answering a page-conversion request
+  drop_whole close the connection without answering a request that is not streamed
 """
 import base64
 import hashlib
@@ -174,8 +181,53 @@ class Handler(BaseHTTPRequestHandler):
             score += 100
         return score
 
-    def answer_text(self, c, req):
+    def conversion(self, c, req, openai):
+        """The stand-in document model's reading of a page image, or None when the request is not one."""
         msgs = req.get("messages", [])
+        prompt = ""
+        for m in msgs:
+            if isinstance(m.get("content"), str):
+                prompt = m["content"]
+            elif isinstance(m.get("content"), list):
+                prompt = "".join(p.get("text", "") for p in m["content"] if p.get("type") == "text")
+        img = self.image_answer(msgs)
+        if not img or not prompt.startswith("Convert this page"):
+            return None
+        if c.get("convert_slow_ms"):  # a model slower than the client's timeout
+            time.sleep(c["convert_slow_ms"] / 1000)
+        kind = c.get("convert", "markdown" if openai else "doctags")
+        tag = img.split("sha256 ", 1)[1][:16]
+        if kind == "garbage":
+            return "I am sorry, but I cannot read the text in this image."
+        if kind == "empty":
+            return ""
+        if kind == "tags":
+            return "<doctag><picture><loc_10><loc_10><loc_490><loc_490></picture></doctag>"
+        # 24 rows, about as many words as a page of a table
+        rows = [("%s charge %d" % (bird, k), zone, "Quadrant elevation %d mils" % (312 - 11 * k - 3 * i))
+                for i, (bird, zone) in enumerate((("Zebrafinch", "4H"), ("Kestrel", "5H"), ("Osprey", "6W"),
+                                                  ("Merlin", "7W")))
+                for k in range(1, 7)]
+        if kind == "markdown":
+            return ("## Stand-in conversion %s\n\nThis page was read by the stand-in document model from %s\n\n"
+                    "- Each row below is a propellant charge.\n\nTable 9-9. Stand-in charges\n\n"
+                    "| Charge | Zone | Setting |\n|---|---|---|\n" % (tag, img[0].lower() + img[1:]) +
+                    "".join("| %s | %s | %s |\n" % r for r in rows))
+        return ("<doctag><page_header><loc_40><loc_12><loc_200><loc_20>Stand-in header</page_header>"
+                "<section_header_level_1><loc_40><loc_40><loc_460><loc_52>Stand-in conversion %s"
+                "</section_header_level_1><text><loc_40><loc_60><loc_460><loc_90>This page was read by the stand-in "
+                "document model from %s</text><unordered_list><list_item><loc_50><loc_95><loc_460><loc_105>Each row "
+                "below is a propellant charge.</list_item></unordered_list>"
+                "<otsl><loc_40><loc_120><loc_460><loc_200><ched>Charge<ched>Zone<ched>Setting<nl>" % (
+                    tag, img[0].lower() + img[1:]) +
+                "".join("<fcel>%s<fcel>%s<fcel>%s<nl>" % r for r in rows) +
+                "<caption><loc_40><loc_205><loc_460><loc_212>Table 9-9. Stand-in charges</caption></otsl></doctag>")
+
+    def answer_text(self, c, req, openai=False):
+        msgs = req.get("messages", [])
+        conv = self.conversion(c, req, openai)
+        if conv is not None:
+            return conv
         img = self.image_answer(msgs)
         if img:
             return img
@@ -235,6 +287,9 @@ class Handler(BaseHTTPRequestHandler):
                                    "total_duration": 14143917, "load_duration": 1019500,
                                    "prompt_eval_count": sum(len(t.split()) for t in inp)})
         text = self.answer_text(c, req)
+        if c.get("drop_whole") and not req.get("stream", True):
+            self.close_connection = True
+            return
         final = {"model": model, "created_at": now, "message": {"role": "assistant", "content": ""},
                  "done_reason": "stop", "done": True, "total_duration": 4883583458, "load_duration": 1334875,
                  "prompt_eval_count": 26, "prompt_eval_duration": 342546000, "eval_count": 282,
@@ -298,7 +353,10 @@ class Handler(BaseHTTPRequestHandler):
                                                                "embedding": vector(t, c.get("dim", 8))}
                                                               for i, t in enumerate(inp)],
                                    "model": model, "usage": {"prompt_tokens": n, "total_tokens": n}})
-        text = self.answer_text(c, req)
+        text = self.answer_text(c, req, True)
+        if c.get("drop_whole") and not req.get("stream", False):
+            self.close_connection = True
+            return
         base = {"id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "created": 1732968000, "model": model,
                 "system_fingerprint": "fp_44709d6fcb"}
         if not req.get("stream", False):

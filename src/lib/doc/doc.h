@@ -91,6 +91,11 @@ typedef struct doc_page {
     size_t nfigures;
     char *warning;    /* what the page's table or figure detection left out and why, or NULL */
     size_t sideways;  /* text lines skipped because they run sideways (vertical, or a page turned by /Rotate) */
+    int form_fields;  /* fillable form fields (AcroForm widgets) on the page */
+    char *hard;       /* why the heuristics find this page hard (doc_page_hard), set by the caller; or NULL */
+    char *convert_model; /* the document model the page was sent to, or NULL */
+    bool converted;   /* its reading replaced the heuristic one (doc_page_apply_conversion) */
+    char *convert_error; /* why the model's reading was not used (the heuristic one stayed), or NULL */
 } doc_page;
 
 typedef struct doc_meta {
@@ -251,6 +256,53 @@ typedef struct doc_text_quality {
  * word-like. q (may be NULL) receives the counts. */
 bool doc_text_is_poor(const doc_line *lines, size_t nlines, doc_text_quality *q);
 void doc_find_first_use(const char *text, void (*fn)(const char *abbr, const char *expansion, void *arg), void *arg);
+
+/*
+ * Pages read by a document model (doctags.c, pageconv.c). The caller picks the pages the heuristics find hard
+ * (doc_page_hard), renders each to an image, has a model convert it (IBM's granite-docling writes DocTags, a
+ * general vision model Markdown), parses the answer (doc_parse_conversion) and puts the blocks in place of the
+ * page's lines and tables (doc_page_apply_conversion), all between doc_extract and doc_analyze, so that the
+ * model's page goes through the same analysis, tables and chunks as every other page.
+ */
+typedef enum {
+    DOC_BLOCK_TEXT, DOC_BLOCK_HEADING, DOC_BLOCK_LIST_ITEM, DOC_BLOCK_CAPTION, DOC_BLOCK_PAGE_HEADER,
+    DOC_BLOCK_PAGE_FOOTER, DOC_BLOCK_TABLE
+} doc_block_kind;
+
+typedef struct doc_block {
+    doc_block_kind kind;
+    int level;            /* headings: 1 (title, level-1 section) to 6 */
+    char *text;           /* NULL for a table */
+    bool has_box;         /* box is the model's (DocTags location tokens), in page points */
+    doc_box box;
+    doc_table table;      /* DOC_BLOCK_TABLE: not ruled, caption and number from a "Table N-N." next to it */
+} doc_block;
+
+typedef struct doc_conversion {
+    const char *format;   /* "doctags" or "markdown" */
+    VEC(doc_block) blocks;
+} doc_conversion;
+
+#define DOC_CONVERSION_MAX (4 << 20)  /* bytes of model output read at most */
+
+/* Parses a model's reading of page (0-based) of width x height points: DocTags when the text has their tags,
+ * else Markdown. Fails, saying why, on output that is empty, not UTF-8, too long or has no text or table. */
+int doc_parse_conversion(const char *text, int page, float width, float height, doc_conversion *out, fa_err *e);
+void doc_conversion_free(doc_conversion *c);
+/* Why the heuristics find page p hard, in words (a table found without rules, a form, a scanned firing table,
+ * low OCR confidence), or NULL; the criteria are in pageconv.c. Caller frees. */
+char *doc_page_hard(const doc_page *p);
+/* Fails, saying why, when c cannot be the reading of page p: under a third of the words of the page's own text
+ * (a refusal, a summary, output cut off early). */
+int doc_conversion_fits(const doc_page *p, const doc_conversion *c, fa_err *e);
+/* Replaces page pi's lines and tables with c's blocks (taken from c, which is left empty) and sets its
+ * convert_model to model and converted. The page's running header and footer lines are kept (they carry its printed label);
+ * blocks without a box get the box of the page's text. */
+void doc_page_apply_conversion(doc_document *d, int pi, doc_conversion *c, const char *model);
+/* The bands of a page (fractions of its height) above and below which lines are running headers, footers and
+ * page labels (layout.c). */
+#define DOC_TOP_BAND 0.085f
+#define DOC_BOTTOM_BAND 0.905f
 
 /* Page images (render.c). Renders page (1-based) of the file at dpi (24..600) to PNG in memory (*png, caller
  * frees), the boxes on that page highlighted (boxes of other pages are ignored). */

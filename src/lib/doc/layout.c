@@ -22,8 +22,8 @@ void doc_extract_terms(doc_document *d);
 void doc_extract_definitions(doc_document *d);
 void doc_extract_refs(doc_document *d);
 
-#define TOP_BAND 0.085f
-#define BOTTOM_BAND 0.905f
+#define TOP_BAND DOC_TOP_BAND
+#define BOTTOM_BAND DOC_BOTTOM_BAND
 
 static bool all_digits(const char *s, size_t n)
 {

@@ -83,6 +83,9 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
     fz_try(ctx) {
         page = fz_load_page(ctx, doc, index);
         fz_rect r = fz_bound_page(ctx, page);
+        pdf_page *pp = pdf_page_from_fz_page(ctx, page);
+        for (pdf_annot *w = pp ? pdf_first_widget(ctx, pp) : NULL; w; w = pdf_next_widget(ctx, w))
+            out->form_fields++;
         out->width = r.x1 - r.x0;
         out->height = r.y1 - r.y0;
         fz_stext_options opts = {.flags = FZ_STEXT_MEDIABOX_CLIP | FZ_STEXT_PRESERVE_IMAGES};
@@ -392,6 +395,9 @@ void doc_free(doc_document *d)
             doc_figure_free(&d->pages[i].figures[k]);
         free(d->pages[i].figures);
         free(d->pages[i].warning);
+        free(d->pages[i].hard);
+        free(d->pages[i].convert_model);
+        free(d->pages[i].convert_error);
     }
     free(d->pages);
     for (size_t i = 0; i < d->units.n; i++) {

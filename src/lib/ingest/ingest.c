@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@ typedef struct {
     int flags;
     const char *figures_dir;
     const llm_config *vision;
+    const llm_config *docmodel;
     double last_report;
     pthread_mutex_t lock;
     const store_job *job;   /* ingest_job: the job being run, and who runs it */
@@ -159,6 +161,54 @@ static void describe_figures(pool *p, doc_document *d, ingest_result *r)
             return;
         }
         f->description = out && *fa_trim(out) ? out : (free(out), NULL);
+    }
+}
+
+/* Page images for the document model: 144 dpi, fewer for a large page so that the longer side stays within
+ * 1600 pixels (granite-docling reads pages at about this size; a vision model's context stays bounded). */
+#define CONVERT_DPI 144
+#define CONVERT_MAX_PX 1600.0f
+
+/* The pages the heuristics find hard, read by the document model instead (see ingest_options). Runs between
+ * doc_extract and doc_analyze, so that a converted page is analysed like any other. */
+static void convert_pages(pool *p, const char *path, doc_document *d)
+{
+    if (!p->docmodel || !p->docmodel->doc_model || !*p->docmodel->doc_model)
+        return;
+    int failed_at = 0;
+    for (int pi = 0; pi < d->npages; pi++) {
+        doc_page *pg = &d->pages[pi];
+        pg->hard = doc_page_hard(pg);
+        if (!pg->hard)
+            continue;
+        pg->convert_model = xstrdup(p->docmodel->doc_model);
+        if (failed_at) {
+            pg->convert_error = xasprintf("not sent: the request for page %d failed", failed_at);
+            continue;
+        }
+        float longest = fmaxf(pg->width, pg->height);
+        int dpi = longest > 0 ? (int)(CONVERT_MAX_PX * 72.0f / longest) : CONVERT_DPI;
+        dpi = dpi > CONVERT_DPI ? CONVERT_DPI : dpi < 24 ? 24 : dpi;
+        unsigned char *png = NULL;
+        size_t len = 0;
+        char *out = NULL;
+        fa_err e = {{0}};
+        doc_conversion c;
+        if (doc_render_page_png(path, pi + 1, dpi, NULL, 0, &png, &len, &e) != 0) {
+            pg->convert_error = xasprintf("the page could not be rendered: %s", e.msg);
+        } else if (llm_convert_page(p->docmodel, png, len, &out, &e) != 0) {
+            pg->convert_error = xstrdup(e.msg);
+            failed_at = pi + 1;
+        } else if (doc_parse_conversion(out, pi, pg->width, pg->height, &c, &e) != 0) {
+            pg->convert_error = xstrdup(e.msg);
+        } else if (doc_conversion_fits(pg, &c, &e) != 0) {
+            pg->convert_error = xstrdup(e.msg);
+            doc_conversion_free(&c);
+        } else {
+            doc_page_apply_conversion(d, pi, &c, p->docmodel->doc_model);
+        }
+        free(out);
+        free(png);
     }
 }
 
@@ -276,6 +326,7 @@ static void ingest_one(pool *p, size_t i)
         quarantine(p, path, r->reason);
         goto done;
     }
+    convert_pages(p, path, d);
     doc_analyze(d);
     describe_figures(p, d, r);
     doc_chunks chunks = {0};
@@ -311,9 +362,16 @@ static void ingest_one(pool *p, size_t i)
         r->doc_id = rec.id;
         r->pages = d->npages;
         r->chunks = (int)chunks.n;
-        for (int k = 0; k < d->npages; k++)
-            if (d->pages[k].warning)
-                VEC_PUSH(r->warnings, xstrdup(d->pages[k].warning));
+        for (int k = 0; k < d->npages; k++) {
+            const doc_page *pg = &d->pages[k];
+            if (pg->warning)
+                VEC_PUSH(r->warnings, xstrdup(pg->warning));
+            if (pg->convert_error)
+                VEC_PUSH(r->warnings, xasprintf("page %d%s%s%s (%s) was not converted by the document model %s: %s; "
+                                                "its heuristic reading is kept", k + 1, pg->label ? " (printed " : "",
+                                                pg->label ? pg->label : "", pg->label ? ")" : "", pg->hard,
+                                                p->docmodel->doc_model, pg->convert_error));
+        }
     }
     for (size_t k = 0; fig_paths && k < d->figures.n; k++)
         free(fig_paths[k]);
@@ -355,7 +413,7 @@ int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ing
 {
     int workers = o->workers;
     pool p = {.s = s, .files = files, .fn = fn, .arg = arg, .flags = o->flags, .figures_dir = o->figures_dir,
-              .vision = o->vision};
+              .vision = o->vision, .docmodel = o->docmodel};
     pthread_mutex_init(&p.lock, NULL);
     p.results = xcalloc(files->n, sizeof *p.results);
     p.sizes = xcalloc(files->n, sizeof *p.sizes);
@@ -431,11 +489,17 @@ static void *beat(void *arg)
 
 int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r)
 {
+    return ingest_job_docmodel(s, job, worker, lease_s, flags, NULL, r);
+}
+
+int ingest_job_docmodel(store *s, const store_job *job, const char *worker, int lease_s, int flags,
+                        const llm_config *docmodel, ingest_result *r)
+{
     str_vec files = {0};
     VEC_PUSH(files, xstrdup(job->path));
     int workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
     pool p = {.s = s, .files = &files, .flags = flags, .workers = workers > 0 ? workers : 1, .job = job,
-              .worker = worker};
+              .worker = worker, .docmodel = docmodel};
     pthread_mutex_init(&p.lock, NULL);
     p.results = xcalloc(1, sizeof *p.results);
     p.start = fa_now();

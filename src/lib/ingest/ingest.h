@@ -54,14 +54,25 @@ int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, 
  * figure-<n>.png (figures_dir NULL: not written), and with vision set (a config whose vision_model is set) each
  * figure is described by the vision model and the description indexed with it. A model error never fails the
  * file: it becomes a warning and the document's other figures go undescribed. */
+/* With docmodel set (a config whose doc_model is set, FAGPT_DOC_MODEL), the pages the heuristics find hard
+ * (doc_page_hard) are rendered at up to 144 dpi (at most 1600 pixels on the longer side) and converted by the
+ * document model (llm_convert_page); its reading replaces the heuristic one for those pages only, and each
+ * page records why it was chosen and whether the model's reading was used (store_page_conversions). A model
+ * error, or output that cannot be parsed, keeps the page's heuristic reading and becomes a warning naming the
+ * page; after a failed request the document's remaining hard pages are not sent. */
 struct llm_config;
 typedef struct ingest_options {
     int workers, flags;
     const char *figures_dir;
     const struct llm_config *vision;
+    const struct llm_config *docmodel;
 } ingest_options;
 int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ingest_progress_fn fn, void *arg,
                     ingest_results *out);
+
+/* ingest_job with the pages the heuristics find hard converted by docmodel (see ingest_options; NULL: none). */
+int ingest_job_docmodel(store *s, const store_job *job, const char *worker, int lease_s, int flags,
+                        const struct llm_config *docmodel, ingest_result *r);
 
 /* Removes the figure PNGs ingest wrote for a file (when its document is removed from the library). */
 void ingest_remove_figures(const char *figures_dir, const char *file_name);

@@ -169,6 +169,8 @@ int llm_config_load(llm_config *cfg, const llm_flags *flags, fa_err *e)
     cfg->embed_model = emb ? xstrdup(emb) : NULL;
     const char *vis = flags->vision_model ? flags->vision_model : env("FAGPT_VISION_MODEL");
     cfg->vision_model = vis ? xstrdup(vis) : NULL;
+    const char *dm = flags->doc_model ? flags->doc_model : env("FAGPT_DOC_MODEL");
+    cfg->doc_model = dm ? xstrdup(dm) : NULL;
     const char *rr = flags->rerank_model ? flags->rerank_model : env("FAGPT_RERANK_MODEL");
     cfg->rerank_model = rr ? xstrdup(rr) : NULL;
     cfg->api_key = env("OPENAI_API_KEY") ? xstrdup(env("OPENAI_API_KEY")) : NULL;
@@ -246,6 +248,7 @@ void llm_config_free(llm_config *cfg)
     free(cfg->chat_model);
     free(cfg->embed_model);
     free(cfg->vision_model);
+    free(cfg->doc_model);
     free(cfg->rerank_model);
     free(cfg->api_key);
     free(cfg->why_none);
@@ -613,6 +616,24 @@ int llm_describe_image(const llm_config *cfg, const void *image, size_t len, con
         return fa_fail(e, "not a PNG, JPEG, GIF or WebP image");
     llm_message m = {"user", prompt, image, len};
     return chat(cfg, cfg->vision_model, "FAGPT_VISION_MODEL", &m, 1, on_token, arg, out, e);
+}
+
+const char *llm_convert_prompt(const char *model)
+{
+    if (model && strcasestr(model, "docling"))
+        return "Convert this page to docling.";
+    return "Convert this page of a U.S. Army publication to Markdown. Write every word on it in reading order: "
+           "headings as # lines, paragraphs, list items, and each table as a Markdown pipe table with its header "
+           "row and its caption on the line before it. Leave out nothing and add no comments.";
+}
+
+int llm_convert_page(const llm_config *cfg, const void *image, size_t len, char **out, fa_err *e)
+{
+    *out = NULL;
+    if (!llm_image_mime(image, len))
+        return fa_fail(e, "not a PNG, JPEG, GIF or WebP image");
+    llm_message m = {"user", llm_convert_prompt(cfg->doc_model), image, len};
+    return chat(cfg, cfg->doc_model, "FAGPT_DOC_MODEL", &m, 1, NULL, NULL, out, e);
 }
 
 /* Reads one JSON array of numbers into v[0..dim). */

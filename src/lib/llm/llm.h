@@ -13,7 +13,8 @@
  *
  * Configuration: FAGPT_LLM_URL (else OLLAMA_HOST, else OPENAI_BASE_URL, else http://127.0.0.1:11434 when
  * something answers there, else no server), FAGPT_LLM_API=ollama|openai (default: detected by asking the
- * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, OPENAI_API_KEY (sent as a bearer token),
+ * server), FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, FAGPT_DOC_MODEL (llm_convert_page),
+ * OPENAI_API_KEY (sent as a bearer token),
  * FAGPT_RERANK_MODEL (llm_rerank), FAGPT_LLM=off; each may also be set in the config file (core/config.h).
  *
  * Every request has a timeout (FAGPT_LLM_TIMEOUT seconds, default 120; for a stream it is the longest silence
@@ -37,13 +38,13 @@ typedef enum { LLM_NONE, LLM_OLLAMA, LLM_OPENAI } llm_api;
 
 /* Command-line values; NULL fields fall through to the environment. */
 typedef struct llm_flags {
-    const char *url, *api, *chat_model, *embed_model, *vision_model, *rerank_model;
+    const char *url, *api, *chat_model, *embed_model, *vision_model, *rerank_model, *doc_model;
 } llm_flags;
 
 typedef struct llm_config {
     llm_api api;
     char *url;          /* base URL without a trailing slash; for OpenAI it ends in /v1 */
-    char *chat_model, *embed_model, *vision_model, *rerank_model, *api_key;
+    char *chat_model, *embed_model, *vision_model, *rerank_model, *doc_model, *api_key;
     const char *source; /* where the URL came from: "FAGPT_LLM_URL", "OLLAMA_HOST", "default"... */
     char *why_none;     /* when api is LLM_NONE: why, for the user */
     bool off;           /* FAGPT_LLM=off: no server wanted (api LLM_NONE), nothing to tell the user */
@@ -81,6 +82,13 @@ int llm_chat(const llm_config *cfg, const llm_message *msgs, size_t nmsgs, llm_t
  * like llm_chat, streamed when on_token is given. An image that is not PNG, JPEG, GIF or WebP is refused. */
 int llm_describe_image(const llm_config *cfg, const void *image, size_t len, const char *prompt,
                        llm_token_fn on_token, void *arg, char **out, fa_err *e);
+/* Has cfg->doc_model convert a page image into DocTags or Markdown (doc_parse_conversion reads either), with
+ * llm_convert_prompt's instruction, in one non-streamed request. *out: the model's text (caller frees). */
+int llm_convert_page(const llm_config *cfg, const void *image, size_t len, char **out, fa_err *e);
+/* The instruction sent with a page: a model whose name says docling (granite-docling, SmolDocling) gets the one
+ * it was trained on, "Convert this page to docling.", and writes DocTags; any other vision model is asked for
+ * Markdown. */
+const char *llm_convert_prompt(const char *model);
 /* The MIME type of an image from its first bytes, NULL when it is none of PNG, JPEG, GIF, WebP. */
 const char *llm_image_mime(const void *image, size_t len);
 

@@ -89,8 +89,10 @@ static enum MHD_Result document_detail(req *r, const char *id)
     if (find_readable(r, id, &d) != 1)
         return MHD_YES;
     store_outline o = {0};
+    store_page_conversions pc = {0};
     fa_err e;
-    if (store_doc_outline(r->sv->st, d.id, &o, &e) != 0) {
+    if (store_doc_outline(r->sv->st, d.id, &o, &e) != 0 || store_page_conversions_list(r->sv->st, d.id, &pc, &e) != 0) {
+        store_outline_free(&o);
         store_doc_free(&d);
         return reply_error(r, 500, "internal", "%s", e.msg);
     }
@@ -106,7 +108,10 @@ static enum MHD_Result document_detail(req *r, const char *id)
         json_str(&b, o.v[i].page_label);
         sb_addc(&b, '}');
     }
-    sb_add(&b, "]}");
+    sb_add(&b, "], \"page_conversions\": ");
+    store_page_conversions_json(&b, &pc);
+    sb_addc(&b, '}');
+    store_page_conversions_free(&pc);
     store_outline_free(&o);
     store_doc_free(&d);
     return reply_json(r, 200, &b);
@@ -676,7 +681,8 @@ void *jobs_worker(void *arg)
         /* As `fagpt ingest`: figures saved under DATA/figures, described when a vision model is configured. */
         char *figures_dir = xasprintf("%s/figures", sv->home);
         ingest_options io = {.figures_dir = figures_dir,
-                             .vision = sv->llm.api != LLM_NONE && sv->llm.vision_model ? &sv->llm : NULL};
+                             .vision = sv->llm.api != LLM_NONE && sv->llm.vision_model ? &sv->llm : NULL,
+                             .docmodel = sv->llm.api != LLM_NONE && sv->llm.doc_model ? &sv->llm : NULL};
         ingest_run_opts(sv->st, &files, &io, on_progress, &pa, &res);
         free(figures_dir);
         str_vec_free(&files);

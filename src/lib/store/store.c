@@ -237,6 +237,18 @@ void store_tables_free(store_tables *v)
     memset(v, 0, sizeof *v);
 }
 
+void store_page_conversions_free(store_page_conversions *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].page_label);
+        free(v->v[i].reason);
+        free(v->v[i].model);
+        free(v->v[i].detail);
+    }
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
 void store_figures_free(store_figures *v)
 {
     for (size_t i = 0; i < v->n; i++) {

@@ -301,6 +301,21 @@ void store_tables_json(strbuf *b, const store_doc *d, const store_tables *v);
 void store_table_json(strbuf *b, const store_doc *d, const store_table *t);
 void store_figures_json(strbuf *b, const store_doc *d, const store_figures *v, bool with_path);
 
+/* The pages a document model was asked to convert at ingest (FAGPT_DOC_MODEL, doc_page_hard): why each was
+ * chosen, the model, and whether its reading replaced the heuristic one (else detail says why not). */
+typedef struct store_page_conversion {
+    int page;             /* 1-based */
+    char *page_label, *reason, *model;
+    bool converted;
+    char *detail;
+} store_page_conversion;
+typedef VEC(store_page_conversion) store_page_conversions;
+int store_page_conversions_list(store *s, long long doc_id, store_page_conversions *out, fa_err *e);
+void store_page_conversions_free(store_page_conversions *v);
+/* As the JSON array of `fagpt docs DOC --json` and the web API's document view: [{"page", "page_label",
+ * "reason", "model", "converted", "detail"}]. */
+void store_page_conversions_json(strbuf *b, const store_page_conversions *v);
+
 /* The ids of the superseded documents, ascending (search demotes them). */
 typedef VEC(long long) store_ids;
 int store_superseded_ids(store *s, store_ids *out, fa_err *e);

@@ -111,3 +111,21 @@ void store_figures_json(strbuf *b, const store_doc *d, const store_figures *v, b
     }
     sb_add(b, "]}");
 }
+
+void store_page_conversions_json(strbuf *b, const store_page_conversions *v)
+{
+    sb_addc(b, '[');
+    for (size_t i = 0; i < v->n; i++) {
+        const store_page_conversion *c = &v->v[i];
+        sb_addf(b, "%s{\"page\": %d, \"page_label\": ", i ? ", " : "", c->page);
+        json_str(b, c->page_label);
+        sb_add(b, ", \"reason\": ");
+        json_str(b, c->reason);
+        sb_add(b, ", \"model\": ");
+        json_str(b, c->model);
+        sb_addf(b, ", \"converted\": %s, \"detail\": ", c->converted ? "true" : "false");
+        json_str(b, c->detail);
+        sb_addc(b, '}');
+    }
+    sb_addc(b, ']');
+}

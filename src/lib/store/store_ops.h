@@ -103,7 +103,9 @@
     X(figures_list, (store *s, long long doc_id, store_figures *out, fa_err *e), (s, doc_id, out, e)) \
     X(firing_tables, (store *s, long long doc_id, store_firing_table_list *out, fa_err *e), (s, doc_id, out, e)) \
     X(firing_table_get, (store *s, long long doc_id, int seq, doc_firing_table *out, fa_err *e), \
-      (s, doc_id, seq, out, e))
+      (s, doc_id, seq, out, e)) \
+    X(page_conversions_list, (store *s, long long doc_id, store_page_conversions *out, fa_err *e), \
+      (s, doc_id, out, e))
 
 #define STORE_OP_FIELD(name, params, args) int (*name) params;
 typedef struct store_ops {

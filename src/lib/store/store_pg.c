@@ -196,6 +196,10 @@ static const char *migrations[] = {
     "CREATE TABLE firing_table_rows (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  seq INTEGER NOT NULL, row INTEGER NOT NULL, range_m DOUBLE PRECISION NOT NULL, vals TEXT NOT NULL,"
     "  PRIMARY KEY (doc_id, seq, row));",
+    /* 4: what store_sqlite.c's migration 11 adds: the pages a document model was asked to convert */
+    "CREATE TABLE page_conversions (doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page INTEGER NOT NULL, reason TEXT NOT NULL, model TEXT NOT NULL, converted INTEGER NOT NULL, detail TEXT,"
+    "  PRIMARY KEY (doc_id, page));",
 };
 
 /* ---- libpq helpers ---- */
@@ -995,6 +999,21 @@ static int put_docs3(store *s, const store_doc *rec, const doc_document *d, fa_e
                      "adding firing tables");
     if (rc == 0 && trows.len)
         rc = copy_in(s, "firing_table_rows (doc_id, seq, row, range_m, vals)", &trows, e, "adding firing tables");
+    sb_clear(&rows);
+    for (int i = 0; rc == 0 && i < d->npages; i++) {
+        const doc_page *pg = &d->pages[i];
+        if (!pg->hard || !pg->convert_model)
+            continue;
+        copy_int(&rows, rec->id, false);
+        copy_int(&rows, i + 1, false);
+        copy_field(&rows, pg->hard, false);
+        copy_field(&rows, pg->convert_model, false);
+        copy_int(&rows, pg->converted, false);
+        copy_field(&rows, pg->convert_error, true);
+    }
+    if (rc == 0 && rows.len)
+        rc = copy_in(s, "page_conversions (doc_id, page, reason, model, converted, detail)", &rows, e,
+                     "adding page conversions");
     sb_free(&rows);
     sb_free(&trows);
     return rc;
@@ -2476,6 +2495,25 @@ static int pg_figures_list(store *s, long long doc_id, store_figures *out, fa_er
                           val(r, i, 5), val(r, i, 6), val_ll(r, i, 7) != 0, val(r, i, 8), val(r, i, 9),
                           (int)val_ll(r, i, 10), (int)val_ll(r, i, 11)};
         VEC_PUSH(*out, f);
+    }
+    int rc = r ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+/* `fagpt docs DOC`. */
+static int pg_page_conversions_list(store *s, long long doc_id, store_page_conversions *out, fa_err *e)
+{
+    char id[32];
+    fmt_ll(id, sizeof id, doc_id);
+    const char *p[] = {id};
+    PGresult *r = rows(s, "SELECT c.page, p.label, c.reason, c.model, c.converted, c.detail FROM page_conversions c"
+                          " LEFT JOIN pages p ON p.doc_id = c.doc_id AND p.page = c.page WHERE c.doc_id = $1::bigint"
+                          " ORDER BY c.page", 1, p, e, "reading page conversions");
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        store_page_conversion c = {(int)val_ll(r, i, 0), val(r, i, 1), val(r, i, 2), val(r, i, 3),
+                                   val_ll(r, i, 4) != 0, val(r, i, 5)};
+        VEC_PUSH(*out, c);
     }
     int rc = r ? 0 : -1;
     PQclear(r);

@@ -153,6 +153,11 @@ static const char *migrations[] = {
     "  pages_done INTEGER NOT NULL DEFAULT 0, pages_total INTEGER NOT NULL DEFAULT 0, doc_id INTEGER, message TEXT,"
     "  created_at TEXT NOT NULL, finished_at TEXT);"
     "CREATE UNIQUE INDEX ingest_jobs_open ON ingest_jobs(path) WHERE state IN ('queued','running');",
+    /* 11: the pages a document model was asked to convert (FAGPT_DOC_MODEL): why, which model, whether its
+     * reading replaced the heuristic one, else why not */
+    "CREATE TABLE page_conversions (doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page INTEGER NOT NULL, reason TEXT NOT NULL, model TEXT NOT NULL, converted INTEGER NOT NULL, detail TEXT,"
+    "  PRIMARY KEY (doc_id, page));",
 };
 
 /* FTS5 rejects some MATCH strings (a lone quote, a bare operator); the caller built it, so say which. */
@@ -964,6 +969,26 @@ static int put_locked(store *s, store_doc *rec, const doc_document *d, const doc
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_fail(s, e, "adding figures");
+
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO page_conversions (doc_id, page, reason, model, converted, detail)"
+                           " VALUES (?1,?2,?3,?4,?5,?6)", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, e, "adding page conversions");
+    for (int i = 0; i < d->npages && rc == SQLITE_DONE; i++) {
+        const doc_page *pg = &d->pages[i];
+        if (!pg->hard || !pg->convert_model)
+            continue;
+        sqlite3_bind_int64(st, 1, rec->id);
+        sqlite3_bind_int(st, 2, i + 1);
+        bind_str(st, 3, pg->hard);
+        bind_str(st, 4, pg->convert_model);
+        sqlite3_bind_int(st, 5, pg->converted);
+        bind_str(st, 6, pg->convert_error);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, e, "adding page conversions");
 
     if (put_firing_tables(s, rec->id, d, e) != 0 || recompute_status(s, e) != 0)
         return -1;
@@ -2068,6 +2093,28 @@ static int sqlite_figures_list(store *s, long long doc_id, store_figures *out, f
         sqlite3_finalize(st);
     }
     rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading figures");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* `fagpt docs DOC` (migration 11). */
+static int sqlite_page_conversions_list(store *s, long long doc_id, store_page_conversions *out, fa_err *e)
+{
+    sqlite3_stmt *st;
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT c.page, p.label, c.reason, c.model, c.converted, c.detail FROM"
+                                " page_conversions c LEFT JOIN pages p ON p.doc_id = c.doc_id AND p.page = c.page"
+                                " WHERE c.doc_id = ?1 ORDER BY c.page", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_page_conversion c = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), col_str(st, 3),
+                                       sqlite3_column_int(st, 4) != 0, col_str(st, 5)};
+            VEC_PUSH(*out, c);
+        }
+        sqlite3_finalize(st);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_fail(s, e, "reading page conversions");
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
