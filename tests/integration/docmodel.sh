@@ -3,23 +3,15 @@
 # stand-in that answers page-conversion requests with a fixed page (DocTags on Ollama's API, Markdown on OpenAI's)
 # quoting the image's hash. Real PDFs: the scanned BRL report read from its text layer (--no-ocr), whose tables
 # found from word alignment alone are the hard pages; a PDF with fillable form fields; a TFT page scanned to an
-# image and OCRed; on SQLite and on PostgreSQL. Checks: without FAGPT_DOC_MODEL nothing changes; the chosen pages are recorded with the
-# reason and the model, their PNGs are bounded, the model's table is a searchable table, the other pages are
-# byte for byte the heuristic ones; `fagpt docs DOC` and the web API show the record; `fagpt worker` jobs convert alike; a server answering 500, garbage, empty or malformed output, or dropping the
+# image and OCRed; on SQLite and on PostgreSQL. Checks: without FAGPT_DOC_MODEL nothing changes; the chosen
+# pages are recorded with the reason and the model, their PNGs are bounded, the model's table is a searchable
+# table, the other pages are byte for byte the heuristic ones; `fagpt docs DOC` and the web API show the record;
+# `fagpt worker` jobs convert alike; a server answering 500, garbage, empty or malformed output, or dropping the
 # connection, leaves every page as the heuristics read it, with a warning naming the page. Prints TAP lines.
-cd "$(dirname "$0")/../.." || exit 1
-SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
-BIN=${FAGPT_BIN:-build/fagpt}
+. "$(dirname "$0")/common.bash"
 [ -x "$BIN" ] || { echo "not ok - build/fagpt missing (run make)"; exit 1; }
-T=$(mktemp -d)
-SRV=
 PG=$(mktemp -d /tmp/fagpt-pgsrv-XXXXXX)  # its own folder: the server's user (postgres when root) must own it
 trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; scripts/pg-test-server stop "$PG" >/dev/null 2>&1; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
-jq_py() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 unset OLLAMA_HOST OPENAI_BASE_URL OPENAI_API_KEY FAGPT_LLM FAGPT_LLM_API FAGPT_EMBED_MODEL FAGPT_VISION_MODEL \
     FAGPT_DOC_MODEL FAGPT_CHAT_MODEL FAGPT_CONFIG
 export FAGPT_LLM_RETRIES=0 FAGPT_LLM_TIMEOUT=20 XDG_CONFIG_HOME="$T/xdg"
