@@ -17,21 +17,25 @@
 #include "core/json.h"
 
 /* The search path's statements, prepared once per handle (preparing costs as much as running them). */
-enum { STMT_RANK, STMT_RANK_ALLOWED, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
+enum { STMT_RANK, STMT_PHRASE_DF, STMT_EXPANSIONS, STMT_PHRASE_TERMS, STMT_DF, STMT_COUNT_CHUNKS, STMT_DATA_VERSION,
        STMT_COUNT };
 
-/* Tokens in each row of a full-text table (index: rowid; 0 where there is no row), as FTS5's %_docsize holds
- * them, read once per change of the library: BM25 needs a row's length, and FTS5's xColumnSize looks each one up
- * with a statement of its own (most of the cost of ranking a row). */
+/* For each row of a full-text table (index: rowid; 0 where there is no row), read once per change of the
+ * library: its tokens, as FTS5's %_docsize holds them (BM25 needs a row's length, and FTS5's xColumnSize looks
+ * each one up with a statement of its own: most of the cost of ranking a row), and its document (a restricted
+ * ranking skips the rows of documents the reader may not see without a join to the rows' table for each). */
 #define ROW_LENGTHS_MAX ((sqlite3_int64)1 << 26)
 typedef struct {
-    const char *table;
-    uint32_t *v;
+    const char *table;      /* FTS5's docsize table */
+    const char *rows;       /* the table whose rows it indexes (id, doc_id) */
+    uint32_t *v;            /* tokens */
+    uint32_t *doc;          /* document id; 0 unknown */
     size_t n;
     int version;            /* PRAGMA data_version when read; -1 stale */
+    sqlite3_stmt *doc_of;   /* the document of a row not in doc (written since, or beyond ROW_LENGTHS_MAX) */
 } row_lengths;
 
-enum { PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION };
+enum { PAGES_RANK, PAGES_VERSION };
 
 struct store {
     const store_ops *ops;   /* first: see store_ops.h */
@@ -46,7 +50,7 @@ struct store {
      * thread while it ranks chunks in another (a connection serves one thread at a time). */
     sqlite3 *pages_db;
     pthread_mutex_t pages_lock;
-    sqlite3_stmt *pages_cache[3]; /* PAGES_RANK, PAGES_RANK_ALLOWED, PAGES_VERSION */
+    sqlite3_stmt *pages_cache[2]; /* PAGES_RANK, PAGES_VERSION */
     long long doc_writes;   /* documents written, removed or relabelled through this handle (store_library_version) */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
     unsigned long long serial; /* unique among the handles this process opened (store_serial) */
@@ -230,9 +234,11 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 }
 
 /*
- * fagpt_bm25_chunks(chunks_fts, weights, w0, w1, ...), fagpt_bm25_pages(pages_fts, ...): the BM25 of store_rank_query (store.h) for the current row. weights is
- * a blob of one double per phrase of the MATCH expression (a phrase that only selects rows weighs 0); w0, w1...
- * weigh an occurrence in each column. FTS5's own bm25() counts every phrase's rows to find its idf, which walks
+ * fagpt_bm25_chunks(chunks_fts, weights, allowed, w0, w1, ...), fagpt_bm25_pages(pages_fts, ...): the BM25 of
+ * store_rank_query (store.h) for the current row. weights is a blob of one double per phrase of the MATCH
+ * expression (a phrase that only selects rows weighs 0); allowed, when not NULL, a blob of the document ids a
+ * restricted query may return (int64, ascending): the other rows score NULL, which sorts after every score;
+ * w0, w1... weigh an occurrence in each column. FTS5's own bm25() counts every phrase's rows to find its idf, which walks
  * the whole doclist of a common word; here the caller supplies the weights, so a row costs only its own
  * position lists. The average length comes from FTS5's totals, as in its bm25(), and the row's length from
  * row_lengths.
@@ -240,7 +246,37 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 typedef struct {
     int nphrase;
     double avgdl, *weight, *freq, column[4]; /* column weights (at most 4 columns; more weigh 1) */
+    sqlite3_int64 *allowed;
+    size_t nallowed;
+    bool restricted;
 } bm25_data;
+
+static bool doc_allowed(const bm25_data *d, sqlite3_int64 doc)
+{
+    size_t lo = 0, hi = d->nallowed;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->allowed[mid] == doc)
+            return true;
+        if (d->allowed[mid] < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* The document of a row that the lengths do not know, from its table (0 when it has none). The statement runs
+ * on the connection that is ranking (an FTS5 auxiliary function may run statements of its own). */
+static sqlite3_int64 row_document(row_lengths *len, sqlite3_int64 row)
+{
+    if (!len->doc_of)
+        return 0;
+    sqlite3_bind_int64(len->doc_of, 1, row);
+    sqlite3_int64 doc = sqlite3_step(len->doc_of) == SQLITE_ROW ? sqlite3_column_int64(len->doc_of, 0) : 0;
+    sqlite3_reset(len->doc_of);
+    return doc;
+}
 
 static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                      sqlite3_value **val)
@@ -249,7 +285,10 @@ static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     bm25_data *d = api->xGetAuxdata(fts, 0);
     if (!d) {
         int n = api->xPhraseCount(fts);
-        d = sqlite3_malloc64(sizeof *d + 2 * (size_t)(n ? n : 1) * sizeof(double));
+        bool restricted = nval > 1 && sqlite3_value_type(val[1]) != SQLITE_NULL;
+        size_t nallowed = restricted ? (size_t)sqlite3_value_bytes(val[1]) / sizeof(sqlite3_int64) : 0;
+        d = sqlite3_malloc64(sizeof *d + 2 * (size_t)(n ? n : 1) * sizeof(double) +
+                             nallowed * sizeof(sqlite3_int64));
         if (!d) {
             sqlite3_result_error_nomem(ctx);
             return;
@@ -262,16 +301,28 @@ static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         const void *blob = nval > 0 ? sqlite3_value_blob(val[0]) : NULL;
         size_t nw = blob ? (size_t)bytes / sizeof(double) : 0;
         memcpy(d->weight, blob ? blob : d->weight, (nw < (size_t)n ? nw : (size_t)n) * sizeof(double));
+        d->restricted = restricted;
+        d->nallowed = nallowed;
+        d->allowed = (sqlite3_int64 *)(d->freq + (n ? n : 1));
+        if (nallowed)
+            memcpy(d->allowed, sqlite3_value_blob(val[1]), nallowed * sizeof(sqlite3_int64));
         sqlite3_int64 rows = 0, tokens = 0;
         api->xRowCount(fts, &rows);
         api->xColumnTotalSize(fts, -1, &tokens);
         d->avgdl = rows > 0 && tokens > 0 ? (double)tokens / (double)rows : 1;
         for (int c = 0; c < 4; c++)
-            d->column[c] = c + 1 < nval ? sqlite3_value_double(val[c + 1]) : 1.0;
+            d->column[c] = c + 2 < nval ? sqlite3_value_double(val[c + 2]) : 1.0;
         if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK) {
             sqlite3_result_error_nomem(ctx);
             return;
         }
+    }
+    row_lengths *len = api->xUserData(fts);
+    sqlite3_int64 row = api->xRowid(fts);
+    bool known = row >= 0 && (size_t)row < len->n && len->doc[row];
+    if (d->restricted && !doc_allowed(d, known ? len->doc[row] : row_document(len, row))) {
+        sqlite3_result_null(ctx);
+        return;
     }
     /* Each weighed phrase's occurrences, one phrase at a time (xInstCount would merge them all by position). */
     for (int i = 0; i < d->nphrase; i++) {
@@ -287,9 +338,7 @@ static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
             d->freq[i] += col < 4 ? d->column[col] : 1.0;
     }
-    const row_lengths *len = api->xUserData(fts);
-    sqlite3_int64 row = api->xRowid(fts);
-    int ntok = row >= 0 && (size_t)row < len->n ? (int)len->v[row] : 0;
+    int ntok = known ? (int)len->v[row] : 0;
     if (ntok == 0)
         api->xColumnSize(fts, -1, &ntok);
     double norm = k1 * (1 - b + b * (double)ntok / d->avgdl), score = 0;
@@ -309,8 +358,8 @@ store *store_sqlite_open(const char *db_path, fa_err *e)
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->pages_lock, NULL);
     s->data_version = -1;
-    s->lengths[0] = (row_lengths){"chunks_fts_docsize", NULL, 0, -1};
-    s->lengths[1] = (row_lengths){"pages_fts_docsize", NULL, 0, -1};
+    s->lengths[0] = (row_lengths){"chunks_fts_docsize", "chunks", NULL, NULL, 0, -1, NULL};
+    s->lengths[1] = (row_lengths){"pages_fts_docsize", "pages", NULL, NULL, 0, -1, NULL};
     if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -379,14 +428,16 @@ static void sqlite_close(store *s)
         return;
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++) {
         sqlite3_finalize(s->pages_cache[i]);
+        free(s->lengths[i].v);
+        free(s->lengths[i].doc);
+        sqlite3_finalize(s->lengths[i].doc_of);
+    }
     sqlite3_close(s->pages_db);
     pthread_mutex_destroy(&s->pages_lock);
     if (s->tok)
         s->tokenizer.xDelete(s->tok);
-    free(s->lengths[0].v);
-    free(s->lengths[1].v);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -1129,14 +1180,13 @@ static char *rank_match(const store_rank_query *q, double **weights, size_t *nwe
     return sb_take(&m);
 }
 
-static char *ids_json(const long long *ids, size_t n)
+/* Binds a ranked query's allowed documents for fagpt_bm25 (NULL when it is not restricted). */
+static void bind_allowed(sqlite3_stmt *st, int i, const store_rank_query *q)
 {
-    strbuf b = {0};
-    sb_addc(&b, '[');
-    for (size_t i = 0; i < n; i++)
-        sb_addf(&b, "%s%lld", i ? "," : "", ids[i]);
-    sb_addc(&b, ']');
-    return sb_take(&b);
+    if (q->restricted)
+        sqlite3_bind_blob64(st, i, q->allowed, q->nallowed * sizeof *q->allowed, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
 }
 
 /* FTS5's varint (SQLite's: 7 bits a byte, high bit set on all but the last, a 9th byte of 8 bits). */
@@ -1198,6 +1248,29 @@ static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return fa_fail(e, "database error while reading the index's row lengths: %s", sqlite3_errmsg(db));
+    /* The rows' documents, through the covering index on doc_id. */
+    free(len->doc);
+    len->doc = xcalloc(cap ? cap : 1, sizeof *len->doc);
+    sql = xasprintf("SELECT id, doc_id FROM %s", len->rows);
+    rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    free(sql);
+    if (rc != SQLITE_OK)
+        return fa_fail(e, "database error while reading the index's rows: %s", sqlite3_errmsg(db));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0), doc = sqlite3_column_int64(st, 1);
+        if (id >= 0 && (size_t)id < len->n && doc > 0 && doc <= UINT32_MAX)
+            len->doc[id] = (uint32_t)doc;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fa_fail(e, "database error while reading the index's rows: %s", sqlite3_errmsg(db));
+    if (!len->doc_of) {
+        sql = xasprintf("SELECT doc_id FROM %s WHERE id = ?1", len->rows);
+        rc = sqlite3_prepare_v2(db, sql, -1, &len->doc_of, NULL);
+        free(sql);
+        if (rc != SQLITE_OK)
+            return fa_fail(e, "database error while reading the index's rows: %s", sqlite3_errmsg(db));
+    }
     len->version = version;
     return 0;
 }
@@ -1212,31 +1285,26 @@ static int sqlite_rank_chunks(store *s, const store_rank_query *q, int limit, st
         " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end)," \
         " c.section, c.paragraph, c.text, c.boxes, f.sc FROM (" inner ") f" \
         " JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.sc DESC, f.id"
+    /* Restricted (?4 the allowed documents), the other documents' rows score NULL and sort last, before the top
+     * limit is taken; the loop below stops at the first of them. */
     static const char *sql = RANK_OUTER(
-        "SELECT rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, 1.5, 1.0) AS sc FROM chunks_fts WHERE chunks_fts MATCH ?1"
-        " ORDER BY sc DESC, id LIMIT ?3");
-    /* Restricted: the allowed documents' rows only, before the top limit is taken. */
-    static const char *sql_allowed = RANK_OUTER(
-        "SELECT chunks_fts.rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, 1.5, 1.0) AS sc FROM chunks_fts"
-        " JOIN chunks a ON a.id = chunks_fts.rowid WHERE chunks_fts MATCH ?1"
-        " AND a.doc_id IN (SELECT value FROM json_each(?4)) ORDER BY sc DESC, id LIMIT ?3");
+        "SELECT rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, ?4, 1.5, 1.0) AS sc FROM chunks_fts"
+        " WHERE chunks_fts MATCH ?1 ORDER BY sc DESC, id LIMIT ?3");
 #undef RANK_OUTER
     double *w;
     size_t nw;
     char *match = rank_match(q, &w, &nw);
-    char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *version = cached(s, STMT_DATA_VERSION, "PRAGMA data_version", e);
     sqlite3_stmt *st = !version || lengths_fresh(s->db, version, &s->lengths[0], e) != 0 ? NULL
-                       : q->restricted ? cached(s, STMT_RANK_ALLOWED, sql_allowed, e) : cached(s, STMT_RANK, sql, e);
+                       : cached(s, STMT_RANK, sql, e);
     int rc = SQLITE_ERROR;
     if (st) {
         bind_str(st, 1, match);
         sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
         sqlite3_bind_int(st, 3, limit);
-        if (allowed)
-            bind_str(st, 4, allowed);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bind_allowed(st, 4, q);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 13) != SQLITE_NULL) {
             store_hit h = {0};
             h.chunk_id = sqlite3_column_int64(st, 0);
             h.doc_id = sqlite3_column_int64(st, 1);
@@ -1255,12 +1323,11 @@ static int sqlite_rank_chunks(store *s, const store_rank_query *q, int limit, st
             VEC_PUSH(*out, h);
         }
         sqlite3_reset(st);
-        rc = rc == SQLITE_DONE ? 0 : fts_fail(s, e, match);
+        rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fts_fail(s, e, match);
     }
     pthread_mutex_unlock(&s->lock);
     free(match);
     free(w);
-    free(allowed);
     return rc == 0 ? 0 : -1;
 }
 
@@ -1268,42 +1335,35 @@ static int sqlite_rank_pages(store *s, const store_rank_query *q, int limit, sto
 {
     if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
         return 0;
-#define RANK_PAGES(from, where) \
-        "SELECT p.doc_id, p.page, f.sc FROM (SELECT pages_fts.rowid AS id, fagpt_bm25_pages(pages_fts, ?2, 1.0) AS sc" \
-        " FROM " from " WHERE pages_fts MATCH ?1" where " ORDER BY sc DESC, id LIMIT ?3) f" \
-        " JOIN pages p ON p.id = f.id ORDER BY f.sc DESC, f.id"
-    static const char *sql = RANK_PAGES("pages_fts", "");
-    static const char *sql_allowed = RANK_PAGES("pages_fts JOIN pages a ON a.id = pages_fts.rowid",
-                                                " AND a.doc_id IN (SELECT value FROM json_each(?4))");
-#undef RANK_PAGES
+    /* Restricted as store_rank_chunks is. */
+    static const char *sql =
+        "SELECT p.doc_id, p.page, f.sc FROM (SELECT pages_fts.rowid AS id, fagpt_bm25_pages(pages_fts, ?2, ?4, 1.0)"
+        " AS sc FROM pages_fts WHERE pages_fts MATCH ?1 ORDER BY sc DESC, id LIMIT ?3) f"
+        " JOIN pages p ON p.id = f.id ORDER BY f.sc DESC, f.id";
     double *w;
     size_t nw;
     char *match = rank_match(q, &w, &nw);
-    char *allowed = q->restricted ? ids_json(q->allowed, q->nallowed) : NULL;
     pthread_mutex_lock(&s->pages_lock);
     sqlite3_stmt *version = prepared(s->pages_db, &s->pages_cache[PAGES_VERSION], "PRAGMA data_version", e);
     sqlite3_stmt *st = !version || lengths_fresh(s->pages_db, version, &s->lengths[1], e) != 0 ? NULL
-                       : q->restricted ? prepared(s->pages_db, &s->pages_cache[PAGES_RANK_ALLOWED], sql_allowed, e)
-                                       : prepared(s->pages_db, &s->pages_cache[PAGES_RANK], sql, e);
+                       : prepared(s->pages_db, &s->pages_cache[PAGES_RANK], sql, e);
     int rc = SQLITE_ERROR;
     if (st) {
         bind_str(st, 1, match);
         sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
         sqlite3_bind_int(st, 3, limit);
-        if (allowed)
-            bind_str(st, 4, allowed);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bind_allowed(st, 4, q);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
             store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
             VEC_PUSH(*out, p);
         }
         sqlite3_reset(st);
-        rc = rc == SQLITE_DONE ? 0
+        rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
              : fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
     }
     pthread_mutex_unlock(&s->pages_lock);
     free(match);
     free(w);
-    free(allowed);
     return rc == 0 ? 0 : -1;
 }
 
