@@ -70,6 +70,14 @@ struct store *cli_store(cli_ctx *c);
 struct store_doc;
 int cli_find_doc(cli_ctx *c, struct store *s, const char *ref, struct store_doc *d);
 
+/* What `fagpt ingest` and `fagpt worker` make of a file's figures (cmd_ingest.c), the one setup for both:
+ * io->figures_dir is HOME/figures (each figure's PNG goes there), and with FAGPT_VISION_MODEL set and figures
+ * looked for (no INGEST_NO_FIGURES in io->flags), io->vision is *vision, the model server's configuration (or
+ * stays NULL after a note on stderr saying why the figures go undescribed). Free with cli_ingest_outputs_free. */
+struct ingest_options;
+void cli_ingest_outputs(cli_ctx *c, struct ingest_options *io, struct llm_config *vision);
+void cli_ingest_outputs_free(struct ingest_options *io, struct llm_config *vision);
+
 /* Queues files (made absolute) as ingest jobs (cmd_jobs.c); prints what it did. Returns an exit status. */
 int cli_queue_files(cli_ctx *c, struct store *s, const str_vec *files);
 

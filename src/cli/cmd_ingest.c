@@ -170,23 +170,11 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         return qrc;
     }
     ingest_results r = {0};
-    char *figures_dir = xasprintf("%s/figures", cli_home(c));
-    ingest_options io = {.workers = workers, .flags = flags, .figures_dir = figures_dir};
-    llm_config vision = {0};
-    bool have_vision = false;
-    const char *vm = getenv("FAGPT_VISION_MODEL");
-    if (vm && *vm && !(flags & INGEST_NO_FIGURES)) {
-        fa_err e;
-        if (llm_config_load(&vision, NULL, &e) != 0 || vision.api == LLM_NONE)
-            fprintf(stderr, "fagpt: note: figures not described: %s\n", vision.why_none ? vision.why_none : e.msg);
-        else
-            io.vision = &vision;
-        have_vision = true;
-    }
+    ingest_options io = {.workers = workers, .flags = flags};
+    llm_config vision;
+    cli_ingest_outputs(c, &io, &vision);
     int failed = ingest_run_opts(s, &files, &io, c->tty && !c->json ? show_progress : NULL, NULL, &r);
-    if (have_vision)
-        llm_config_free(&vision);
-    free(figures_dir);
+    cli_ingest_outputs_free(&io, &vision);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);
     if (getenv("FAGPT_EMBED_MODEL") && *getenv("FAGPT_EMBED_MODEL")) {
@@ -201,6 +189,29 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
     str_vec_free(&files);
     store_close(s);
     return rc;
+}
+
+void cli_ingest_outputs(cli_ctx *c, ingest_options *io, llm_config *vision)
+{
+    memset(vision, 0, sizeof *vision);
+    io->figures_dir = xasprintf("%s/figures", cli_home(c));
+    io->vision = NULL;
+    const char *vm = getenv("FAGPT_VISION_MODEL");
+    if (vm && *vm && !(io->flags & INGEST_NO_FIGURES)) {
+        fa_err e;
+        if (llm_config_load(vision, NULL, &e) != 0 || vision->api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: figures not described: %s\n", vision->why_none ? vision->why_none : e.msg);
+        else
+            io->vision = vision;
+    }
+}
+
+void cli_ingest_outputs_free(ingest_options *io, llm_config *vision)
+{
+    free((char *)io->figures_dir); /* cli_ingest_outputs' string */
+    io->figures_dir = NULL;
+    io->vision = NULL;
+    llm_config_free(vision);
 }
 
 int cmd_ingest(cli_ctx *c, int argc, char **argv) { return run_ingest(c, argc, argv, false); }

@@ -19,7 +19,8 @@ static const char jobs_usage[] =
     "  `fagpt worker` runs them.\n";
 
 static const char worker_usage[] =
-    "usage: fagpt worker [--once] [--lease S] [--poll S] [--no-ocr] [--json] [--db URL]\n"
+    "usage: fagpt worker [--once] [--lease S] [--poll S] [--no-ocr] [--no-tables] [--no-figures] [--json]\n"
+    "                    [--db URL]\n"
     "  Takes ingest jobs from the library's queue and runs them, one at a time, until stopped (or, with --once,\n"
     "  until the queue is empty). Several workers on several machines share one PostgreSQL library: each job is\n"
     "  taken by one worker (SELECT ... FOR UPDATE SKIP LOCKED), held under a lease that the worker renews while it\n"
@@ -27,10 +28,14 @@ static const char worker_usage[] =
     "  seconds another worker takes the job again, and a document is never written twice.\n"
     "  A job names its file by path: every worker must see the file at that path (a shared or synced folder).\n"
     "  --once      stop when no job is left\n"
-    "  --lease S   the lease, renewed every S/3 seconds (default 60)\n"
+    "  --lease S   the lease (default 60), renewed with the pages read every S/3 seconds, at most 2 s apart\n"
     "  --poll S    how often an idle worker looks for new jobs (default 2)\n"
     "  --no-ocr    keep text layers as they are\n"
+    "  --no-tables, --no-figures   as for `fagpt ingest`\n"
     "  --json      one JSON object per job run\n"
+    "  A job is ingested as `fagpt ingest` does it: captioned figures are saved as PNGs under this machine's\n"
+    "  DATA_FOLDER/figures/<file>/ (servers that show them must see that folder at the same path), and with\n"
+    "  FAGPT_VISION_MODEL set the vision model describes each one.\n"
     "  With FAGPT_EMBED_MODEL set, each new document's passages are then embedded (see `fagpt reembed`).\n";
 
 static void job_json(strbuf *b, const store_job *j)
@@ -164,6 +169,7 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"once", no_argument, 0, 'o'}, {"lease", required_argument, 0, 'l'},
                                          {"poll", required_argument, 0, 'p'}, {"no-ocr", no_argument, 0, 'n'},
+                                         {"no-tables", no_argument, 0, 't'}, {"no-figures", no_argument, 0, 'f'},
                                          CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
     bool once = false;
     int lease = 60, poll = 2, flags = 0, opt;
@@ -181,6 +187,10 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             return cli_usage_error(worker_usage, "--poll wants seconds from 1 to 3600, not '%s'", optarg);
         else if (opt == 'n')
             flags |= INGEST_NO_OCR;
+        else if (opt == 't')
+            flags |= INGEST_NO_TABLES;
+        else if (opt == 'f')
+            flags |= INGEST_NO_FIGURES;
         else if (opt != 'l' && opt != 'p')
             return cli_usage_error(worker_usage, "unknown option");
     }
@@ -197,6 +207,9 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int ran = 0, failed = 0, rc = EXIT_OK;
+    ingest_options io = {.flags = flags};
+    llm_config vision;
+    cli_ingest_outputs(c, &io, &vision);
     if (!c->json)
         fprintf(stderr, "worker %s: waiting for jobs (lease %d s)\n", worker, lease);
     while (!stopping) {
@@ -214,7 +227,7 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             continue;
         }
         ingest_result r = {0};
-        failed += ingest_job(s, &job, worker, lease, flags, &r);
+        failed += ingest_job(s, &job, worker, lease, &io, &r);
         ran++;
         if (c->json) {
             strbuf b = {0};
@@ -248,8 +261,10 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
         free(r.path);
         free(r.doc);
         free(r.reason);
+        str_vec_free(&r.warnings);
         store_job_free(&job);
     }
+    cli_ingest_outputs_free(&io, &vision);
     if (!c->json && rc == EXIT_OK)
         fprintf(stderr, "worker %s: %d job(s) run, %d failed or lost\n", worker, ran, failed);
     free(worker);
