@@ -17,9 +17,10 @@ trap 'scripts/pg-test-server stop "$PG" >/dev/null 2>&1; rm -rf "$W"' EXIT
 out=build/bench/pg-latest.md
 mkdir -p build/bench
 make -s build/fagpt build/libfagpt.a
+# The link line of the Makefile: MuPDF's libraries, then each module's LIBS (OCR, PostgreSQL, ...).
 gcc -O2 -std=c17 -D_GNU_SOURCE -Isrc/lib bench/search_bench.c build/libfagpt.a \
-    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 -lpq \
-    -lstdc++ -lpthread -lm -o "$W/search_bench"
+    -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg -lharfbuzz -lfreetype -lpng16 -lz -lsqlite3 \
+    $(cat src/lib/*/LIBS) -lstdc++ -lpthread -lm -o "$W/search_bench"
 export FAGPT_LLM=off
 base=$(PG_TEST_DURABLE=1 scripts/pg-test-server start "$PG")
 port=${base##*port=}
