@@ -55,8 +55,8 @@ serve() {
 serve one "$url"
 serve two "$pwurl"
 check "two servers run over the one library (the second through a URL with passwords)" "[ -n '$URL_one' ] && [ -n '$URL_two' ]"
-login() { # server user password: a cookie jar in $T/jar-user
-    curl -s -c "$T/jar-$2" -o /dev/null -X POST -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/api/login"
+login() { # server user password: a cookie jar in $T/jar-user, the reply (its CSRF token) in $T/login-user.json
+    curl -s -c "$T/jar-$2" -o "$T/login-$2.json" -X POST -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/api/login"
 }
 login "$URL_two" alice adminpass1; login "$URL_two" olga operpass12; login "$URL_two" vic viewpass12
 jobs() { curl -s -b "$T/jar-$1" "$URL_two/api/jobs"; } # as user, through the second server
@@ -142,5 +142,10 @@ curl -s -b "$T/jar-olga" "$URL_two/api/system" > "$T/sys-o.json"
 check "an operator learns only that it is PostgreSQL" "jq_py 'sys.exit(0 if d[\"database\"]==\"PostgreSQL\" else 1)' < '$T/sys-o.json'"
 curl -s -b "$T/jar-vic" "$URL_two/api/system" > "$T/sys-v.json"
 check "a viewer learns only that it is PostgreSQL" "jq_py 'sys.exit(0 if d[\"database\"]==\"PostgreSQL\" else 1)' < '$T/sys-v.json'"
+# A document deleted through a server takes its BM25 postings with it (the chunks' and pages' delete triggers).
+csrf=$(jq_py 'print(d["csrf"])' < "$T/login-alice.json")
+code=$(curl -s -b "$T/jar-alice" -H "X-CSRF-Token: $csrf" -o /dev/null -w '%{http_code}' -X DELETE "$URL_two/api/documents/$doc")
+check "deleting the document ($code) through a server removes its chunks and every posting of them" \
+    "[ \"\$(sql \"SELECT (SELECT count(*) FROM chunk_postings) + (SELECT count(*) FROM page_postings) + (SELECT count(*) FROM chunks)\")\" = 0 ]"
 check "no password in either server's output" "! grep -q -e s3cretpw -e hunter2pw '$T/one.out' '$T/one.err' '$T/two.out' '$T/two.err'"
 echo "1..$n"
