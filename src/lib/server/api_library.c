@@ -740,11 +740,13 @@ static int queue_jobs(req *r, strbuf *b)
         reply_error(r, 500, "internal", "%s", e.msg);
         return -1;
     }
-    qsort(docs.v, docs.n, sizeof *docs.v, doc_order);
+    if (docs.n) /* an empty library has no array (qsort and bsearch want one) */
+        qsort(docs.v, docs.n, sizeof *docs.v, doc_order);
     int n = 0;
     for (size_t i = 0; i < jobs.n; i++) {
         const store_job *j = &jobs.v[i];
-        const store_doc *d = j->doc_id > 0 ? bsearch(&j->doc_id, docs.v, docs.n, sizeof *docs.v, doc_by_id) : NULL;
+        const store_doc *d =
+            j->doc_id > 0 && docs.n ? bsearch(&j->doc_id, docs.v, docs.n, sizeof *docs.v, doc_by_id) : NULL;
         if (d ? !may_read(&r->who, d) : r->who.role < ROLE_OPERATOR)
             continue;
         const char *slash = strrchr(j->path, '/');
