@@ -32,7 +32,7 @@ static const char worker_usage[] =
     "  --poll S    how often an idle worker looks for new jobs (default 2)\n"
     "  --no-ocr    keep text layers as they are\n"
     "  --no-tables, --no-figures   as for `fagpt ingest`\n"
-    "  --json      one JSON object per job run\n"
+    "  --json      one JSON object per job run: job, path, status, doc_id, pages, chunks, reason, warnings\n"
     "  A job is ingested as `fagpt ingest` does it: captioned figures are saved as PNGs under this machine's\n"
     "  DATA_FOLDER/figures/<file>/ (servers that show them must see that folder at the same path), and with\n"
     "  FAGPT_VISION_MODEL set the vision model describes each one.\n"
@@ -237,7 +237,13 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             json_str(&b, r.status);
             sb_addf(&b, ", \"doc_id\": %lld, \"pages\": %d, \"chunks\": %d, \"reason\": ", r.doc_id, r.pages, r.chunks);
             json_str(&b, r.reason);
-            sb_add(&b, "}\n");
+            sb_add(&b, ", \"warnings\": [");
+            for (size_t k = 0; k < r.warnings.n; k++) {
+                if (k)
+                    sb_add(&b, ", ");
+                json_str(&b, r.warnings.v[k]);
+            }
+            sb_add(&b, "]}\n");
             fputs(b.s, stdout);
             fflush(stdout);
             sb_free(&b);
@@ -246,6 +252,8 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
         } else {
             printf("job %lld %-11s %s (%d pages, %d chunks)\n", job.id, r.status, job.path, r.pages, r.chunks);
         }
+        for (size_t k = 0; !c->json && k < r.warnings.n; k++) /* as `fagpt ingest` reports them */
+            fprintf(stderr, "fagpt: warning: %s: %s\n", r.doc ? r.doc : job.path, r.warnings.v[k]);
         fflush(stdout);
         /* As `fagpt ingest` does: with an embedding model configured, the new passages are embedded (only those
          * without a vector, so workers running at once share the work rather than repeat it). */

@@ -147,5 +147,12 @@ csrf=$(jq_py 'print(d["csrf"])' < "$T/login-alice.json")
 code=$(curl -s -b "$T/jar-alice" -H "X-CSRF-Token: $csrf" -o /dev/null -w '%{http_code}' -X DELETE "$URL_two/api/documents/$doc")
 check "deleting the document ($code) through a server removes its chunks and every posting of them" \
     "[ \"\$(sql \"SELECT (SELECT count(*) FROM chunk_postings) + (SELECT count(*) FROM page_postings) + (SELECT count(*) FROM chunks)\")\" = 0 ]"
+# A vision model error is a warning on the worker too, as on `fagpt ingest`: the file is ingested all the same.
+echo '{"models": ["llava:7b"], "api": "ollama", "status": 500}' > "$T/ctl.json"
+"$BIN" --db "$url" ingest --queue "$fig" > /dev/null
+FAGPT_LLM_URL=http://127.0.0.1:$(cat "$T/port") FAGPT_LLM_API=ollama FAGPT_LLM_RETRIES=0 FAGPT_VISION_MODEL=llava:7b \
+    "$BIN" --home "$T/w" --db "$url" worker --once --no-ocr --json > "$T/w2.jsonl" 2> "$T/w2.err"; rc=$?
+check "a vision model error: the worker ingests the file and names the undescribed figures in its warnings" \
+    "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"status\"]==\"ingested\" and any(\"not described by the vision model\" in w for w in d[\"warnings\"]) else 1)' < '$T/w2.jsonl'"
 check "no password in either server's output" "! grep -q -e s3cretpw -e hunter2pw '$T/one.out' '$T/one.err' '$T/two.out' '$T/two.err'"
 echo "1..$n"
