@@ -1,6 +1,6 @@
 /* library.js - the Library page (upload by drag and drop or file picker with progress per file and per page,
- * the document list with status, label, pages and chunks, quarantine with reasons and retry, delete, labels)
- * and the document view (metadata, outline, page images with next/previous; tables and figures when the API
+ * the work queue of `fagpt worker` with pages read, the document list with status, label, pages and chunks,
+ * quarantine with reasons and retry, delete, labels) and the document view (metadata, outline, page images with next/previous; tables and figures when the API
  * gives them). */
 import { h, clear, table, num, bytes, errorBox, statusLine, field } from './dom.js';
 import { get, post, put, del, can, uploadFile } from './api.js';
@@ -217,6 +217,41 @@ async function quarantineSection(box, st, refresh) {
         ], files, { empty: 'Nothing in quarantine.' }), retry);
 }
 
+/* The library's work queue (GET /api/jobs, "queue"): files queued with `fagpt ingest --queue` and run by
+ * `fagpt worker` on any machine, the same on every server of the library, with pages read so far. Polled every
+ * two seconds while a job is queued or running and the section is on screen. */
+let queueTimer = null;
+function queueProgress(x) {
+    if (!x.pages_total) return x.state === 'running' ? h('progress', { 'aria-label': 'Pages of ' + x.file_name + ' read' }) : '—';
+    return h('span.q-bar', h('progress', { max: x.pages_total, value: x.pages_done || 0, 'aria-label': 'Pages of ' + x.file_name + ' read' }),
+        h('span.q-pages', (x.pages_done || 0) + ' / ' + x.pages_total));
+}
+async function queueSection(box, onFinished) {
+    clearTimeout(queueTimer);
+    queueTimer = null;
+    let q;
+    try { q = (await get('/api/jobs')).queue || []; } catch (e) { clear(box, h('h2', 'Work queue'), errorBox(e)); return; }
+    const open = q.filter(x => x.state === 'queued' || x.state === 'running').length;
+    box.hidden = !q.length;
+    const wasOpen = box.dataset.open === undefined ? open : Number(box.dataset.open);
+    box.dataset.open = open;
+    clear(box, h('h2', 'Work queue (' + (open ? open + ' open of ' : '') + q.length + ')'),
+        h('p.hint', 'Files queued with fagpt ingest --queue and ingested by fagpt worker on any machine of this library.'),
+        table(null, [
+            { label: 'Job', get: x => String(x.id), cls: 'mono' },
+            { label: 'File', get: x => x.file_name || '', cls: 'mono' },
+            { label: 'State', get: x => statusBadge(x.state) },
+            { label: 'Pages', get: x => queueProgress(x) },
+            { label: 'Worker', get: x => x.worker || '—', cls: 'mono' },
+            { label: 'Attempts', get: x => num(x.attempts), cls: 'numeric' },
+            { label: 'Lease until', get: x => x.state === 'running' ? x.lease_until || '' : '' },
+            { label: 'Result', get: x => x.error ? h('span.q-error', x.error)
+                : x.doc_id ? h('a', { href: '#/library/doc/' + encodeURIComponent(x.doc_id) }, x.publication || x.doc) : '' },
+        ], q, { empty: 'No queued files.' }));
+    if (open < wasOpen && onFinished) onFinished();
+    if (open) queueTimer = setTimeout(() => { if (box.isConnected) queueSection(box, onFinished); }, 2000);
+}
+
 /* Search over the passages the user may read (GET /api/search); each hit opens its page, highlighted. */
 function searchSection() {
     const q = h('input#lib-search', { type: 'search', name: 'q', placeholder: 'e.g. clearance of fires', autocomplete: 'off' });
@@ -250,9 +285,10 @@ export async function renderLibrary(main) {
     const st = statusLine();
     const docsBox = h('section.card', { 'aria-label': 'Documents' });
     const quarBox = h('section.card', { 'aria-label': 'Quarantine' });
+    const queueBox = h('section.card', { 'aria-label': 'Work queue', hidden: true });
     const refresh = () => Promise.all([documentsSection(docsBox, st), quarantineSection(quarBox, st, () => refresh())]);
-    clear(main, h('h1', 'Library'), st, can('operator') ? uploadSection(refresh) : null, searchSection(), docsBox, quarBox);
-    await refresh();
+    clear(main, h('h1', 'Library'), st, can('operator') ? uploadSection(refresh) : null, queueBox, searchSection(), docsBox, quarBox);
+    await Promise.all([refresh(), queueSection(queueBox, refresh)]);
 }
 
 /* A table's cells ({nrows, ncols, header_rows, cells:[{row, col, rowspan, colspan, text}]}, as `fagpt table

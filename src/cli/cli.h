@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "core/core.h"
+#include "llm/llm.h"
 
 enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_PARTIAL = 2 };
 
@@ -69,6 +70,18 @@ struct store *cli_store(cli_ctx *c);
 /* Looks DOC up (id, file name or publication id) into *d: 0 found, else -1 after telling the user why. */
 struct store_doc;
 int cli_find_doc(cli_ctx *c, struct store *s, const char *ref, struct store_doc *d);
+
+/* What `fagpt ingest` and `fagpt worker` make of a file's figures and hard pages (cmd_ingest.c), the one setup
+ * for both: io->figures_dir is HOME/figures (each figure's PNG goes there); with FAGPT_VISION_MODEL set and
+ * figures looked for (no INGEST_NO_FIGURES in io->flags), io->vision is &m->vision; with a document model (the
+ * doc_model argument, else FAGPT_DOC_MODEL), io->docmodel is &m->docmodel. A model server that cannot be used
+ * leaves its pointer NULL after a note on stderr saying why. Free with cli_ingest_outputs_free. */
+struct ingest_options;
+typedef struct cli_ingest_models {
+    struct llm_config vision, docmodel;
+} cli_ingest_models;
+void cli_ingest_outputs(cli_ctx *c, struct ingest_options *io, const char *doc_model, cli_ingest_models *m);
+void cli_ingest_outputs_free(struct ingest_options *io, cli_ingest_models *m);
 
 /* Queues files (made absolute) as ingest jobs (cmd_jobs.c); prints what it did. Returns an exit status. */
 int cli_queue_files(cli_ctx *c, struct store *s, const str_vec *files);

@@ -181,38 +181,11 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
         return qrc;
     }
     ingest_results r = {0};
-    char *figures_dir = xasprintf("%s/figures", cli_home(c));
-    ingest_options io = {.workers = workers, .flags = flags, .figures_dir = figures_dir};
-    llm_config vision = {0};
-    bool have_vision = false;
-    const char *vm = getenv("FAGPT_VISION_MODEL");
-    if (vm && *vm && !(flags & INGEST_NO_FIGURES)) {
-        fa_err e;
-        if (llm_config_load(&vision, NULL, &e) != 0 || vision.api == LLM_NONE)
-            fprintf(stderr, "fagpt: note: figures not described: %s\n", vision.why_none ? vision.why_none : e.msg);
-        else
-            io.vision = &vision;
-        have_vision = true;
-    }
-    llm_config docm = {0};
-    bool have_docm = false;
-    const char *dm = doc_model ? doc_model : fa_setting("FAGPT_DOC_MODEL");
-    if (dm && *dm) {
-        fa_err e = {{0}};
-        llm_flags lf = {.doc_model = dm};
-        if (llm_config_load(&docm, &lf, &e) != 0 || docm.api == LLM_NONE)
-            fprintf(stderr, "fagpt: note: pages not converted by the document model: %s\n",
-                    docm.why_none ? docm.why_none : e.msg);
-        else
-            io.docmodel = &docm;
-        have_docm = true;
-    }
+    ingest_options io = {.workers = workers, .flags = flags};
+    cli_ingest_models models;
+    cli_ingest_outputs(c, &io, doc_model, &models);
     int failed = ingest_run_opts(s, &files, &io, c->tty && !c->json ? show_progress : NULL, NULL, &r);
-    if (have_vision)
-        llm_config_free(&vision);
-    if (have_docm)
-        llm_config_free(&docm);
-    free(figures_dir);
+    cli_ingest_outputs_free(&io, &models);
     int rc = report(c, &r, failed);
     ingest_results_free(&r);
     if (getenv("FAGPT_EMBED_MODEL") && *getenv("FAGPT_EMBED_MODEL")) {
@@ -227,6 +200,41 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
     str_vec_free(&files);
     store_close(s);
     return rc;
+}
+
+void cli_ingest_outputs(cli_ctx *c, ingest_options *io, const char *doc_model, cli_ingest_models *m)
+{
+    memset(m, 0, sizeof *m);
+    io->figures_dir = xasprintf("%s/figures", cli_home(c));
+    io->vision = io->docmodel = NULL;
+    const char *vm = getenv("FAGPT_VISION_MODEL");
+    if (vm && *vm && !(io->flags & INGEST_NO_FIGURES)) {
+        fa_err e = {{0}};
+        if (llm_config_load(&m->vision, NULL, &e) != 0 || m->vision.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: figures not described: %s\n",
+                    m->vision.why_none ? m->vision.why_none : e.msg);
+        else
+            io->vision = &m->vision;
+    }
+    const char *dm = doc_model ? doc_model : fa_setting("FAGPT_DOC_MODEL");
+    if (dm && *dm) {
+        fa_err e = {{0}};
+        llm_flags lf = {.doc_model = dm};
+        if (llm_config_load(&m->docmodel, &lf, &e) != 0 || m->docmodel.api == LLM_NONE)
+            fprintf(stderr, "fagpt: note: pages not converted by the document model: %s\n",
+                    m->docmodel.why_none ? m->docmodel.why_none : e.msg);
+        else
+            io->docmodel = &m->docmodel;
+    }
+}
+
+void cli_ingest_outputs_free(ingest_options *io, cli_ingest_models *m)
+{
+    free((char *)io->figures_dir); /* cli_ingest_outputs' string */
+    io->figures_dir = NULL;
+    io->vision = io->docmodel = NULL;
+    llm_config_free(&m->vision);
+    llm_config_free(&m->docmodel);
 }
 
 int cmd_ingest(cli_ctx *c, int argc, char **argv) { return run_ingest(c, argc, argv, false); }

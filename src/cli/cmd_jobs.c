@@ -20,7 +20,8 @@ static const char jobs_usage[] =
     "  `fagpt worker` runs them.\n";
 
 static const char worker_usage[] =
-    "usage: fagpt worker [--once] [--lease S] [--poll S] [--no-ocr] [--json] [--db URL]\n"
+    "usage: fagpt worker [--once] [--lease S] [--poll S] [--no-ocr] [--no-tables] [--no-figures] [--json]\n"
+    "                    [--db URL]\n"
     "  Takes ingest jobs from the library's queue and runs them, one at a time, until stopped (or, with --once,\n"
     "  until the queue is empty). Several workers on several machines share one PostgreSQL library: each job is\n"
     "  taken by one worker (SELECT ... FOR UPDATE SKIP LOCKED), held under a lease that the worker renews while it\n"
@@ -28,12 +29,15 @@ static const char worker_usage[] =
     "  seconds another worker takes the job again, and a document is never written twice.\n"
     "  A job names its file by path: every worker must see the file at that path (a shared or synced folder).\n"
     "  --once      stop when no job is left\n"
-    "  --lease S   the lease, renewed every S/3 seconds (default 60)\n"
+    "  --lease S   the lease (default 60), renewed with the pages read every S/3 seconds, at most 2 s apart\n"
     "  --poll S    how often an idle worker looks for new jobs (default 2)\n"
     "  --no-ocr    keep text layers as they are\n"
-    "  --json      one JSON object per job run\n"
-    "  With FAGPT_DOC_MODEL set, hard pages are converted by the document model as `fagpt ingest` does; what\n"
-    "  a job left out of its pages is printed as a warning.\n"
+    "  --no-tables, --no-figures   as for `fagpt ingest`\n"
+    "  --json      one JSON object per job run: job, path, status, doc_id, pages, chunks, reason, warnings\n"
+    "  A job is ingested as `fagpt ingest` does it: captioned figures are saved as PNGs under this machine's\n"
+    "  DATA_FOLDER/figures/<file>/ (servers that show them must see that folder at the same path), with\n"
+    "  FAGPT_VISION_MODEL set the vision model describes each one, and with FAGPT_DOC_MODEL set the hard pages\n"
+    "  are converted by the document model; what a job left out of its pages is printed as a warning.\n"
     "  With FAGPT_EMBED_MODEL set, each new document's passages are then embedded (see `fagpt reembed`).\n";
 
 static void job_json(strbuf *b, const store_job *j)
@@ -167,6 +171,7 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"once", no_argument, 0, 'o'}, {"lease", required_argument, 0, 'l'},
                                          {"poll", required_argument, 0, 'p'}, {"no-ocr", no_argument, 0, 'n'},
+                                         {"no-tables", no_argument, 0, 't'}, {"no-figures", no_argument, 0, 'f'},
                                          CLI_COMMON_LONGOPTS, {0, 0, 0, 0}};
     bool once = false;
     int lease = 60, poll = 2, flags = 0, opt;
@@ -184,6 +189,10 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             return cli_usage_error(worker_usage, "--poll wants seconds from 1 to 3600, not '%s'", optarg);
         else if (opt == 'n')
             flags |= INGEST_NO_OCR;
+        else if (opt == 't')
+            flags |= INGEST_NO_TABLES;
+        else if (opt == 'f')
+            flags |= INGEST_NO_FIGURES;
         else if (opt != 'l' && opt != 'p')
             return cli_usage_error(worker_usage, "unknown option");
     }
@@ -199,19 +208,10 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESETHAND};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    /* As `fagpt ingest`: with a document model configured, the hard pages are converted by it. */
-    llm_config docm = {0};
-    const char *dm = fa_setting("FAGPT_DOC_MODEL");
-    bool have_docm = false;
-    if (dm && *dm) {
-        fa_err e = {{0}};
-        if (llm_config_load(&docm, NULL, &e) != 0 || docm.api == LLM_NONE)
-            fprintf(stderr, "fagpt: note: pages not converted by the document model: %s\n",
-                    docm.why_none ? docm.why_none : e.msg);
-        else
-            have_docm = true;
-    }
     int ran = 0, failed = 0, rc = EXIT_OK;
+    ingest_options io = {.flags = flags};
+    cli_ingest_models models;
+    cli_ingest_outputs(c, &io, NULL, &models);
     if (!c->json)
         fprintf(stderr, "worker %s: waiting for jobs (lease %d s)\n", worker, lease);
     while (!stopping) {
@@ -229,7 +229,7 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             continue;
         }
         ingest_result r = {0};
-        failed += ingest_job_docmodel(s, &job, worker, lease, flags, have_docm ? &docm : NULL, &r);
+        failed += ingest_job(s, &job, worker, lease, &io, &r);
         ran++;
         if (c->json) {
             strbuf b = {0};
@@ -239,7 +239,13 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
             json_str(&b, r.status);
             sb_addf(&b, ", \"doc_id\": %lld, \"pages\": %d, \"chunks\": %d, \"reason\": ", r.doc_id, r.pages, r.chunks);
             json_str(&b, r.reason);
-            sb_add(&b, "}\n");
+            sb_add(&b, ", \"warnings\": [");
+            for (size_t k = 0; k < r.warnings.n; k++) {
+                if (k)
+                    sb_add(&b, ", ");
+                json_str(&b, r.warnings.v[k]);
+            }
+            sb_add(&b, "]}\n");
             fputs(b.s, stdout);
             fflush(stdout);
             sb_free(&b);
@@ -248,6 +254,8 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
         } else {
             printf("job %lld %-11s %s (%d pages, %d chunks)\n", job.id, r.status, job.path, r.pages, r.chunks);
         }
+        for (size_t k = 0; !c->json && k < r.warnings.n; k++) /* as `fagpt ingest` reports them */
+            fprintf(stderr, "fagpt: warning: %s: %s\n", r.doc ? r.doc : job.path, r.warnings.v[k]);
         fflush(stdout);
         /* As `fagpt ingest` does: with an embedding model configured, the new passages are embedded (only those
          * without a vector, so workers running at once share the work rather than repeat it). */
@@ -268,8 +276,7 @@ int cmd_worker(cli_ctx *c, int argc, char **argv)
         str_vec_free(&r.warnings);
         store_job_free(&job);
     }
-    if (have_docm)
-        llm_config_free(&docm);
+    cli_ingest_outputs_free(&io, &models);
     if (!c->json && rc == EXIT_OK)
         fprintf(stderr, "worker %s: %d job(s) run, %d failed or lost\n", worker, ran, failed);
     free(worker);

@@ -2,7 +2,8 @@
 // running `fagpt serve`. Run by tests/integration/web_e2e.sh, which starts the servers and creates the users;
 // every check prints one TAP line ("ok N - ..." / "not ok N - ..."), and a screenshot of each page goes to
 // $FAGPT_ARTIFACTS. Environment: FAGPT_E2E_BASE (the server's URL), FAGPT_E2E_NOAUTH_BASE (a --no-auth
-// server), FAGPT_E2E_PDF (a corpus PDF to upload), FAGPT_E2E_ADMIN / _VIEWER ("name:password"), TAP_START.
+// server, its library ingested from the work queue: FAGPT_E2E_PDF), FAGPT_E2E_PDF (a corpus PDF to upload),
+// FAGPT_E2E_ADMIN / _VIEWER ("name:password"), TAP_START.
 import { chromium } from 'playwright-core';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -662,6 +663,22 @@ async function main() {
             const m = await p.textContent('.model-banner');
             assert(/No model server is configured/.test(m), 'model banner: ' + m);
             await shot(p, '13-no-auth.png');
+            await ctx.close();
+        });
+        await check('the Library page lists the work queue: the file fagpt worker ingested, done, every page read, and a link to it', async () => {
+            const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+            const p = await ctx.newPage();
+            watch(p, 'no-auth');
+            await p.goto(NOAUTH + '/#/library');
+            const box = p.locator('section[aria-label="Work queue"]');
+            await box.locator('tbody tr').first().waitFor();
+            const row = await box.locator('tbody tr').first().textContent();
+            assert(row.includes(path.basename(PDF)) && row.includes('done'), 'queue row: ' + row);
+            const bar = box.locator('tbody tr progress').first();
+            const [v, max] = [await bar.getAttribute('value'), await bar.getAttribute('max')];
+            assert(max && Number(max) > 0 && v === max, 'pages bar ' + v + ' of ' + max);
+            assert(await box.locator('tbody tr a[href^="#/library/doc/"]').count() === 1, 'no link to the document');
+            await shot(p, '14-work-queue.png');
             await ctx.close();
         });
     }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # PostgreSQL back end on a real PostgreSQL 15 server (scripts/pg-test-server: private port and socket folder,
 # torn down after): the store unit suite on PostgreSQL, migrations racing, two workers ingesting the corpus
-# together (every document exactly once, the same documents as an SQLite ingest), a worker killed with SIGKILL
-# in the middle of a document (nothing lost, nothing doubled), `fagpt migrate --to`, the web server
+# together (every document exactly once, the same documents as an SQLite ingest, the BM25 postings, the same
+# retrieval figures on the dev set), a worker killed with SIGKILL in the middle of a document (nothing lost,
+# nothing doubled), `fagpt migrate --to` (the postings filled, the same retrieval figures), the web server
 # on PostgreSQL, firing tables and superseded doctrine (their scripts), `fagpt doctor`. Prints TAP.
 cd "$(dirname "$0")/../.." || exit 1
 SHARED=${FAGPT_SHARED:-$(cd .. && pwd)/shared}
@@ -92,6 +93,22 @@ check "every document's sha256 is its file's" "[ $shaok -eq 1 ]"
 check "term counts agree with SQLite's (the same tokenizer)" \
     "[ \"\$(sql two 'SELECT count(*) FROM term_stats WHERE df > 0')\" = \"\$(sqlite3 '$T/sq/library.db' 'SELECT count(*) FROM term_stats')\" ]"
 
+# BM25 reads term frequencies from the postings (migration 5): one row per lexeme of every tsvector.
+postings_ok() { # database -> t when chunk_postings and page_postings hold exactly the tsvectors' lexemes
+    sql "$1" "SELECT (SELECT count(*) FROM chunk_postings) = (SELECT count(*) FROM chunks c, unnest(c.tsv))
+                 AND (SELECT count(*) FROM page_postings) = (SELECT count(*) FROM pages p, unnest(p.tsv))
+                 AND (SELECT count(*) FROM chunk_postings) > 0
+                 AND NOT EXISTS (SELECT 1 FROM chunks c CROSS JOIN unnest(c.tsv) u LEFT JOIN chunk_postings p
+                                 ON p.chunk_id = c.id AND p.lexeme = u.lexeme WHERE p.tf IS DISTINCT FROM
+                                 cardinality(u.positions) + 0.5 * cardinality(array_positions(u.weights, 'A')))"
+}
+check "the workers wrote the postings: one row per lexeme of each chunk and page, with its weighted frequency" \
+    "[ \"\$(postings_ok two)\" = t ]"
+"$BIN" --home "$T/sq" eval "$SHARED/eval/retrieval-dev.jsonl" > "$T/ev-sq.txt" 2>&1
+"$BIN" --db "$url" eval "$SHARED/eval/retrieval-dev.jsonl" > "$T/ev-pg.txt" 2>&1
+check "retrieval on the dev set: PostgreSQL's figures equal SQLite's ($(head -1 "$T/ev-pg.txt" | cut -c1-90))" \
+    "[ -s '$T/ev-sq.txt' ] && cmp -s '$T/ev-sq.txt' '$T/ev-pg.txt'"
+
 # Search: the same question on both back ends.
 agree=0; total=0
 for qq in "what is an FSCM" "clearance of fires" "narrowband SATCOM jamming" "information collection plan" \
@@ -154,6 +171,9 @@ check "migrate copied documents, pages, chunks, terms, definitions, links and th
 "$BIN" --home "$T/sq" search --json -k 3 "clearance of fires" | jq_py 'print([(r["doc"],r["page"]) for r in d["results"]][0])' > "$T/m1"
 "$BIN" --db "$url" search --json -k 5 "clearance of fires" | jq_py 'print([(r["doc"],r["page"]) for r in d["results"]])' > "$T/m2"
 check "the migrated library is searchable: SQLite's best passage is in its top 5" "grep -qF \"\$(cat '$T/m1')\" '$T/m2'"
+check "migrate filled the postings from the copied text" "[ \"\$(postings_ok mig)\" = t ]"
+"$BIN" --db "$url" eval "$SHARED/eval/retrieval-dev.jsonl" > "$T/ev-mig.txt" 2>&1
+check "retrieval on the migrated library equals SQLite's" "cmp -s '$T/ev-sq.txt' '$T/ev-mig.txt'"
 "$BIN" --home "$T/sq" migrate --to "$url" > "$T/mig2.out" 2>&1; rc=$?
 check "migrating into a library that holds documents is refused" "[ $rc -eq 1 ] && grep -q 'already holds' '$T/mig2.out'"
 "$BIN" --db "postgresql://postgres@/nonexistent?host=$sock&port=$port" docs > "$T/bad.out" 2>&1; rc=$?

@@ -1,9 +1,10 @@
 #!/bin/bash
 # web_e2e.sh - the web UI in a real browser: starts `fagpt serve` on a free loopback port with a fresh
-# FAGPT_HOME and an admin and a viewer (`fagpt user add`), plus a --no-auth server, then runs the Playwright
-# script tests/e2e/e2e.mjs (npm playwright-core, Debian's /usr/bin/chromium headless): sign in, upload a corpus
-# PDF, ask and open a citation, firing data and its plot, an order rendered and downloaded, labels hiding a
-# document from the viewer, XSS shown as text. Prints TAP; screenshots go to $FAGPT_ARTIFACTS
+# FAGPT_HOME and an admin and a viewer (`fagpt user add`), plus a --no-auth server (its library filled through
+# the work queue: `ingest --queue`, `fagpt worker`), then runs the Playwright script tests/e2e/e2e.mjs (npm
+# playwright-core, Debian's /usr/bin/chromium headless): sign in, upload a corpus PDF, ask and open a citation,
+# firing data and its plot, an order rendered and downloaded, labels hiding a document from the viewer, XSS
+# shown as text, the work queue on the Library page. Prints TAP; screenshots go to $FAGPT_ARTIFACTS
 # (default build/e2e-artifacts). FAGPT_BIN overrides the binary (default build/fagpt).
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
@@ -89,6 +90,14 @@ else
     exit 0
 fi
 mkdir -p "$tmp/noauth"
+# The --no-auth server's library gets its document through the work queue (`ingest --queue`, `fagpt worker`),
+# which its Library page lists.
+if FAGPT_HOME="$tmp/noauth" "$B" ingest --queue "$PDF" >"$tmp/q.log" 2>&1 &&
+    FAGPT_HOME="$tmp/noauth" FAGPT_LLM=off "$B" worker --once --no-ocr >>"$tmp/q.log" 2>&1; then
+    ok "fagpt worker ingests a queued file into the --no-auth server's library"
+else
+    nok "fagpt worker ingests a queued file into the --no-auth server's library" "$(tail -5 "$tmp/q.log")"
+fi
 start_server "$tmp/noauth" "$tmp/noauth.log" --no-auth
 noauth=$url
 [ -n "$noauth" ] || nok "fagpt serve --no-auth starts on loopback" "$(tail -5 "$tmp/noauth.log")"

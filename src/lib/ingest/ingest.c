@@ -452,7 +452,9 @@ int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ing
     return failed;
 }
 
-/* The job's heartbeat: renews the lease every lease/3 seconds with the pages read so far, until told to stop. */
+/* The job's heartbeat: renews the lease with the pages read so far every lease/3 seconds, and at least every
+ * HEARTBEAT_MAX_S so that the queue's progress (`fagpt jobs`, the web UI) follows the pages, until told to stop. */
+#define HEARTBEAT_MAX_S 2.0
 typedef struct {
     pool *p;
     int lease_s, pages_total;
@@ -468,7 +470,7 @@ static void *beat(void *arg)
     while (!h->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        double step = h->lease_s / 3.0 > 0.2 ? h->lease_s / 3.0 : 0.2;
+        double step = h->lease_s / 3.0 > HEARTBEAT_MAX_S ? HEARTBEAT_MAX_S : h->lease_s / 3.0 > 0.2 ? h->lease_s / 3.0 : 0.2;
         until.tv_sec += (time_t)step;
         until.tv_nsec += (long)((step - (double)(time_t)step) * 1e9);
         if (until.tv_nsec >= 1000000000L) {
@@ -487,19 +489,14 @@ static void *beat(void *arg)
     return NULL;
 }
 
-int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r)
-{
-    return ingest_job_docmodel(s, job, worker, lease_s, flags, NULL, r);
-}
-
-int ingest_job_docmodel(store *s, const store_job *job, const char *worker, int lease_s, int flags,
-                        const llm_config *docmodel, ingest_result *r)
+int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, const ingest_options *o,
+               ingest_result *r)
 {
     str_vec files = {0};
     VEC_PUSH(files, xstrdup(job->path));
-    int workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    pool p = {.s = s, .files = &files, .flags = flags, .workers = workers > 0 ? workers : 1, .job = job,
-              .worker = worker, .docmodel = docmodel};
+    int workers = o->workers > 0 ? o->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    pool p = {.s = s, .files = &files, .flags = o->flags, .workers = workers > 0 ? workers : 1, .job = job,
+              .worker = worker, .figures_dir = o->figures_dir, .vision = o->vision, .docmodel = o->docmodel};
     pthread_mutex_init(&p.lock, NULL);
     p.results = xcalloc(1, sizeof *p.results);
     p.start = fa_now();

@@ -45,12 +45,7 @@ enum { INGEST_NO_OCR = 1, INGEST_NO_TABLES = 2, INGEST_NO_FIGURES = 4 };
 int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
                ingest_results *out);
 
-/* Runs one job of the queue (store.h) that this worker has taken: the same pipeline as ingest_run for
- * job->path, with the lease renewed every lease_s/3 seconds and the pages done recorded, the document and the
- * job's end committed together. r->status is also "lost" when the job's lease ran out and another worker took
- * it (nothing was written). Returns 0, or 1 when the file was quarantined or the job lost. */
-int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, int flags, ingest_result *r);
-/* The same with the figures' outputs: each figure's PNG is written to FIGURES_DIR/<file name without .pdf>/
+/* ingest_run with the figures' outputs: each figure's PNG is written to FIGURES_DIR/<file name without .pdf>/
  * figure-<n>.png (figures_dir NULL: not written), and with vision set (a config whose vision_model is set) each
  * figure is described by the vision model and the description indexed with it. A model error never fails the
  * file: it becomes a warning and the document's other figures go undescribed. */
@@ -70,9 +65,13 @@ typedef struct ingest_options {
 int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ingest_progress_fn fn, void *arg,
                     ingest_results *out);
 
-/* ingest_job with the pages the heuristics find hard converted by docmodel (see ingest_options; NULL: none). */
-int ingest_job_docmodel(store *s, const store_job *job, const char *worker, int lease_s, int flags,
-                        const struct llm_config *docmodel, ingest_result *r);
+/* Runs one job of the queue (store.h) that this worker has taken: the same pipeline as ingest_run_opts for
+ * job->path (o's flags, figures, vision and document models; o->workers page threads, <= 0: one per core), with
+ * the lease renewed and the pages done recorded every lease_s/3 seconds (at most 2 s apart), the document and
+ * the job's end committed together. r->status is also "lost" when the job's lease ran out and another worker
+ * took it (nothing was written). Returns 0, or 1 when the file was quarantined or the job lost. */
+int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, const ingest_options *o,
+               ingest_result *r);
 
 /* Removes the figure PNGs ingest wrote for a file (when its document is removed from the library). */
 void ingest_remove_figures(const char *figures_dir, const char *file_name);

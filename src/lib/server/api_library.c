@@ -718,6 +718,70 @@ void jobs_counts(server *sv, int counts[4])
     pthread_mutex_unlock(&sv->jobs_lock);
 }
 
+static int doc_by_id(const void *key, const void *elem)
+{
+    long long k = *(const long long *)key, id = ((const store_doc *)elem)->id;
+    return k < id ? -1 : k > id;
+}
+
+static int doc_order(const void *a, const void *b)
+{
+    long long x = ((const store_doc *)a)->id, y = ((const store_doc *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* The store's work queue (`fagpt ingest --queue`, run by `fagpt worker` on any machine): every server of a
+ * library shows the same jobs. A job's label is known only once its document is in the library, so: a job that
+ * ended in a document is shown to whoever may read that document; a job without one (queued, running, failed,
+ * or its document since deleted) only to operators and admins, who run the queue. Appends the JSON objects to b;
+ * 0, or -1 after replying 500. */
+static int queue_jobs(req *r, strbuf *b)
+{
+    store_jobs jobs = {0};
+    store_docs docs = {0};
+    fa_err e;
+    if (store_jobs_list(r->sv->st, &jobs, &e) != 0 || store_list_documents(r->sv->st, &docs, &e) != 0) {
+        store_jobs_free(&jobs);
+        store_docs_free(&docs);
+        reply_error(r, 500, "internal", "%s", e.msg);
+        return -1;
+    }
+    if (docs.n) /* an empty library has no array (qsort and bsearch want one) */
+        qsort(docs.v, docs.n, sizeof *docs.v, doc_order);
+    int n = 0;
+    for (size_t i = 0; i < jobs.n; i++) {
+        const store_job *j = &jobs.v[i];
+        const store_doc *d =
+            j->doc_id > 0 && docs.n ? bsearch(&j->doc_id, docs.v, docs.n, sizeof *docs.v, doc_by_id) : NULL;
+        if (d ? !may_read(&r->who, d) : r->who.role < ROLE_OPERATOR)
+            continue;
+        const char *slash = strrchr(j->path, '/');
+        sb_addf(b, "%s{\"id\": %lld, \"file_name\": ", n++ ? ", " : "", j->id);
+        json_str(b, slash ? slash + 1 : j->path);
+        sb_add(b, ", \"path\": ");
+        json_str(b, r->who.role >= ROLE_OPERATOR ? j->path : NULL);
+        sb_addf(b, ", \"state\": \"%s\", \"pages_done\": %d, \"pages_total\": %d, \"attempts\": %d, \"worker\": ",
+                j->state, j->pages_done, j->pages_total, j->attempts);
+        json_str(b, j->worker);
+        sb_add(b, ", \"lease_until\": ");
+        json_str(b, j->lease_until);
+        sb_add(b, ", \"created_at\": ");
+        json_str(b, j->created_at);
+        sb_add(b, ", \"finished_at\": ");
+        json_str(b, j->finished_at);
+        sb_addf(b, ", \"doc_id\": %lld, \"doc\": ", d ? d->id : 0);
+        json_str(b, d ? d->file_name : NULL);
+        sb_add(b, ", \"publication\": ");
+        json_str(b, d ? d->publication : NULL);
+        sb_add(b, ", \"error\": ");
+        json_str(b, !strcmp(j->state, "failed") ? j->message : NULL);
+        sb_addc(b, '}');
+    }
+    store_jobs_free(&jobs);
+    store_docs_free(&docs);
+    return 0;
+}
+
 static enum MHD_Result list_jobs(req *r)
 {
     r->route = "/api/jobs";
@@ -746,6 +810,11 @@ static enum MHD_Result list_jobs(req *r)
         sb_addc(&b, '}');
     }
     pthread_mutex_unlock(&r->sv->jobs_lock);
+    sb_add(&b, "], \"queue\": [");
+    if (queue_jobs(r, &b) != 0) {
+        sb_free(&b);
+        return MHD_YES;
+    }
     sb_add(&b, "]}");
     return reply_json(r, 200, &b);
 }
@@ -974,8 +1043,10 @@ static enum MHD_Result quarantine(req *r, bool retry)
     return reply_json(r, retry ? 202 : 200, &b);
 }
 
-/* The database as the System page names it: to an admin its path, or its URL with any password masked
- * ("postgres://fagpt:***@db/fagpt"); to others only which kind it is. */
+/* The database as the System page names it: to an admin its path, or its URL with any password masked, both
+ * the user-info one and libpq's password= query parameter ("postgres://fagpt:***@db/fagpt?password=***"); to
+ * others only which kind it is. As libpq reads a URL, the user information ends at the first '@' and a
+ * parameter at the next '&'. */
 static char *shown_database(const char *db, bool admin)
 {
     bool pg = !strncmp(db, "postgres://", 11) || !strncmp(db, "postgresql://", 13);
@@ -983,10 +1054,31 @@ static char *shown_database(const char *db, bool admin)
         return xstrdup(pg ? "PostgreSQL" : "SQLite");
     if (!pg)
         return xstrdup(db);
-    const char *auth = strstr(db, "://") + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-    if (!at || !colon || colon > at)
-        return xstrdup(db);
-    return xasprintf("%.*s:***%s", (int)(colon - db), db, at);
+    strbuf b = {0};
+    const char *auth = strstr(db, "://") + 3, *end = auth + strcspn(auth, "/?");
+    const char *at = memchr(auth, '@', (size_t)(end - auth));
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    const char *p = db;
+    if (colon) {
+        sb_addn(&b, db, (size_t)(colon - db));
+        sb_add(&b, ":***");
+        p = at;
+    }
+    const char *qs = strchr(p, '?');
+    if (!qs) {
+        sb_add(&b, p);
+        return b.s;
+    }
+    sb_addn(&b, p, (size_t)(qs - p));
+    for (const char *kv = qs; *kv;) {
+        size_t n = 1 + strcspn(kv + 1, "&"); /* the separator ('?' or '&') and key=value */
+        if (!strncmp(kv + 1, "password=", 9))
+            sb_add(&b, kv == qs ? "?password=***" : "&password=***");
+        else
+            sb_addn(&b, kv, n);
+        kv += n;
+    }
+    return b.s;
 }
 
 static enum MHD_Result system_status(req *r)
