@@ -1,6 +1,6 @@
 /* system.js - the System page: version, database, model server and its models, GPUs and the doctor's findings,
- * the ingest queue, the user's API tokens, and for admins the users (add, role, labels, delete), the document
- * labels and the audit log. */
+ * the ingest queue (this server's uploads, and the library's work queue), the user's API tokens, and for admins
+ * the users (add, role, labels, delete), the document labels and the audit log. */
 import { h, clear, field, table, num, bytes, errorBox, statusLine, setFieldError } from './dom.js';
 import { get, post, patch, put, del, can, session } from './api.js';
 
@@ -76,6 +76,17 @@ async function jobsSection(box) {
             { label: 'By', get: x => x.user || '' },
             { label: 'Result', get: x => x.reason || x.status || '' },
         ], j.jobs || [], { empty: 'No ingest jobs since the server started.' }));
+        /* The library's work queue (fagpt ingest --queue, run by fagpt worker on any machine), when it has jobs
+         * this user may see; the Library page follows them as they run. */
+        if ((j.queue || []).length)
+            box.append(h('h3', 'Work queue'), table(null, [
+                { label: 'Job', get: x => String(x.id), cls: 'mono' },
+                { label: 'File', get: x => x.file_name || '' },
+                { label: 'State', get: x => h('span', { class: 'badge state-' + x.state }, x.state) },
+                { label: 'Pages', get: x => x.pages_total ? (x.pages_done || 0) + ' / ' + x.pages_total : '—', cls: 'numeric' },
+                { label: 'Worker', get: x => x.worker || '' },
+                { label: 'Result', get: x => x.error || x.publication || x.doc || '' },
+            ], j.queue, {}));
     } catch (e) { clear(box, h('h2', 'Ingest queue'), errorBox(e)); }
 }
 
