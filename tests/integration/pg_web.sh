@@ -53,8 +53,9 @@ login "$URL_two" alice adminpass1; login "$URL_two" olga operpass12; login "$URL
 jobs() { curl -s -b "$T/jar-$1" "$URL_two/api/jobs"; } # as user, through the second server
 
 # Queued on the command line, not through either server.
-fig=$CORPUS/ADRP_3-0_Operations_2017-10_superseded.pdf
-xfa=$CORPUS/DA_Form_2399_Computers_Record_XFA.pdf
+# Real paths: a job records its file's canonical path (../shared may be a symbolic link).
+fig=$(realpath "$CORPUS/ADRP_3-0_Operations_2017-10_superseded.pdf")
+xfa=$(realpath "$CORPUS/DA_Form_2399_Computers_Record_XFA.pdf")
 "$BIN" --db "$url" ingest --queue "$fig" "$xfa" > /dev/null
 jobs olga > "$T/q1.json"
 check "an operator sees both queued jobs through the other server, with their paths" \
