@@ -151,14 +151,9 @@ objs = [b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] >> >
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 9 0 R /Annots [6 0 R 7 0 R]"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(page2) + page2 + b"\nendstream"]
-pdf, offs = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offs.append(len(pdf))
-    pdf += b"%d 0 obj " % (i + 1) + o + b" endobj\n"
-x = len(pdf)
-pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-pdf += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(sys.argv[1], "wb").write(pdf)
+sys.path.insert(0, "tests/integration")
+import minipdf
+minipdf.write(sys.argv[1], objs)
 PY
 ctl "{$(base)}"
 FAGPT_LLM_API=openai FAGPT_LLM_URL=$FAGPT_LLM_URL/v1 "$BIN" --home "$T/f" --json ingest --doc-model granite3.2-vision "$T/form.pdf" > "$T/f.json"; rc=$?

@@ -62,14 +62,9 @@ objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /C
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
         b" /Filter /FlateDecode /Length %d >>\nstream\n" % (W, H, len(data)) + data + b"\nendstream"]
-pdf, offs = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offs.append(len(pdf))
-    pdf += b"%d 0 obj " % (i + 1) + o + b" endobj\n"
-x = len(pdf)
-pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-pdf += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(sys.argv[1], "wb").write(pdf)
+sys.path.insert(0, "tests/integration")
+import minipdf
+minipdf.write(sys.argv[1], objs)
 PY
 "$BIN" --home "$T/b" --json ingest "$T/big.pdf" > "$T/b.json"; rc=$?
 check "a 20000x20000 image: ingested, the figure kept by its caption, not rendered, with a warning" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if d[\"status\"]==\"ingested\" and \"400 megapixels\" in d[\"warnings\"][0] else 1)' < '$T/b.json' && \"$BIN\" --home '$T/b' --json figures big.pdf | jq_py 'f=d[\"figures\"][0]; sys.exit(0 if f[\"png\"] is None and f[\"caption\"]==\"Figure 1-1. A very large image\" else 1)'"

@@ -41,14 +41,9 @@ objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /C
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-pdf, offs = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offs.append(len(pdf))
-    pdf += b"%d 0 obj " % (i + 1) + o + b" endobj\n"
-x = len(pdf)
-pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-pdf += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(sys.argv[1], "wb").write(pdf)
+sys.path.insert(0, "tests/integration")
+import minipdf
+minipdf.write(sys.argv[1], objs)
 PY
 "$BIN" --home "$T/r" --json ingest --no-ocr "$T/rotated.pdf" > "$T/r.json"; rc=$?
 check "a page whose text runs sideways (/Rotate 90): exit 1, quarantined with a reason that says so and the fix" "[ $rc -eq 1 ] && jq_py 'sys.exit(0 if d[\"status\"]==\"quarantined\" and \"runs sideways\" in d[\"reason\"] and \"qpdf --rotate\" in d[\"reason\"] else 1)' < '$T/r.json'"
