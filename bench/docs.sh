@@ -15,15 +15,7 @@ out=build/bench/docs-latest.md
 mkdir -p build/bench
 make -s build/fagpt
 
-best_of_3() {  # command... -> best wall time in seconds
-    local best=""
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-    done
-    echo "$best"
-}
+. bench/timing.bash
 once() {  # command... -> wall time in seconds
     local t0 t1
     t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)

@@ -16,15 +16,7 @@ mkdir -p build/bench
 make -s build/fagpt build/bench/search_bench
 search_bench=build/bench/search_bench
 
-best_of_3() {  # command... -> best wall time in seconds
-    local best=""
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-    done
-    echo "$best"
-}
+. bench/timing.bash
 pdfs=("$CORPUS"/*.pdf)
 pages=$(for f in "${pdfs[@]}"; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}'; done | awk '{s+=$1} END {print s}')
 t_pdftotext=$(best_of_3 bash -c 'for f in "$@"; do pdftotext -q "$f" /dev/null; done' _ "${pdfs[@]}")

@@ -20,15 +20,7 @@ mutool draw -q -r 300 -c gray -o "$W/img/brl-%d.png" "$CORPUS"/BRL-MR-3810_*scan
 mutool draw -q -r 300 -c gray -o "$W/img/adp-%d.png" "$CORPUS"/ADP_3-19_Fires_*.pdf 12-19 2>/dev/null
 n=$(ls "$W/img"/*.png | wc -l)
 
-best_of_3() {  # command... -> best wall time in seconds
-    local best=""
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-    done
-    echo "$best"
-}
+. bench/timing.bash
 tesseract_all() {
     for f in "$W/img"/*.png; do OMP_THREAD_LIMIT=1 tesseract "$f" - -l eng >/dev/null 2>&1; done
 }
