@@ -337,6 +337,15 @@ check "system has version, model server, doctor and jobs" "py 'sys.exit(0 if d[\
 check "an admin sees the database's path" "py 'sys.exit(0 if d[\"database\"].endswith(\"/library.db\") else 1)'"
 req "admin reads the audit log" 200 "${A[@]}" "$B/api/audit"
 check "audit has sign-ins, a failed sign-in, the upload and label changes" "py 'a=[e[\"action\"] for e in d[\"events\"]]; m=[x for x in [\"login\",\"login_failed\",\"upload\",\"label\",\"user_add\",\"user_remove\"] if x not in a]; print(\"# missing:\", m, len(a)) if m else None; sys.exit(1 if m else 0)'"
+# The search cache keeps recent queries whatever their hashes: 64 distinct searches, asked twice, are all
+# answered from it the second time.
+cache_hits() { curl -s "$B/metrics" | awk '/^fagpt_search_cache_total\{result="hit"\}/{print $2}'; }
+queries=$(for i in $(seq 1 64); do echo "fires+$((i * 7919 % 1000))+w$((i * i * 31 % 977))"; done)
+for q in $queries; do curl -s -o /dev/null "${V[@]}" "$B/api/search?q=$q"; done
+h0=$(cache_hits)
+for q in $queries; do curl -s -o /dev/null "${V[@]}" "$B/api/search?q=$q"; done
+h1=$(cache_hits)
+check "64 recent searches asked again are all cache hits ($h0 -> $h1)" "[ $((h1 - h0)) -eq 64 ]"
 req "metrics" 200 "$B/metrics"
 check "metrics are Prometheus text with routes, durations, documents and jobs" "grep -q '^fagpt_http_requests_total{route=\"/api/search\",status=\"200\"}' '$T/out' && grep -q '^fagpt_http_request_duration_seconds_bucket{le=\"+Inf\"}' '$T/out' && grep -q '^fagpt_documents 2' '$T/out' && grep -q '^fagpt_ingest_jobs{state=\"done\"}' '$T/out' && grep -q '^fagpt_search_cache_total{result=\"hit\"}' '$T/out'"
 req "olga deletes ADP 3-19" 200 "${O[@]}" -X DELETE "$B/api/documents/$DOC"

@@ -273,43 +273,57 @@ static enum MHD_Result chunk_detail(req *r, const char *id, const char *chunk)
 
 /* ---- search and ask ---- */
 
-/* The search cache: one slot per key hash (FNV-1a); an entry is good while the library version it was computed
- * at is current. The key holds everything the reply depends on, the reader's labels included. */
-static unsigned cache_slot(const char *key)
+/* The search cache: a key hash (FNV-1a) picks a set of SEARCH_CACHE_WAYS slots, so a few keys of the same hash
+ * do not evict each other on every request; an entry is good while the library version it was computed at is
+ * current. The key holds everything the reply depends on, the reader's labels included. Call with cache_lock. */
+static struct cached_search *cache_set(server *sv, const char *key)
 {
     unsigned h = 2166136261u;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         h = (h ^ *p) * 16777619u;
-    return h % SEARCH_CACHE;
+    return &sv->cache[h % (SEARCH_CACHE / SEARCH_CACHE_WAYS) * SEARCH_CACHE_WAYS];
 }
 
 static bool cache_get(server *sv, const char *key, long long version, strbuf *out)
 {
     if (sv->cache_off)
         return false;
-    struct cached_search *c = &sv->cache[cache_slot(key)];
     pthread_mutex_lock(&sv->cache_lock);
-    bool hit = c->key && c->version == version && !strcmp(c->key, key);
-    if (hit)
+    struct cached_search *set = cache_set(sv, key), *c = NULL;
+    for (int i = 0; i < SEARCH_CACHE_WAYS && !c; i++)
+        if (set[i].key && set[i].version == version && !strcmp(set[i].key, key))
+            c = &set[i];
+    if (c) {
         sb_addn(out, c->body, c->len);
-    hit ? sv->cache_hits++ : sv->cache_misses++;
+        c->used = ++sv->cache_clock;
+    }
+    c ? sv->cache_hits++ : sv->cache_misses++;
     pthread_mutex_unlock(&sv->cache_lock);
-    return hit;
+    return c != NULL;
 }
 
 static void cache_put(server *sv, const char *key, long long version, const strbuf *body)
 {
     if (sv->cache_off)
         return;
-    struct cached_search *c = &sv->cache[cache_slot(key)];
     char *k = xstrdup(key), *b = xstrndup(body->s, body->len);
     pthread_mutex_lock(&sv->cache_lock);
+    struct cached_search *set = cache_set(sv, key), *c = &set[0];
+    for (int i = 0; i < SEARCH_CACHE_WAYS; i++) {
+        if (set[i].key && !strcmp(set[i].key, key)) { /* the same key at an older version */
+            c = &set[i];
+            break;
+        }
+        if (set[i].used < c->used)
+            c = &set[i];
+    }
     free(c->key);
     free(c->body);
     c->key = k;
     c->body = b;
     c->len = body->len;
     c->version = version;
+    c->used = ++sv->cache_clock;
     pthread_mutex_unlock(&sv->cache_lock);
 }
 

@@ -20,6 +20,7 @@ enum { ROLE_NONE = 0, ROLE_VIEWER = 1, ROLE_OPERATOR = 2, ROLE_ADMIN = 3 };
 #define BODY_MAX (1 << 20)   /* JSON request bodies */
 #define SESSION_TTL (12 * 3600)
 #define SEARCH_CACHE 512     /* cached search replies */
+#define SEARCH_CACHE_WAYS 8  /* a key may sit in any slot of its set of 8; the least recently used one goes */
 
 typedef struct job {
     long long id;
@@ -60,8 +61,9 @@ struct server {
     long long m_count;
     /* search results by (query, k, filters, labels), valid while store_library_version is unchanged */
     pthread_mutex_t cache_lock;
-    struct cached_search { char *key; long long version; char *body; size_t len; } cache[SEARCH_CACHE];
+    struct cached_search { char *key; long long version; char *body; size_t len; unsigned long long used; } cache[SEARCH_CACHE];
     long long cache_hits, cache_misses;
+    unsigned long long cache_clock; /* stamps each slot's last use */
     bool cache_off;          /* FAGPT_SEARCH_CACHE=0 */
     /* conversations of /api/ask: the last question and answer, for rewriting a follow-up */
     pthread_mutex_t conv_lock;
