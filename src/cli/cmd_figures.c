@@ -1,18 +1,19 @@
 /* cmd_figures.c - `fagpt figures DOC`: the captioned figures of a document, with their printed page, kind, PNG
- * file, and whether OCR or the vision model read them. */
+ * file (drawn here when it was not yet), and whether OCR or the vision model read them. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "core/json.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 
 static const char figures_usage[] =
     "usage: fagpt figures [--json] DOC\n"
     "  Lists the captioned figures of DOC (\"Figure 2-1. ...\"): number in the list, printed page, kind (raster:\n"
-    "  images; vector: drawn; mixed), the PNG saved under the data folder, and whether the text inside was read\n"
-    "  by OCR and the figure described by the vision model. --json adds that text and the description. DOC is a\n"
-    "  document id, a file name or a publication id (\"ADRP 3-0\").\n";
+    "  images; vector: drawn; mixed), its PNG under the data folder (drawn now when it was not yet), and whether\n"
+    "  the text inside was read by OCR and the figure described by the vision model. --json adds that text and\n"
+    "  the description. DOC is a document id, a file name or a publication id (\"ADRP 3-0\").\n";
 
 int cmd_figures(cli_ctx *c, int argc, char **argv)
 {
@@ -43,6 +44,13 @@ int cmd_figures(cli_ctx *c, int argc, char **argv)
         store_doc_free(&d);
         return cli_error(c, "%s", e.msg);
     }
+    /* The PNGs are drawn when first wanted: the ones listed are there when this command ends. */
+    for (size_t i = 0; i < v.n; i++)
+        if (v.v[i].png_path && ingest_figure_png(d.path, &v.v[i], &e) != 0) {
+            fprintf(stderr, "fagpt: warning: %s\n", e.msg);
+            free(v.v[i].png_path);
+            v.v[i].png_path = NULL;
+        }
     strbuf b = {0};
     if (c->json) {
         store_figures_json(&b, &d, &v, true);

@@ -3,11 +3,13 @@
 # figure's caption and the words inside it (OCR of its image) are found by `fagpt search`; with
 # FAGPT_VISION_MODEL each figure's PNG goes to the vision model (the stand-in llmserver.py answers with the
 # bytes' size and hash) and the description is stored; a model error is a warning, never a failed file;
-# a 20000x20000 image is not rendered, with a warning. Prints TAP lines.
+# a 20000x20000 image is not rendered, with a warning; PNGs are drawn when first wanted, from the document's
+# file. Prints TAP lines.
 . "$(dirname "$0")/common.bash"
 unset OLLAMA_HOST OPENAI_BASE_URL OPENAI_API_KEY FAGPT_LLM FAGPT_LLM_API FAGPT_EMBED_MODEL FAGPT_VISION_MODEL
 
 "$BIN" --home "$T/h" ingest "$CORPUS"/ADRP_3-0_Operations_*.pdf > /dev/null
+check "without a vision model, ingest draws no figure PNG (they are drawn when first wanted)" "! ls '$T/h/figures/'ADRP_3-0_Operations_*/figure-*.png > /dev/null 2>&1"
 "$BIN" --home "$T/h" figures "ADRP 3-0" > "$T/f.txt"; rc=$?
 check "figures ADRP 3-0: seven captioned figures with printed pages and PNG files" "[ $rc -eq 0 ] && grep -q '^ADRP 3-0: 7 figures' '$T/f.txt' && grep -Eq '^ +1  p. 2-2 +mixed +Figure 2-1. Army design methodology' '$T/f.txt'"
 "$BIN" --home "$T/h" figures --json "ADRP 3-0" > "$T/f.json"
@@ -24,6 +26,33 @@ check "search finds a figure by its caption" "jq_py 'h=d[\"results\"][0]; sys.ex
 "$BIN" --home "$T/h" --json search "what broad general actions will resolve the problem" > "$T/s.json"
 check "search finds a figure by the words inside it" "jq_py 'sys.exit(0 if any(\"Figure 2-1. Army design methodology\" in (h[\"section\"] or \"\") for h in d[\"results\"][:3]) else 1)' < '$T/s.json'"
 
+# same_pngs A.json B.json: two `figures --json` outputs list as many figures, with PNG files of the same bytes.
+same_pngs() {
+    python3 -c '
+import json, sys
+a, b = (json.load(open(f))["figures"] for f in sys.argv[1:3])
+sys.exit(0 if a and len(a) == len(b) and all(open(x["png"], "rb").read() == open(y["png"], "rb").read()
+                                             for x, y in zip(a, b)) else 1)' "$1" "$2"
+}
+# A figure's PNG is drawn from the document's file: a file that is gone leaves its figures listed, without
+# images, and a warning naming it; a replaced file's former PNGs go with its former version.
+mkdir -p "$T/lib"
+cp "$CORPUS"/ADRP_3-0_Operations_*.pdf "$T/lib/manual.pdf"
+"$BIN" --home "$T/g" ingest "$T/lib/manual.pdf" > /dev/null
+rm "$T/lib/manual.pdf"
+"$BIN" --home "$T/g" --json figures manual.pdf > "$T/g.json" 2> "$T/err"; rc=$?
+check "the file gone: figures still listed, no PNG, a warning naming the file" "[ $rc -eq 0 ] && jq_py 'sys.exit(0 if len(d[\"figures\"])==7 and all(f[\"png\"] is None for f in d[\"figures\"]) else 1)' < '$T/g.json' && grep -q 'warning: cannot draw a figure of .*manual.pdf' '$T/err'"
+cp "$CORPUS"/ADRP_3-0_Operations_*.pdf "$T/lib/manual.pdf"
+"$BIN" --home "$T/g" ingest "$T/lib/manual.pdf" > /dev/null
+"$BIN" --home "$T/g" figures manual.pdf > /dev/null
+cp "$CORPUS"/ADP_3-0_Operations_*.pdf "$T/lib/manual.pdf"
+"$BIN" --home "$T/g" --json ingest "$T/lib/manual.pdf" > "$T/gi.json"
+check "a replaced file's former figure PNGs are gone" "jq_py 'sys.exit(0 if d[\"status\"]==\"replaced\" else 1)' < '$T/gi.json' && ! ls '$T/g/figures/manual/'figure-*.png > /dev/null 2>&1"
+"$BIN" --home "$T/g" --json figures manual.pdf > "$T/g2.json"
+"$BIN" --home "$T/h2" ingest "$CORPUS"/ADP_3-0_Operations_*.pdf > /dev/null
+"$BIN" --home "$T/h2" --json figures "ADP 3-0" > "$T/h2.json"
+check "... and the new version's are drawn from the new file (the same bytes as ADP 3-0's own)" "same_pngs '$T/g2.json' '$T/h2.json'"
+
 # The vision model: the stand-in answers with the size and hash of the image it received.
 echo '{"models": ["llava:7b"], "api": "ollama"}' > "$T/ctl.json"
 python3 tests/integration/llmserver.py "$T/port" "$T/ctl.json" & SRV=$!
@@ -38,6 +67,7 @@ for f in d[\"figures\"]:
     b = open(f[\"png\"], \"rb\").read()
     ok = ok and f[\"description\"] == \"An image of %d bytes, sha256 %s.\" % (len(b), hashlib.sha256(b).hexdigest()[:16])
 sys.exit(0 if ok else 1)' < '$T/v.json'"
+check "the PNGs drawn during ingest for the vision model are those drawn later when wanted, byte for byte" "same_pngs '$T/v.json' '$T/h2.json'"
 "$BIN" --home "$T/v" --json search "An image of bytes sha256" > "$T/vs.json"
 check "the description is indexed with the figure" "jq_py 'sys.exit(0 if \"Description: An image of\" in d[\"results\"][0][\"text\"] else 1)' < '$T/vs.json'"
 echo '{"models": ["llava:7b"], "api": "ollama", "status": 500}' > "$T/ctl.json"

@@ -74,9 +74,9 @@ typedef struct doc_figure {
     char *text;           /* the words inside the figure, or NULL */
     bool ocr;             /* text came from OCR of the figure's pixels */
     char *description;    /* from a vision model, or NULL */
-    unsigned char *png;   /* the figure rendered at up to 150 dpi, or NULL when it could not be rendered */
+    unsigned char *png;   /* the figure drawn at up to 150 dpi when doc_extract_opts.figure_png asked, else NULL */
     size_t png_len;
-    int png_w, png_h;
+    int png_w, png_h;     /* the size of its PNG; 0 when it cannot be drawn (an image over the size limit) */
 } doc_figure;
 
 typedef struct doc_page {
@@ -189,6 +189,8 @@ typedef struct doc_extract_opts {
     bool no_ocr;                 /* keep scanned pages as their text layer (or empty) instead of OCRing them */
     bool no_tables;              /* skip table detection */
     bool no_figures;             /* skip figures */
+    bool figure_png;             /* draw each figure's PNG now (for a vision model); else only its size is
+                                  * recorded, and doc_render_figure_png draws it when it is wanted */
 } doc_extract_opts;
 
 /* Opens and extracts a PDF, or a PNG, JPEG or TIFF image as a one-page document (opts may be NULL). Pages that
@@ -308,6 +310,9 @@ void doc_page_apply_conversion(doc_document *d, int pi, doc_conversion *c, const
  * frees), the boxes on that page highlighted (boxes of other pages are ignored). */
 int doc_render_page_png(const char *path, int page, int dpi, const doc_box *boxes, size_t nboxes,
                         unsigned char **png, size_t *len, fa_err *e);
+/* A figure drawn as ingest recorded it (box: its 1-based page and region) to PNG in memory (*png, caller frees),
+ * the same pixels and size as doc_extract_opts.figure_png gives. */
+int doc_render_figure_png(const char *path, const doc_box *box, unsigned char **png, size_t *len, fa_err *e);
 /* The number of pages of a file MuPDF can open (PDF, PNG, JPEG, TIFF). */
 int doc_page_count(const char *path, int *pages, fa_err *e);
 /* Reads a chunk's boxes JSON ([[page,x0,y0,x1,y1],...], pages 1-based) into *out (caller frees). */

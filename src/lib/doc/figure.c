@@ -4,9 +4,10 @@
  * Each "Figure N-N." caption line claims the drawing next to it: starting from the images, drawn paths and
  * rules (not a table's) that end just above the caption (or, failing that, start just below it), the region
  * grows over every such box within FIG_JOIN points, across the caption's column. The text lines inside the
- * region are the figure's text; a figure made of images with little text of its own is OCRed. The region is
- * rendered to a PNG at up to FIG_DPI (never over FIG_MAX_SIDE pixels a side). An image over FIG_MAX_IMAGE_PX
- * pixels is neither rendered nor OCRed: the figure keeps its caption and a warning says why.
+ * region are the figure's text; a figure made of images with little text of its own is OCRed. The size of the
+ * region's PNG is recorded (render.c, doc_figure_pixels); the PNG itself is drawn here only when the caller
+ * asks (a vision model reads it during ingest), else when it is first wanted (doc_render_figure_png). An image
+ * over FIG_MAX_IMAGE_PX pixels is neither drawn nor OCRed: the figure keeps its caption and a warning says why.
  */
 #include "graphics.h"
 #include "ocr.h"
@@ -19,8 +20,6 @@
 
 #define FIG_JOIN 14.0f
 #define FIG_NEAR 60.0f
-#define FIG_DPI 150.0f
-#define FIG_MAX_SIDE 2000.0f
 #define FIG_MAX_IMAGE_PX (64.0 * 1024 * 1024)
 #define FIG_MAX_BOXES 20000
 #define FIG_MAX_OWN_TEXT 1000
@@ -60,40 +59,6 @@ static bool in_tables(const doc_page *p, fz_rect b)
             return true;
     }
     return false;
-}
-
-/* Renders region to PNG bytes at up to FIG_DPI; false when MuPDF fails. */
-static bool render_png(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region, doc_figure *f)
-{
-    float w = region.x1 - region.x0, h = region.y1 - region.y0;
-    const float scale = fmaxf(w, h) * (FIG_DPI / 72.0f) > FIG_MAX_SIDE ? FIG_MAX_SIDE / fmaxf(w, h) : FIG_DPI / 72.0f;
-    fz_pixmap *pix = NULL;
-    fz_device *dev = NULL;
-    bool ok = false;
-    fz_var(pix);
-    fz_var(dev);
-    fz_var(ok);
-    fz_try(ctx) {
-        fz_irect ib = {(int)floorf(region.x0 * scale), (int)floorf(region.y0 * scale), (int)ceilf(region.x1 * scale),
-                       (int)ceilf(region.y1 * scale)};
-        pix = fz_new_pixmap_with_bbox(ctx, fz_device_rgb(ctx), ib, NULL, 0);
-        fz_clear_pixmap_with_value(ctx, pix, 255);
-        dev = fz_new_draw_device(ctx, fz_identity, pix);
-        fz_run_page_contents(ctx, page, dev, fz_concat(fz_translate(-r.x0, -r.y0), fz_scale(scale, scale)), NULL);
-        fz_close_device(ctx, dev);
-        f->png = doc_png_encode(ctx, pix, &f->png_len);
-        f->png_w = ib.x1 - ib.x0;
-        f->png_h = ib.y1 - ib.y0;
-        ok = f->png != NULL;
-    }
-    fz_always(ctx) {
-        fz_drop_device(ctx, dev);
-        fz_drop_pixmap(ctx, pix);
-    }
-    fz_catch(ctx) {
-        ok = false;
-    }
-    return ok;
 }
 
 typedef struct {
@@ -143,7 +108,7 @@ static fz_rect claim(piece_vec *pc, const doc_line *cap, bool above, int *kinds,
 }
 
 void doc_find_figures(fz_context *ctx, fz_page *page, fz_rect r, int index, const doc_gfx *g, doc_page *p,
-                      struct doc_ocr **ocr, bool want_ocr)
+                      struct doc_ocr **ocr, bool want_ocr, bool want_png)
 {
     if (g->capped)
         return; /* doc_find_tables said why */
@@ -205,7 +170,9 @@ void doc_find_figures(fz_context *ctx, fz_page *page, fz_rect r, int index, cons
                                        "megapixel limit; it was not rendered or OCRed", index + 1, num, max_px / 1e6,
                                        FIG_MAX_IMAGE_PX / 1e6);
         } else {
-            render_png(ctx, page, r, region, &f);
+            doc_figure_pixels(region, &f.png_w, &f.png_h);
+            if (want_png)
+                f.png = doc_draw_region_png(ctx, page, r, region, &f.png_len);
             if (want_ocr && (kinds & 1) && t.len < 40) {
                 char *ocr_text = NULL;
                 if (doc_ocr_region(ctx, page, r, region, ocr, &ocr_text) == 0 && ocr_text) {

@@ -45,11 +45,17 @@ bool doc_font_is_bold(fz_context *ctx, fz_font *font);
 void doc_find_tables(fz_context *ctx, fz_stext_page *st, fz_rect r, int index, const doc_gfx *g, doc_page *p);
 
 /* Captioned figures of a page (figure.c): their boxes from the images and drawn paths above (or below) each
- * "Figure N-N." caption, the text inside, a PNG rendering and, for images, OCR (*ocr is created on first use).
- * Lines inside a figure get in_figure; figures go to p->figures. */
+ * "Figure N-N." caption, the text inside, the size of their PNG (the PNG itself too with want_png) and, for
+ * images, OCR (*ocr is created on first use). Lines inside a figure get in_figure; figures go to p->figures. */
 struct doc_ocr;
 void doc_find_figures(fz_context *ctx, fz_page *page, fz_rect r, int index, const doc_gfx *g, doc_page *p,
-                      struct doc_ocr **ocr, bool want_ocr);
+                      struct doc_ocr **ocr, bool want_ocr, bool want_png);
+
+/* A figure's region (points from the top left of the page's bounds r) drawn at up to 150 dpi, never over 2000
+ * pixels a side (render.c): doc_figure_pixels gives the PNG's size, doc_draw_region_png draws it (NULL when
+ * MuPDF fails or memory runs out). */
+void doc_figure_pixels(fz_rect region, int *width, int *height);
+unsigned char *doc_draw_region_png(fz_context *ctx, fz_page *page, fz_rect r, fz_rect region, size_t *len);
 bool doc_figure_caption(const char *s, char num[24]);
 
 /* A table caption at the start of s ("Table 2-1. Principles ..."): writes its number ("2-1") into num and

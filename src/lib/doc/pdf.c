@@ -155,7 +155,7 @@ static void extract_page(fz_context *ctx, fz_document *doc, int index, doc_page 
             if (tables)
                 doc_find_tables(ctx, st, r, index, &g, out);
             if (figures)
-                doc_find_figures(ctx, page, r, index, &g, out, ocr, ocr_wanted(xo));
+                doc_find_figures(ctx, page, r, index, &g, out, ocr, ocr_wanted(xo), xo && xo->figure_png);
             doc_gfx_free(&g);
         }
         if (!out->warning && out->nlines == 0 && out->sideways > 0)

@@ -139,10 +139,16 @@ static void quarantine(pool *p, const char *path, const char *reason)
         store_job_finish(p->s, p->job->id, p->worker, false, 0, reason, NULL);
 }
 
+/* Whether a vision model describes the figures (their PNGs are then drawn during extraction). */
+static bool describes_figures(const pool *p)
+{
+    return p->vision && p->vision->vision_model && *p->vision->vision_model;
+}
+
 /* The vision model's description of each figure, indexed with it; the first error ends the document's figures. */
 static void describe_figures(pool *p, doc_document *d, ingest_result *r)
 {
-    if (!p->vision || !p->vision->vision_model || !*p->vision->vision_model)
+    if (!describes_figures(p))
         return;
     static const char prompt[] = "This is a figure from a U.S. Army publication. Describe what it shows for a "
                                  "soldier searching the manual: its type (diagram, chart, map, photo), its labels and "
@@ -212,6 +218,36 @@ static void convert_pages(pool *p, const char *path, doc_document *d)
     }
 }
 
+/* Writes a PNG file whole or not at all (a temporary file renamed over it), its folder made if need be: a
+ * reader never sees half an image, and two writers of the same figure leave one whole copy. */
+static int write_png(const char *path, const unsigned char *png, size_t len, fa_err *e)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    int rc = slash ? fa_mkdirs(dir, e) : 0;
+    free(dir);
+    if (rc != 0)
+        return -1;
+    char *tmp = xasprintf("%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    bool ok = fp && fwrite(png, 1, len, fp) == len;
+    if (fp && fclose(fp) != 0)
+        ok = false;
+    else if (!fp && fd >= 0)
+        close(fd);
+    if (ok && rename(tmp, path) == 0) {
+        free(tmp);
+        return 0;
+    }
+    rc = fa_fail(e, "cannot write %s: %s", path, strerror(errno));
+    if (fd >= 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
 /* figures_dir/<name without .pdf>: where a file's figures go. */
 static char *figures_folder(const char *figures_dir, const char *file_name)
 {
@@ -244,38 +280,48 @@ void ingest_remove_figures(const char *figures_dir, const char *file_name)
     free(dir);
 }
 
-/* Writes each figure's PNG under figures_dir/<name without .pdf>/; returns the paths (NULL entries for figures
- * not written), or NULL when there is nothing to write. */
+/* Where each figure's PNG is kept: figures_dir/<name without .pdf>/figure-<n>.png; the PNGs drawn during
+ * extraction (for the vision model) are written there now, the others when they are first wanted
+ * (ingest_figure_png). A former version's PNGs go first. Returns the paths (NULL entries for figures that cannot
+ * be drawn), or NULL without a figures folder. */
 static char **save_figures(pool *p, const doc_document *d, const char *file_name, ingest_result *r)
 {
-    if (!p->figures_dir || d->figures.n == 0)
+    if (!p->figures_dir)
+        return NULL;
+    ingest_remove_figures(p->figures_dir, file_name);
+    if (d->figures.n == 0)
         return NULL;
     char *dir = figures_folder(p->figures_dir, file_name);
     char **paths = xcalloc(d->figures.n, sizeof *paths);
     fa_err e = {{0}};
-    if (fa_mkdirs(dir, &e) != 0) {
-        VEC_PUSH(r->warnings, xasprintf("figures not saved: %s", e.msg));
-        free(dir);
-        return paths;
-    }
     for (size_t k = 0; k < d->figures.n; k++) {
         const doc_figure *f = &d->figures.v[k];
-        if (!f->png)
+        if (f->png_w <= 0)
             continue;
         char *path = xasprintf("%s/figure-%zu.png", dir, k + 1);
-        FILE *fp = fopen(path, "wb");
-        bool ok = fp && fwrite(f->png, 1, f->png_len, fp) == f->png_len;
-        if (fp && fclose(fp) != 0)
-            ok = false;
-        if (ok) {
-            paths[k] = path;
-        } else {
-            VEC_PUSH(r->warnings, xasprintf("figure %zu not saved to %s: %s", k + 1, path, strerror(errno)));
+        if (f->png && write_png(path, f->png, f->png_len, &e) != 0) {
+            VEC_PUSH(r->warnings, xasprintf("figure %zu not saved: %s", k + 1, e.msg));
             free(path);
+            continue;
         }
+        paths[k] = path;
     }
     free(dir);
     return paths;
+}
+
+int ingest_figure_png(const char *doc_path, const store_figure *f, fa_err *e)
+{
+    if (!f->png_path)
+        return fa_fail(e, "figure %d (%s) has no image: it was not drawn at ingest (its image is over the size "
+                       "limit, or the library was made without a figures folder)", f->seq, f->number ? f->number : "?");
+    if (access(f->png_path, R_OK) == 0)
+        return 0;
+    unsigned char *png = NULL;
+    size_t len = 0;
+    int rc = doc_render_figure_png(doc_path, &f->box, &png, &len, e) == 0 ? write_png(f->png_path, png, len, e) : -1;
+    free(png);
+    return rc;
 }
 
 static bool same_file_state(const struct stat *a, const struct stat *b)
@@ -319,7 +365,8 @@ static void ingest_one(pool *p, size_t i)
     doc_extract_opts opts = {.page_threads = left < (size_t)p->workers ? p->workers / (int)left : 1,
                              .on_page = on_page, .arg = p, .no_ocr = (p->flags & INGEST_NO_OCR) != 0,
                              .no_tables = (p->flags & INGEST_NO_TABLES) != 0,
-                             .no_figures = (p->flags & INGEST_NO_FIGURES) != 0};
+                             .no_figures = (p->flags & INGEST_NO_FIGURES) != 0,
+                             .figure_png = describes_figures(p)};
     if (doc_extract(path, &opts, &d, &e) != 0) {
         r->status = "quarantined";
         r->reason = xstrdup(e.msg);

@@ -45,9 +45,10 @@ enum { INGEST_NO_OCR = 1, INGEST_NO_TABLES = 2, INGEST_NO_FIGURES = 4 };
 int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_progress_fn fn, void *arg,
                ingest_results *out);
 
-/* ingest_run with the figures' outputs: each figure's PNG is written to FIGURES_DIR/<file name without .pdf>/
- * figure-<n>.png (figures_dir NULL: not written), and with vision set (a config whose vision_model is set) each
- * figure is described by the vision model and the description indexed with it. A model error never fails the
+/* ingest_run with the figures' outputs: each figure's PNG is kept at FIGURES_DIR/<file name without .pdf>/
+ * figure-<n>.png (figures_dir NULL: none), drawn when it is first wanted (ingest_figure_png), and with vision set
+ * (a config whose vision_model is set) drawn during ingest, described by the vision model and the description
+ * indexed with it. A model error never fails the
  * file: it becomes a warning and the document's other figures go undescribed. */
 /* With docmodel set (a config whose doc_model is set, FAGPT_DOC_MODEL), the pages the heuristics find hard
  * (doc_page_hard) are rendered at up to 144 dpi (at most 1600 pixels on the longer side) and converted by the
@@ -73,7 +74,12 @@ int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ing
 int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, const ingest_options *o,
                ingest_result *r);
 
-/* Removes the figure PNGs ingest wrote for a file (when its document is removed from the library). */
+/* Makes sure a stored figure's PNG is at f->png_path, drawing it from the document's file (doc_path) when it is
+ * not there yet: the figures' images are drawn when first wanted (the web page, `fagpt figures`), not during
+ * ingest. Fails with a reason when the figure has no image or the file can no longer be drawn from. */
+int ingest_figure_png(const char *doc_path, const store_figure *f, fa_err *e);
+
+/* Removes the figure PNGs kept for a file (when its document is removed from the library or replaced). */
 void ingest_remove_figures(const char *figures_dir, const char *file_name);
 
 void ingest_results_free(ingest_results *r);

@@ -288,8 +288,9 @@ typedef struct store_figure {
     int page;
     char *page_label, *kind, *text;
     bool ocr;
-    char *description, *png_path;
+    char *description, *png_path; /* png_path: where its PNG is kept, drawn when first wanted (ingest_figure_png) */
     int width, height;
+    doc_box box;                  /* its region: 1-based page, points from the page's top left */
 } store_figure;
 typedef VEC(store_figure) store_figures;
 int store_figures_list(store *s, long long doc_id, store_figures *out, fa_err *e);

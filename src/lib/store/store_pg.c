@@ -2565,12 +2565,14 @@ static int pg_figures_list(store *s, long long doc_id, store_figures *out, fa_er
     fmt_ll(id, sizeof id, doc_id);
     const char *p[] = {id};
     PGresult *r = rows(s, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr, f.description,"
-                          " f.png_path, f.width, f.height FROM figures f LEFT JOIN pages p ON p.doc_id = f.doc_id AND"
+                          " f.png_path, f.width, f.height, f.x0, f.y0, f.x1, f.y1 FROM figures f LEFT JOIN pages p ON p.doc_id = f.doc_id AND"
                           " p.page = f.page WHERE f.doc_id = $1::bigint ORDER BY f.seq", 1, p, e, "reading figures");
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_figure f = {(int)val_ll(r, i, 0), val(r, i, 1), val(r, i, 2), (int)val_ll(r, i, 3), val(r, i, 4),
                           val(r, i, 5), val(r, i, 6), val_ll(r, i, 7) != 0, val(r, i, 8), val(r, i, 9),
-                          (int)val_ll(r, i, 10), (int)val_ll(r, i, 11)};
+                          (int)val_ll(r, i, 10), (int)val_ll(r, i, 11),
+                          {(int)val_ll(r, i, 3), strtof(PQgetvalue(r, i, 12), NULL), strtof(PQgetvalue(r, i, 13), NULL),
+                           strtof(PQgetvalue(r, i, 14), NULL), strtof(PQgetvalue(r, i, 15), NULL)}};
         VEC_PUSH(*out, f);
     }
     int rc = r ? 0 : -1;

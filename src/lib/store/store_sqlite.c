@@ -2139,7 +2139,7 @@ static int sqlite_figures_list(store *s, long long doc_id, store_figures *out, f
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
     int rc = sqlite3_prepare_v2(s->db, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr,"
-                                " f.description, f.png_path, f.width, f.height FROM figures f LEFT JOIN pages p ON"
+                                " f.description, f.png_path, f.width, f.height, f.x0, f.y0, f.x1, f.y1 FROM figures f LEFT JOIN pages p ON"
                                 " p.doc_id = f.doc_id AND p.page = f.page WHERE f.doc_id = ?1 ORDER BY f.seq",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -2147,7 +2147,10 @@ static int sqlite_figures_list(store *s, long long doc_id, store_figures *out, f
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             store_figure f = {sqlite3_column_int(st, 0), col_str(st, 1), col_str(st, 2), sqlite3_column_int(st, 3),
                               col_str(st, 4), col_str(st, 5), col_str(st, 6), sqlite3_column_int(st, 7) != 0,
-                              col_str(st, 8), col_str(st, 9), sqlite3_column_int(st, 10), sqlite3_column_int(st, 11)};
+                              col_str(st, 8), col_str(st, 9), sqlite3_column_int(st, 10), sqlite3_column_int(st, 11),
+                              {sqlite3_column_int(st, 3), (float)sqlite3_column_double(st, 12),
+                               (float)sqlite3_column_double(st, 13), (float)sqlite3_column_double(st, 14),
+                               (float)sqlite3_column_double(st, 15)}};
             VEC_PUSH(*out, f);
         }
         sqlite3_finalize(st);
