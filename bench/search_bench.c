@@ -2,7 +2,7 @@
  * search_bench.c - search latency over an existing library: runs every question of the given JSONL files
  * through search_prepare + search_run (k = 10) several times and prints p50/p95/max in milliseconds, of wall time
  * and of the process's CPU time (all its threads; steadier than wall time on a machine that other jobs load).
- * Usage: search_bench LIBRARY.db ROUNDS FILE.jsonl...
+ * Usage: search_bench LIBRARY.db ROUNDS FILE.jsonl...   (SEARCH_BENCH_EACH=1: each query's times on stderr too)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +57,7 @@ int main(int argc, char **argv)
     size_t n = questions.n * (size_t)rounds;
     double *ms = xcalloc(n ? n : 1, sizeof *ms), *cpu = xcalloc(n ? n : 1, sizeof *cpu);
     size_t k = 0;
+    bool each = getenv("SEARCH_BENCH_EACH") != NULL;
     for (int r = 0; r < rounds; r++)
         for (size_t i = 0; i < questions.n; i++) {
             double t0 = fa_now(), c0 = cpu_now();
@@ -68,7 +69,10 @@ int main(int argc, char **argv)
             }
             store_hits_free(&h);
             cpu[k] = (cpu_now() - c0) * 1000;
-            ms[k++] = (fa_now() - t0) * 1000;
+            ms[k] = (fa_now() - t0) * 1000;
+            if (each)
+                fprintf(stderr, "%8.2f ms %8.2f ms CPU  %s\n", ms[k], cpu[k], questions.v[i]);
+            k++;
         }
     qsort(ms, k, sizeof *ms, cmp_double);
     qsort(cpu, k, sizeof *cpu, cmp_double);

@@ -90,6 +90,27 @@ static store *reference_store(const char *pdf, doc_document *d, const doc_chunks
     return r;
 }
 
+static int cmp_page_score(const void *a, const void *b)
+{
+    const store_page_score *x = a, *y = b;
+    if (x->doc_id != y->doc_id)
+        return x->doc_id < y->doc_id ? -1 : 1;
+    return (x->page > y->page) - (x->page < y->page);
+}
+
+/* The same pages with the same scores, in any order (and any document id: a, b come from two libraries). */
+static bool same_pages(store_page_scores *a, store_page_scores *b)
+{
+    if (a->n != b->n)
+        return false;
+    qsort(a->v, a->n, sizeof *a->v, cmp_page_score);
+    qsort(b->v, b->n, sizeof *b->v, cmp_page_score);
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].page != b->v[i].page || fabs(a->v[i].score - b->v[i].score) > 1e-6 * (1 + fabs(a->v[i].score)))
+            return false;
+    return true;
+}
+
 static bool same_hits(const store_hits *a, const store_hits *b)
 {
     if (a->n != b->n)
@@ -100,7 +121,7 @@ static bool same_hits(const store_hits *a, const store_hits *b)
     return true;
 }
 
-/* store_rank_chunks, store_rank_pages and store_phrase_df: the required prefix selects, every term scores, the
+/* store_rank_chunks, store_score_pages and store_phrase_df: the required prefix selects, every term scores, the
  * allowed list restricts; on PostgreSQL the scores equal SQLite's for the same document. */
 static void rank_checks(store *s, const char *path, const char *pdf, doc_document *d, const doc_chunks *ch)
 {
@@ -125,8 +146,34 @@ static void rank_checks(store *s, const char *path, const char *pdf, doc_documen
     rq.nallowed = 1;
     CHECK(store_rank_chunks(s, &rq, 10, &none, &e) == 0 && none.n == 0);
     rq.restricted = false;
-    store_page_scores pages = {0};
-    CHECK(store_rank_pages(s, &rq, 5, &pages, &e) == 0 && pages.n == 5 && pages.v[0].score >= pages.v[4].score);
+    /* Pages: every page holding a required term (none required: any term), then a few of them by name, with one
+     * that holds none of the terms (not returned) and one that does not exist. */
+    store_page_scores all = {0}, pages = {0};
+    CHECK(store_score_pages(s, &rq, NULL, 0, &all, &e) == 0 && all.n > 5);
+    store_page_score want[7];
+    size_t nwant = 0;
+    for (size_t i = 0; i < all.n && nwant < 5; i += all.n / 5)
+        want[nwant++] = all.v[i];
+    for (int pg = 1; pg <= d->npages && nwant == 5; pg++) {
+        bool held = false;
+        for (size_t i = 0; i < all.n; i++)
+            held = held || all.v[i].page == pg;
+        if (!held)
+            want[nwant++] = (store_page_score){all.v[0].doc_id, pg, 0};
+    }
+    want[nwant++] = (store_page_score){all.v[0].doc_id, d->npages + 7, 0};
+    qsort(want, nwant, sizeof *want, cmp_page_score);
+    CHECK(nwant == 7 && store_score_pages(s, &rq, want, nwant, &pages, &e) == 0 && pages.n == 5);
+    bool same = true;
+    for (size_t i = 0; i < pages.n; i++)
+        for (size_t k = 0; k < all.n; k++)
+            if (all.v[k].page == pages.v[i].page)
+                same = same && fabs(all.v[k].score - pages.v[i].score) < 1e-9 * (1 + all.v[k].score);
+    CHECK(same);
+    store_rank_query rare = rq;
+    rare.nrequired = 1;
+    store_page_scores held = {0};
+    CHECK(store_score_pages(s, &rare, NULL, 0, &held, &e) == 0 && held.n > 0 && held.n < all.n);
     const char *nothing[] = {"zzqqxj"};
     store_rank_query nq = {.terms = nothing, .weights = w, .nterms = 1};
     store_hits empty = {0};
@@ -143,8 +190,9 @@ static void rank_checks(store *s, const char *path, const char *pdf, doc_documen
         store_page_scores rp = {0};
         long long rdf = -1;
         CHECK(ref && store_rank_chunks(ref, &rq, 10, &rh, &e) == 0 && same_hits(&any, &rh));
-        CHECK(ref && store_rank_pages(ref, &rq, 5, &rp, &e) == 0 && rp.n == pages.n && rp.n &&
-              rp.v[0].page == pages.v[0].page && fabs(rp.v[0].score - pages.v[0].score) < 1e-6 * (1 + rp.v[0].score));
+        for (size_t i = 0; i < nwant && rh.n; i++)
+            want[i].doc_id = rh.v[0].doc_id;
+        CHECK(ref && store_score_pages(ref, &rq, want, nwant, &rp, &e) == 0 && same_pages(&rp, &pages));
         CHECK(ref && store_phrase_df(ref, "fire support coordination measure", 1000, &rdf, &e) == 0 &&
               store_phrase_df(s, "fire support coordination measure", 1000, &df, &e) == 0 && rdf == df);
         store_hits_free(&rh);
@@ -161,7 +209,9 @@ static void rank_checks(store *s, const char *path, const char *pdf, doc_documen
     }
     store_hits_free(&req);
     store_hits_free(&any);
+    free(all.v);
     free(pages.v);
+    free(held.v);
 }
 
 /* A document's access label, its outline, and the library's version moving with each change. */

@@ -9,7 +9,12 @@
 #include <string.h>
 
 #define CANDIDATES 120
+/* Libraries of up to this many chunks score their pages beside the chunk ranking (see search_run), those that
+ * hold the rarer terms, as many as make PAGE_CANDIDATES chunks. */
+#define SMALL_LIBRARY 50000
 #define PAGE_CANDIDATES 200
+/* A chunk's pages scored for it (a chunk spans one or two pages; a table, a few). */
+#define MAX_SPAN 16
 #define RERANK 40
 /* Typed words in more than this share of chunks stay out of the ranked terms (see build_terms). */
 #define MATCH_MAX_DF 0.3
@@ -176,12 +181,12 @@ static void find_subject(store *s, search_query *q, const str_vec *words)
     sb_free(&b);
 }
 
-/* BM25's idf as FTS5 computes it (log((N - df + 0.5) / (df + 0.5)), at least 1e-6), so that ranking is the one
- * FTS5's bm25() gave. */
+/* BM25's idf as FTS5 computes it (log((N - df + 0.5) / (df + 0.5)), at least STORE_WEIGHT_FLOOR, 1e-6), so
+ * that ranking is the one FTS5's bm25() gave. */
 static double bm25_idf(long long df, long long total)
 {
     double v = log(((double)total - (double)df + 0.5) / ((double)df + 0.5));
-    return v > 0 ? v : 1e-6;
+    return v > 0 ? v : STORE_WEIGHT_FLOOR;
 }
 
 /* The ranked terms: every expansion and typed word, except words in more than MATCH_MAX_DF of all chunks (their
@@ -458,43 +463,50 @@ static int cmp_hit(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* Best BM25 of the pages a chunk spans, relative to the best page of the search (ps is best first). */
-static double page_score(const store_page_scores *ps, const store_hit *h)
+/* Best BM25 of the pages a chunk spans, relative to top, the best of the candidates' pages. */
+static double page_score(const store_page_scores *ps, double top, const store_hit *h)
 {
     double best = 0;
     for (size_t i = 0; i < ps->n; i++)
         if (ps->v[i].doc_id == h->doc_id && ps->v[i].page >= h->page && ps->v[i].page <= h->page_end &&
             ps->v[i].score > best)
             best = ps->v[i].score;
-    double top = ps->n ? ps->v[0].score : 0;
     return top > 0 ? best / top : 0;
 }
 
-/* A list that the top-k loop below fills: the best chunks, or the best pages. */
-typedef struct {
-    bool pages;
-    store_hits hits;
-    store_page_scores scores;
-} ranked;
-
-static int rank_once(store *s, const store_rank_query *rq, int k, ranked *r, fa_err *e)
+static int cmp_page(const void *a, const void *b)
 {
-    store_hits_free(&r->hits);
-    free(r->scores.v);
-    memset(&r->scores, 0, sizeof r->scores);
-    return r->pages ? store_rank_pages(s, rq, k, &r->scores, e) : store_rank_chunks(s, rq, k, &r->hits, e);
+    const store_page_score *x = a, *y = b;
+    if (x->doc_id != y->doc_id)
+        return x->doc_id < y->doc_id ? -1 : 1;
+    return (x->page > y->page) - (x->page < y->page);
 }
 
-static double kth_score(const ranked *r, int k)
+/* The BM25 of every page the candidates span (each page once; at most MAX_SPAN pages of a chunk), for the page
+ * part of their score. */
+static int score_candidate_pages(store *s, const store_rank_query *rq, const store_hits *cand, store_page_scores *out,
+                                 fa_err *e)
 {
-    if (r->pages)
-        return (int)r->scores.n >= k ? r->scores.v[k - 1].score : 0;
-    return (int)r->hits.n >= k ? r->hits.v[k - 1].score : 0;
+    store_page_scores want = {0};
+    for (size_t i = 0; i < cand->n; i++)
+        for (int pg = cand->v[i].page; pg <= cand->v[i].page_end && pg - cand->v[i].page < MAX_SPAN; pg++) {
+            store_page_score p = {cand->v[i].doc_id, pg, 0};
+            VEC_PUSH(want, p);
+        }
+    size_t n = 0;
+    if (want.n)
+        qsort(want.v, want.n, sizeof *want.v, cmp_page);
+    for (size_t i = 0; i < want.n; i++)
+        if (n == 0 || cmp_page(&want.v[n - 1], &want.v[i]) != 0)
+            want.v[n++] = want.v[i];
+    int rc = n ? store_score_pages(s, rq, want.v, n, out, e) : 0;
+    free(want.v);
+    return rc;
 }
 
 /*
- * The best k chunks (or pages) by BM25 over the ranked terms without walking the posting lists of common words,
- * after MaxScore (Turtle and Flood, "Query evaluation: strategies and optimizations", Information Processing and
+ * The best k chunks by BM25 over the ranked terms without walking the posting lists of common words, after
+ * MaxScore (Turtle and Flood, "Query evaluation: strategies and optimizations", Information Processing and
  * Management 31(6), 1995). A term adds less than STORE_BM25_BOUND times its idf to any score, so a row holding
  * none of the j rarest terms scores less than rest[j], the sum of the other terms' bounds. The store ranks the
  * rows holding one of the j rarest terms (every term counts in their scores, the others' postings are only
@@ -504,7 +516,7 @@ static double kth_score(const ranked *r, int k)
  * k is the best of the rows holding the rarer terms, a bounded amount of work at any library size. In a library
  * of the corpus's size every term fits the budget and the result is exact.
  */
-static int rank_top(store *s, const search_query *q, int k, ranked *r, fa_err *e)
+static int rank_top(store *s, const search_query *q, int k, store_hits *hits, fa_err *e)
 {
     size_t n = q->terms.n;
     double *rest = xcalloc(n + 1, sizeof *rest);
@@ -516,67 +528,80 @@ static int rank_top(store *s, const search_query *q, int k, ranked *r, fa_err *e
         held += q->term_df.v[j++];
     store_rank_query rq = {(const char *const *)q->terms.v, q->term_idf.v, n, j, q->allowed_docs.v,
                            q->allowed_docs.n, q->restricted};
-    int rc = rank_once(s, &rq, k, r, e);
-    double kth = rc == 0 ? kth_score(r, k) : 0;
+    int rc = store_rank_chunks(s, &rq, k, hits, e);
+    double kth = rc == 0 && (int)hits->n >= k ? hits->v[k - 1].score : 0;
     if (rc == 0 && j < n && rest[j] > kth) {
         size_t more = j;
         while (more < n && rest[more] > kth && held + q->term_df.v[more] <= ROW_BUDGET)
             held += q->term_df.v[more++];
         if (more > j) {
             rq.nrequired = more;
-            rc = rank_once(s, &rq, k, r, e);
+            store_hits_free(hits);
+            rc = store_rank_chunks(s, &rq, k, hits, e);
         }
     }
     free(rest);
     return rc;
 }
 
-/* The page ranking, run in a thread of its own beside the chunk ranking (the store ranks pages on a connection
- * of their own). */
+/* The pages' part of the score. In a small library the pages that hold the rarer terms are scored in a thread
+ * of their own beside the chunk ranking (the store scores pages on a connection of their own); in a larger one,
+ * where that would cost as much as the chunk ranking, only the candidates' pages, after it. Either way a
+ * candidate's page score is relative to the best of the candidates' pages. */
 typedef struct {
     store *s;
-    const search_query *q;
-    ranked r;
+    store_rank_query rq;
+    store_page_scores pages;
     int rc;
     fa_err e;
 } page_job;
 
-static void *rank_pages_job(void *arg)
+static void *score_library_pages(void *arg)
 {
     page_job *j = arg;
-    j->rc = rank_top(j->s, j->q, PAGE_CANDIDATES, &j->r, &j->e);
+    j->rc = store_score_pages(j->s, &j->rq, NULL, 0, &j->pages, &j->e);
     return NULL;
 }
 
 int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *e)
 {
-    ranked chunks = {0};
-    page_job pj = {.s = s, .q = q, .r = {.pages = true}};
+    store_hits cand = {0};
+    /* Every term weighs in a page's score; a small library scores the pages holding the rarest terms that
+     * PAGE_CANDIDATES chunks hold. */
+    size_t j = 0;
+    long long held = 0;
+    while (j < q->terms.n && held < PAGE_CANDIDATES)
+        held += q->term_df.v[j++];
+    page_job pj = {.s = s, .rq = {(const char *const *)q->terms.v, q->term_idf.v, q->terms.n, j, NULL, 0, false}};
     pthread_t thread;
-    bool threaded = pthread_create(&thread, NULL, rank_pages_job, &pj) == 0;
-    if (!threaded)
-        rank_pages_job(&pj);
-    int rc = rank_top(s, q, CANDIDATES, &chunks, e);
-    if (threaded)
+    bool threaded = q->library_chunks <= SMALL_LIBRARY && pthread_create(&thread, NULL, score_library_pages, &pj) == 0;
+    int rc = rank_top(s, q, CANDIDATES, &cand, e);
+    if (threaded) {
         pthread_join(thread, NULL);
-    if (rc == 0 && pj.rc != 0) {
-        *e = pj.e;
-        rc = -1;
+        if (rc == 0 && pj.rc != 0) {
+            *e = pj.e;
+            rc = -1;
+        }
+    } else if (rc == 0) {
+        rc = score_candidate_pages(s, &pj.rq, &cand, &pj.pages, e);
     }
+    store_page_scores pages = pj.pages;
     if (rc != 0) {
-        store_hits_free(&chunks.hits);
-        free(pj.r.scores.v);
+        store_hits_free(&cand);
+        free(pages.v);
         return -1;
     }
-    store_hits cand = chunks.hits;
-    store_page_scores pages = pj.r.scores;
     /* Stage one: the passage's BM25 and its page's BM25 (the page supplies context a small passage lacks, as in
-     * passage-document score interpolation), each relative to the best. Stage two, for the best of those only:
-     * plus the covered share of the question, which needs the passage tokenised. */
-    double top = cand.n ? cand.v[0].score : 1;
+     * passage-document score interpolation), each relative to the best of the candidates. Stage two, for the
+     * best of those only: plus the covered share of the question, which needs the passage tokenised. */
+    double top = cand.n ? cand.v[0].score : 1, page_top = 0;
+    for (size_t i = 0; i < cand.n; i++) {
+        double p = page_score(&pages, 1, &cand.v[i]);
+        page_top = p > page_top ? p : page_top;
+    }
     for (size_t i = 0; i < cand.n; i++) {
         store_hit *h = &cand.v[i];
-        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, h);
+        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, page_top, h);
     }
     free(pages.v);
     if (cand.n)

@@ -101,6 +101,9 @@ int store_quarantine_list_all(store *s, store_quarantine_list *out, fa_err *e);
  * When restricted, rows of documents outside allowed (ids, ascending) are never candidates.
  */
 #define STORE_BM25_BOUND 2.2 /* k1 + 1 */
+/* A weight this small (FTS5's least idf, of a word in over half the rows) counts for nothing in a score: such a
+ * term, when not required, is left out of the scoring. */
+#define STORE_WEIGHT_FLOOR 1e-6
 typedef struct store_rank_query {
     const char *const *terms;
     const double *weights;
@@ -111,14 +114,17 @@ typedef struct store_rank_query {
 } store_rank_query;
 /* The best limit chunks for the query, best first (score: BM25 as above). */
 int store_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e);
-/* The same over whole pages (one field): the best limit pages, best first. */
+/* The BM25 over whole pages (one field), every term weighing, of the given pages (their doc_id and page; n of
+ * them), or with pages NULL of every page holding one of the required terms (for a small library): appended to
+ * out in any order, pages holding none of the terms left out (q's restriction is not used). */
 typedef struct store_page_score {
     long long doc_id;
     int page;       /* 1-based */
     double score;
 } store_page_score;
 typedef VEC(store_page_score) store_page_scores;
-int store_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e);
+int store_score_pages(store *s, const store_rank_query *q, const store_page_score *pages, size_t n,
+                      store_page_scores *out, fa_err *e);
 /* Number of chunks holding the phrase (its words adjacent, tokenised like the index), counted up to limit. */
 int store_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e);
 /* Expansions recorded for a term (acronym), appended to out; and the terms whose expansion equals a phrase. */

@@ -31,8 +31,8 @@
     X(quarantine_list_all, (store *s, store_quarantine_list *out, fa_err *e), (s, out, e)) \
     X(rank_chunks, (store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e), \
       (s, q, limit, out, e)) \
-    X(rank_pages, (store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e), \
-      (s, q, limit, out, e)) \
+    X(score_pages, (store *s, const store_rank_query *q, const store_page_score *pages, size_t n, \
+                    store_page_scores *out, fa_err *e), (s, q, pages, n, out, e)) \
     X(phrase_df, (store *s, const char *phrase, long long limit, long long *df, fa_err *e), (s, phrase, limit, df, e)) \
     X(term_expansions, (store *s, const char *term, str_vec *out, fa_err *e), (s, term, out, e)) \
     X(terms_for_phrase, (store *s, const char *phrase, str_vec *out, fa_err *e), (s, phrase, out, e)) \

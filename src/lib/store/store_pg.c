@@ -1465,12 +1465,12 @@ static size_t lexeme_slot(str_vec *lex, weight_vec *w, const char *lexeme)
  * outer_tail". Everything is read from the postings (migration 5), by lexeme: the rows that hold any word of
  * the query, with each word's weighted frequency (a heading position counting 1.5) and the row's length; a
  * phrase's frequency from the positions of its words that follow one another, looked up only in rows that hold
- * all of its words. Candidates hold at least one required term (every term when none is required). Two terms
- * with the same single word add their weights, which is the same sum as FTS5 counting them apart. An empty
- * result set when no candidate can match.
+ * all of its words. Candidates hold at least one required term (every term when none is required), and with
+ * only set (pages), are among those n pages. Two terms with the same single word add their weights, which is the
+ * same sum as FTS5 counting them apart. An empty result set when no candidate can match.
  */
-static PGresult *rank_rows(store *s, const store_rank_query *rq, int limit, bool pages, const char *outer_head,
-                           const char *outer_tail, fa_err *e)
+static PGresult *rank_rows(store *s, const store_rank_query *rq, int limit, bool pages, const store_page_score *only,
+                           size_t nonly, const char *outer_head, const char *outer_tail, fa_err *e)
 {
     size_t nreq = rq->nrequired >= rq->nterms ? 0 : rq->nrequired;
     const char *postings = pages ? "page_postings" : "chunk_postings", *post_id = pages ? "page_id" : "chunk_id";
@@ -1547,13 +1547,26 @@ static PGresult *rank_rows(store *s, const store_rank_query *rq, int limit, bool
         params.v[0] = sb_take(&lexs);
         params.v[1] = sb_take(&wts);
         params.v[2] = sb_take(&req);
-        char restrict_sql[64] = "";
+        char restrict_sql[200] = "";
         if (rq->restricted) {
             for (size_t k = 0; k < rq->nallowed; k++)
                 sb_addf(&allowed, "%s%lld", k ? "," : "{", rq->allowed[k]);
             sb_addc(&allowed, '}');
             VEC_PUSH(params, sb_take(&allowed));
             snprintf(restrict_sql, sizeof restrict_sql, " AND p.doc_id = ANY($%zu::bigint[])", params.n);
+        } else if (only) {
+            strbuf docs = {0}, nums = {0};
+            for (size_t k = 0; k < nonly; k++) {
+                sb_addf(&docs, "%s%lld", k ? "," : "{", only[k].doc_id);
+                sb_addf(&nums, "%s%d", k ? "," : "{", only[k].page);
+            }
+            sb_addc(&docs, '}');
+            sb_addc(&nums, '}');
+            VEC_PUSH(params, sb_take(&docs));
+            VEC_PUSH(params, sb_take(&nums));
+            snprintf(restrict_sql, sizeof restrict_sql, " AND p.page_id IN (SELECT x.id FROM pages x JOIN"
+                     " unnest($%zu::bigint[], $%zu::int[]) u(d, pg) ON x.doc_id = u.d AND x.page = u.pg)",
+                     params.n - 1, params.n);
         }
         char *sql = xasprintf(
             "%s (SELECT g.id, g.score%s AS score FROM (SELECT p.%s AS id, max(p.ntok) AS ntok,"
@@ -1605,7 +1618,7 @@ static int pg_rank_chunks(store *s, const store_rank_query *rq, int limit, store
     if (rq->nterms == 0 || limit <= 0 || (rq->restricted && rq->nallowed == 0))
         return 0;
     pthread_mutex_lock(&s->lock);
-    PGresult *r = rank_rows(s, rq, limit, false, "SELECT " HIT_COLUMNS ", f.score FROM",
+    PGresult *r = rank_rows(s, rq, limit, false, NULL, 0, "SELECT " HIT_COLUMNS ", f.score FROM",
                             "JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.score DESC, c.id",
                             e);
     for (int i = 0; r && i < PQntuples(r); i++) {
@@ -1620,12 +1633,17 @@ static int pg_rank_chunks(store *s, const store_rank_query *rq, int limit, store
     return rc;
 }
 
-static int pg_rank_pages(store *s, const store_rank_query *rq, int limit, store_page_scores *out, fa_err *e)
+static int pg_score_pages(store *s, const store_rank_query *q, const store_page_score *pages, size_t n,
+                          store_page_scores *out, fa_err *e)
 {
-    if (rq->nterms == 0 || limit <= 0 || (rq->restricted && rq->nallowed == 0))
+    if (q->nterms == 0 || (pages && n == 0))
         return 0;
+    store_rank_query every = *q;
+    if (pages)
+        every.nrequired = every.nterms;
+    every.restricted = false;
     pthread_mutex_lock(&s->lock);
-    PGresult *r = rank_rows(s, rq, limit, true, "SELECT p.doc_id, p.page, f.score FROM",
+    PGresult *r = rank_rows(s, &every, pages ? (int)n : INT_MAX, true, pages, n, "SELECT p.doc_id, p.page, f.score FROM",
                             "JOIN pages p ON p.id = f.id ORDER BY f.score DESC, p.id", e);
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_page_score p = {val_ll(r, i, 0), (int)val_ll(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL)};

@@ -35,7 +35,13 @@ typedef struct {
     sqlite3_stmt *doc_of;   /* the document of a row not in doc (written since, or beyond ROW_LENGTHS_MAX) */
 } row_lengths;
 
-enum { PAGES_RANK, PAGES_VERSION };
+/* A ranking over more chunks than this (FAGPT_RANK_SPLIT_ROWS, for tests, overrides it) ranks the upper half of
+ * their rowids on the second connection, in a thread of its own, while this one ranks the lower half: the top of
+ * each half, merged, is the top of all. Below it a thread costs more than it saves. */
+#define RANK_SPLIT_ROWS 100000
+
+/* The statements of the second connection (pages_db). */
+enum { PAGES_SCORE, PAGES_ID, PAGES_VERSION, PAGES_RANK_CHUNKS, PAGES_STMT_COUNT };
 
 struct store {
     const store_ops *ops;   /* first: see store_ops.h */
@@ -45,15 +51,18 @@ struct store {
     Fts5Tokenizer *tok;
     long long total_chunks;
     int data_version;       /* PRAGMA data_version when total_chunks was counted; -1 unknown */
-    row_lengths lengths[2]; /* of chunks_fts and pages_fts, for fagpt_bm25 */
-    /* A second, read-only connection on which store_rank_pages runs, so that a search can rank pages in one
-     * thread while it ranks chunks in another (a connection serves one thread at a time). */
+    /* Of chunks_fts on db, of pages_fts on pages_db and of chunks_fts on pages_db, for fagpt_bm25. */
+    row_lengths lengths[3];
+    /* A second, read-only connection: store_score_pages runs on it, and a ranking over many chunks ranks half of
+     * them on it in a thread of its own (a connection serves one thread at a time). */
     sqlite3 *pages_db;
     pthread_mutex_t pages_lock;
-    sqlite3_stmt *pages_cache[2]; /* PAGES_RANK, PAGES_VERSION */
+    sqlite3_stmt *pages_cache[PAGES_STMT_COUNT];
     long long doc_writes;   /* documents written, removed or relabelled through this handle (store_library_version) */
     sqlite3_stmt *cache[STMT_COUNT]; /* prepared once: the statements of the search path */
     unsigned long long serial; /* unique among the handles this process opened (store_serial) */
+    size_t split_rows;      /* see RANK_SPLIT_ROWS */
+    bool search_cache;      /* db's page cache is CACHE_PRAGMA's */
 };
 
 /* Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one. */
@@ -350,6 +359,12 @@ static void fts_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 
 static void sqlite_close(store *s);
 
+/* The page cache of a connection that searches: a search reads the same pages of the full-text index over and
+ * over, and with SQLite's default of 2 MB a library of the corpus's size (9 MB) was read from the file again at
+ * each search (a third off search time at the corpus's size). The memory is taken as pages are read, up to
+ * this; the main connection takes it at its first search, so that ingest keeps the default (and its memory). */
+#define CACHE_PRAGMA "PRAGMA cache_size = -32768;" /* KiB */
+
 store *store_sqlite_open(const char *db_path, fa_err *e)
 {
     store *s = xcalloc(1, sizeof *s);
@@ -360,6 +375,9 @@ store *store_sqlite_open(const char *db_path, fa_err *e)
     s->data_version = -1;
     s->lengths[0] = (row_lengths){"chunks_fts_docsize", "chunks", NULL, NULL, 0, -1, NULL};
     s->lengths[1] = (row_lengths){"pages_fts_docsize", "pages", NULL, NULL, 0, -1, NULL};
+    s->lengths[2] = (row_lengths){"chunks_fts_docsize", "chunks", NULL, NULL, 0, -1, NULL};
+    const char *split = getenv("FAGPT_RANK_SPLIT_ROWS");
+    s->split_rows = split && atol(split) > 0 ? (size_t)atol(split) : RANK_SPLIT_ROWS;
     if (sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s: %s", db_path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -389,13 +407,15 @@ store *store_sqlite_open(const char *db_path, fa_err *e)
     fts5_api *papi = NULL;
     if (sqlite3_open_v2(db_path, &s->pages_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
         !(papi = fts5_api_of(s->pages_db)) ||
-        papi->xCreateFunction(papi, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK) {
+        papi->xCreateFunction(papi, "fagpt_bm25_pages", &s->lengths[1], fts_bm25, NULL) != SQLITE_OK ||
+        papi->xCreateFunction(papi, "fagpt_bm25_chunks", &s->lengths[2], fts_bm25, NULL) != SQLITE_OK) {
         fa_fail(e, "cannot open the library database %s for reading: %s", db_path,
                 s->pages_db ? sqlite3_errmsg(s->pages_db) : "out of memory");
         sqlite_close(s);
         return NULL;
     }
     sqlite3_busy_timeout(s->pages_db, 15000);
+    sqlite3_exec(s->pages_db, CACHE_PRAGMA, NULL, NULL, NULL);
     return s;
 }
 
@@ -428,8 +448,9 @@ static void sqlite_close(store *s)
         return;
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < PAGES_STMT_COUNT; i++)
         sqlite3_finalize(s->pages_cache[i]);
+    for (int i = 0; i < 3; i++) {
         free(s->lengths[i].v);
         free(s->lengths[i].doc);
         sqlite3_finalize(s->lengths[i].doc_of);
@@ -1157,12 +1178,17 @@ static void fts_phrase(strbuf *b, const char *phrase, const char *sep)
 }
 
 /* The MATCH expression of a ranked query and the weight of each of its phrases: the required terms first (they
- * select the rows and weigh nothing), AND-ed with every term (each weighed once). FTS5 walks the required terms'
- * doclists and seeks in the others' (their doclist indexes skip what no required row needs). */
+ * select the rows and weigh nothing), AND-ed with every term (each weighed once) but those that weigh nothing
+ * (STORE_WEIGHT_FLOOR: a word in over half the rows, which would only make FTS5 walk its long doclist for
+ * every row). FTS5 walks the required terms' doclists and seeks in the others' (their doclist indexes skip what
+ * no required row needs). */
 static char *rank_match(const store_rank_query *q, double **weights, size_t *nweights)
 {
     strbuf m = {0};
     size_t nreq = q->nrequired >= q->nterms ? 0 : q->nrequired, n = 0;
+    bool weighs = false;
+    for (size_t i = 0; i < q->nterms; i++)
+        weighs = weighs || q->weights[i] > STORE_WEIGHT_FLOOR;
     *weights = xcalloc(nreq + q->nterms + 1, sizeof **weights);
     if (nreq) {
         sb_addc(&m, '(');
@@ -1170,9 +1196,11 @@ static char *rank_match(const store_rank_query *q, double **weights, size_t *nwe
             fts_phrase(&m, q->terms[i], " OR ");
         sb_add(&m, ") AND (");
     }
-    for (size_t i = 0; i < q->nterms; i++, n++) {
+    for (size_t i = 0; i < q->nterms; i++) {
+        if (nreq && weighs && q->weights[i] <= STORE_WEIGHT_FLOOR)
+            continue;
         fts_phrase(&m, q->terms[i], " OR ");
-        (*weights)[n] = q->weights[i];
+        (*weights)[n++] = q->weights[i];
     }
     if (nreq)
         sb_addc(&m, ')');
@@ -1275,96 +1303,222 @@ static int lengths_fresh(sqlite3 *db, sqlite3_stmt *version_st, row_lengths *len
     return 0;
 }
 
+/* The ranking statement: the best ?3 rows of the MATCH ?1 with rowids in [?5, ?6], with what a hit shows.
+ * Restricted (?4 the allowed documents), the other documents' rows score NULL and sort last, before the top
+ * limit is taken; rank_rows stops at the first of them. */
+static const char rank_chunks_sql[] =
+    "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end,"
+    " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start),"
+    " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end),"
+    " c.section, c.paragraph, c.text, c.boxes, f.sc FROM ("
+    "SELECT rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, ?4, 1.5, 1.0) AS sc FROM chunks_fts"
+    " WHERE chunks_fts MATCH ?1 AND rowid BETWEEN ?5 AND ?6 ORDER BY sc DESC, id LIMIT ?3) f"
+    " JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.sc DESC, f.id";
+
+/* One ranking of rank_chunks_sql over the rowids [lo, hi], on the connection of st. */
+typedef struct {
+    store *s;
+    sqlite3_stmt *st;
+    const char *match;
+    const double *w;
+    size_t nw;
+    int limit;
+    const store_rank_query *q;
+    sqlite3_int64 lo, hi;
+    store_hits hits;
+    int rc;
+} rank_part;
+
+/* Runs p: the hits into p->hits, best first; p->rc SQLITE_OK or the error. */
+static void rank_rows(rank_part *p)
+{
+    sqlite3_stmt *st = p->st;
+    bind_str(st, 1, p->match);
+    sqlite3_bind_blob(st, 2, p->w, (int)(p->nw * sizeof *p->w), SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, p->limit);
+    bind_allowed(st, 4, p->q);
+    sqlite3_bind_int64(st, 5, p->lo);
+    sqlite3_bind_int64(st, 6, p->hi);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 13) != SQLITE_NULL) {
+        store_hit h = {0};
+        h.chunk_id = sqlite3_column_int64(st, 0);
+        h.doc_id = sqlite3_column_int64(st, 1);
+        h.doc = col_str(st, 2);
+        h.publication = col_str(st, 3);
+        h.title = col_str(st, 4);
+        h.page = sqlite3_column_int(st, 5);
+        h.page_end = sqlite3_column_int(st, 6);
+        h.page_label = col_str(st, 7);
+        h.page_label_end = col_str(st, 8);
+        h.section = col_str(st, 9);
+        h.paragraph = col_str(st, 10);
+        h.text = col_str(st, 11);
+        h.boxes = col_str(st, 12);
+        h.score = sqlite3_column_double(st, 13);
+        VEC_PUSH(p->hits, h);
+    }
+    sqlite3_reset(st);
+    p->rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* The upper half, on the second connection. */
+static void *rank_upper_half(void *arg)
+{
+    rank_part *p = arg;
+    store *s = p->s;
+    p->rc = SQLITE_ERROR;
+    pthread_mutex_lock(&s->pages_lock);
+    sqlite3_stmt *version = prepared(s->pages_db, &s->pages_cache[PAGES_VERSION], "PRAGMA data_version", NULL);
+    if (version && lengths_fresh(s->pages_db, version, &s->lengths[2], NULL) == 0 &&
+        (p->st = prepared(s->pages_db, &s->pages_cache[PAGES_RANK_CHUNKS], rank_chunks_sql, NULL)))
+        rank_rows(p);
+    pthread_mutex_unlock(&s->pages_lock);
+    return NULL;
+}
+
+static bool hit_before(const store_hit *a, const store_hit *b)
+{
+    return a->score > b->score || (a->score == b->score && a->chunk_id < b->chunk_id);
+}
+
 static int sqlite_rank_chunks(store *s, const store_rank_query *q, int limit, store_hits *out, fa_err *e)
 {
     if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
         return 0;
-#define RANK_OUTER(inner) \
-        "SELECT c.id, c.doc_id, d.file_name, d.publication, d.title, c.page_start, c.page_end," \
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_start)," \
-        " (SELECT label FROM pages WHERE doc_id = c.doc_id AND page = c.page_end)," \
-        " c.section, c.paragraph, c.text, c.boxes, f.sc FROM (" inner ") f" \
-        " JOIN chunks c ON c.id = f.id JOIN documents d ON d.id = c.doc_id ORDER BY f.sc DESC, f.id"
-    /* Restricted (?4 the allowed documents), the other documents' rows score NULL and sort last, before the top
-     * limit is taken; the loop below stops at the first of them. */
-    static const char *sql = RANK_OUTER(
-        "SELECT rowid AS id, fagpt_bm25_chunks(chunks_fts, ?2, ?4, 1.5, 1.0) AS sc FROM chunks_fts"
-        " WHERE chunks_fts MATCH ?1 ORDER BY sc DESC, id LIMIT ?3");
-#undef RANK_OUTER
     double *w;
     size_t nw;
     char *match = rank_match(q, &w, &nw);
+    rank_part lower = {.s = s, .match = match, .w = w, .nw = nw, .limit = limit, .q = q, .lo = 0, .hi = INT64_MAX};
+    rank_part upper = lower;
+    pthread_t thread;
+    bool split = false;
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *version = cached(s, STMT_DATA_VERSION, "PRAGMA data_version", e);
-    sqlite3_stmt *st = !version || lengths_fresh(s->db, version, &s->lengths[0], e) != 0 ? NULL
-                       : cached(s, STMT_RANK, sql, e);
-    int rc = SQLITE_ERROR;
-    if (st) {
-        bind_str(st, 1, match);
-        sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, limit);
-        bind_allowed(st, 4, q);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 13) != SQLITE_NULL) {
-            store_hit h = {0};
-            h.chunk_id = sqlite3_column_int64(st, 0);
-            h.doc_id = sqlite3_column_int64(st, 1);
-            h.doc = col_str(st, 2);
-            h.publication = col_str(st, 3);
-            h.title = col_str(st, 4);
-            h.page = sqlite3_column_int(st, 5);
-            h.page_end = sqlite3_column_int(st, 6);
-            h.page_label = col_str(st, 7);
-            h.page_label_end = col_str(st, 8);
-            h.section = col_str(st, 9);
-            h.paragraph = col_str(st, 10);
-            h.text = col_str(st, 11);
-            h.boxes = col_str(st, 12);
-            h.score = sqlite3_column_double(st, 13);
-            VEC_PUSH(*out, h);
-        }
-        sqlite3_reset(st);
-        rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fts_fail(s, e, match);
+    if (!s->search_cache)
+        s->search_cache = exec(s, CACHE_PRAGMA, NULL) == 0;
+    lower.st = !version || lengths_fresh(s->db, version, &s->lengths[0], e) != 0 ? NULL
+               : cached(s, STMT_RANK, rank_chunks_sql, e);
+    if (lower.st && s->lengths[0].n > s->split_rows) {
+        upper.lo = lower.hi = (sqlite3_int64)(s->lengths[0].n / 2);
+        lower.hi--;
+        split = pthread_create(&thread, NULL, rank_upper_half, &upper) == 0;
+        if (!split)
+            lower.hi = INT64_MAX;
+    }
+    int rc = -1;
+    if (lower.st) {
+        rank_rows(&lower);
+        rc = lower.rc == SQLITE_OK ? 0 : fts_fail(s, e, match);
     }
     pthread_mutex_unlock(&s->lock);
+    if (split) {
+        pthread_join(thread, NULL);
+        if (rc == 0 && upper.rc != SQLITE_OK)
+            rc = fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
+    }
+    /* Both halves are best first: merged, the first limit of them. */
+    size_t i = 0, j = 0;
+    while (i < lower.hits.n || j < upper.hits.n) {
+        bool take_lower = j == upper.hits.n || (i < lower.hits.n && hit_before(&lower.hits.v[i], &upper.hits.v[j]));
+        store_hit *h = take_lower ? &lower.hits.v[i++] : &upper.hits.v[j++];
+        if (rc == 0 && (int)out->n < limit)
+            VEC_PUSH(*out, *h);
+        else
+            store_hit_free(h);
+    }
+    free(lower.hits.v);
+    free(upper.hits.v);
     free(match);
     free(w);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
-static int sqlite_rank_pages(store *s, const store_rank_query *q, int limit, store_page_scores *out, fa_err *e)
+/* A page wanted by store_score_pages: its row in pages and pages_fts. */
+typedef struct {
+    sqlite3_int64 id;
+    long long doc_id;
+    int page;
+} page_row;
+
+static int cmp_page_row(const void *a, const void *b)
 {
-    if (q->nterms == 0 || limit <= 0 || (q->restricted && q->nallowed == 0))
+    sqlite3_int64 x = ((const page_row *)a)->id, y = ((const page_row *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* Rows this close together are scored by one range query (a query costs about as much as scoring a few rows). */
+#define PAGE_ROW_GAP 8
+
+static int sqlite_score_pages(store *s, const store_rank_query *q, const store_page_score *pages, size_t n,
+                              store_page_scores *out, fa_err *e)
+{
+    if (q->nterms == 0 || (pages && n == 0))
         return 0;
-    /* Restricted as store_rank_chunks is. */
-    static const char *sql =
-        "SELECT p.doc_id, p.page, f.sc FROM (SELECT pages_fts.rowid AS id, fagpt_bm25_pages(pages_fts, ?2, ?4, 1.0)"
-        " AS sc FROM pages_fts WHERE pages_fts MATCH ?1 ORDER BY sc DESC, id LIMIT ?3) f"
-        " JOIN pages p ON p.id = f.id ORDER BY f.sc DESC, f.id";
+    static const char *id_sql = "SELECT id FROM pages WHERE doc_id = ?1 AND page = ?2";
+    static const char *score_sql =
+        "SELECT p.id, p.doc_id, p.page, f.sc FROM (SELECT rowid AS id, fagpt_bm25_pages(pages_fts, ?2, NULL, 1.0)"
+        " AS sc FROM pages_fts WHERE pages_fts MATCH ?1 AND rowid BETWEEN ?3 AND ?4) f JOIN pages p ON p.id = f.id";
+    store_rank_query every = *q;
+    if (pages)
+        every.nrequired = every.nterms;
     double *w;
     size_t nw;
-    char *match = rank_match(q, &w, &nw);
+    char *match = rank_match(&every, &w, &nw);
+    VEC(page_row) rows = {0};
     pthread_mutex_lock(&s->pages_lock);
     sqlite3_stmt *version = prepared(s->pages_db, &s->pages_cache[PAGES_VERSION], "PRAGMA data_version", e);
-    sqlite3_stmt *st = !version || lengths_fresh(s->pages_db, version, &s->lengths[1], e) != 0 ? NULL
-                       : prepared(s->pages_db, &s->pages_cache[PAGES_RANK], sql, e);
-    int rc = SQLITE_ERROR;
-    if (st) {
+    sqlite3_stmt *ids = !version || lengths_fresh(s->pages_db, version, &s->lengths[1], e) != 0 ? NULL
+                        : prepared(s->pages_db, &s->pages_cache[PAGES_ID], id_sql, e);
+    sqlite3_stmt *st = ids ? prepared(s->pages_db, &s->pages_cache[PAGES_SCORE], score_sql, e) : NULL;
+    int rc = st ? SQLITE_DONE : SQLITE_ERROR;
+    for (size_t i = 0; pages && st && i < n && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(ids, 1, pages[i].doc_id);
+        sqlite3_bind_int(ids, 2, pages[i].page);
+        if ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+            page_row r = {sqlite3_column_int64(ids, 0), pages[i].doc_id, pages[i].page};
+            VEC_PUSH(rows, r);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(ids);
+    }
+    if (rows.n)
+        qsort(rows.v, rows.n, sizeof *rows.v, cmp_page_row);
+    /* Every page (pages NULL): one range over all rows; else a range for each run of nearby rows, keeping the
+     * rows wanted. */
+    for (size_t first = 0, last; st && rc == SQLITE_DONE && (pages ? first < rows.n : first == 0); first = last) {
+        sqlite3_int64 lo = 0, hi = INT64_MAX;
+        last = first + 1;
+        if (pages) {
+            while (last < rows.n && rows.v[last].id - rows.v[last - 1].id <= PAGE_ROW_GAP)
+                last++;
+            lo = rows.v[first].id;
+            hi = rows.v[last - 1].id;
+        }
         bind_str(st, 1, match);
         sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, limit);
-        bind_allowed(st, 4, q);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
-            store_page_score p = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2)};
-            VEC_PUSH(*out, p);
+        sqlite3_bind_int64(st, 3, lo);
+        sqlite3_bind_int64(st, 4, hi);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            sqlite3_int64 id = sqlite3_column_int64(st, 0);
+            bool wanted = !pages;
+            for (size_t k = first; k < last && !wanted; k++)
+                wanted = rows.v[k].id == id;
+            if (wanted) {
+                store_page_score p = {sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
+                                      sqlite3_column_double(st, 3)};
+                VEC_PUSH(*out, p);
+            }
         }
         sqlite3_reset(st);
-        rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-             : fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
     }
+    if (st && rc != SQLITE_DONE)
+        fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
     pthread_mutex_unlock(&s->pages_lock);
+    free(rows.v);
     free(match);
     free(w);
-    return rc == 0 ? 0 : -1;
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int sqlite_phrase_df(store *s, const char *phrase, long long limit, long long *df, fa_err *e)
