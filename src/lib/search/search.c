@@ -513,8 +513,8 @@ static int score_candidate_pages(store *s, const store_rank_query *rq, const sto
  * sought for those rows); once the k-th best of those reaches rest[j], no other row can enter the top k.
  * j starts where the rare terms are held k times; when that is not yet exact, one more round takes the first j
  * that is (the k-th score can only rise with j), or as many terms as ROW_BUDGET rows allow: beyond that the top
- * k is the best of the rows holding the rarer terms, a bounded amount of work at any library size. In a library
- * of the corpus's size every term fits the budget and the result is exact.
+ * k is the best of the rows holding the rarer terms, a bounded amount of work at any library size. When every
+ * term fits the budget (a library of the corpus's size), one round over all of them is exact at once.
  */
 static int rank_top(store *s, const search_query *q, int k, store_hits *hits, fa_err *e)
 {
@@ -523,9 +523,16 @@ static int rank_top(store *s, const search_query *q, int k, store_hits *hits, fa
     for (size_t i = n; i-- > 0;)
         rest[i] = rest[i + 1] + STORE_BM25_BOUND * q->term_idf.v[i];
     size_t j = 0;
-    long long held = 0;
+    long long held = 0, all = 0;
     while (j < n && held < k)
         held += q->term_df.v[j++];
+    for (size_t i = 0; i < n; i++)
+        all += q->term_df.v[i];
+    /* When every term's rows fit the budget, one round over all of them is exact at once. */
+    if (all <= ROW_BUDGET) {
+        j = n;
+        held = all;
+    }
     store_rank_query rq = {(const char *const *)q->terms.v, q->term_idf.v, n, j, q->allowed_docs.v,
                            q->allowed_docs.n, q->restricted};
     int rc = store_rank_chunks(s, &rq, k, hits, e);
