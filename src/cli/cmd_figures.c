@@ -46,7 +46,7 @@ int cmd_figures(cli_ctx *c, int argc, char **argv)
     }
     /* The PNGs are drawn when first wanted: the ones listed are there when this command ends. */
     for (size_t i = 0; i < v.n; i++)
-        if (v.v[i].png_path && ingest_figure_png(d.path, &v.v[i], &e) != 0) {
+        if (v.v[i].png_path && ingest_figure_png(d.path, &v.v[i], NULL, NULL, &e) != 0) {
             fprintf(stderr, "fagpt: warning: %s\n", e.msg);
             free(v.v[i].png_path);
             v.v[i].png_path = NULL;

@@ -226,8 +226,14 @@ req "an unknown table format is 400" 400 "${V[@]}" "$B/api/documents/$DOC/tables
 req "table 99 is 404" 404 "${V[@]}" "$B/api/documents/$DOC/tables/99"
 req "figures of ADP 3-19" 200 "${V[@]}" "$B/api/documents/$DOC/figures"
 check "Figure 3-1 with its page and size, and no path on the server" "py 'f=d[\"figures\"]; sys.exit(0 if f and f[0][\"number\"]==\"3-1\" and f[0][\"page_label\"]==\"3-10\" and f[0][\"width\"]>0 and all(\"png\" not in x for x in f) else 1)'"
+# Figure PNGs are drawn when first asked for and kept under the data folder; when they cannot be kept (here a
+# file stands where the document's figure folder goes), the drawn image is still served.
+mv "$H/figures" "$T/figures-kept" 2>/dev/null; mkdir -p "$H/figures"; : > "$H/figures/evil_name"
+req "the figure's image, drawn though it cannot be kept" 200 "${V[@]}" "$B/api/documents/$DOC/figures/1.png"
+check "that image is a PNG" "[ \"\$(head -c 4 '$T/out' | od -An -c | tr -d ' ')\" = '211PNG' ]"
+rm -rf "$H/figures"; [ -d "$T/figures-kept" ] && mv "$T/figures-kept" "$H/figures"
 req "the figure's image" 200 "${V[@]}" "$B/api/documents/$DOC/figures/1.png"
-check "the figure image is a PNG" "[ \"\$(head -c 4 '$T/out' | od -An -c | tr -d ' ')\" = '211PNG' ]"
+check "the figure image is a PNG, now kept in the data folder" "[ \"\$(head -c 4 '$T/out' | od -An -c | tr -d ' ')\" = '211PNG' ] && cmp -s '$T/out' '$H/figures/evil_name/figure-1.png'"
 req "figure 9 is 404" 404 "${V[@]}" "$B/api/documents/$DOC/figures/9.png"
 req "vic gets 404 on the CUI document's tables" 404 "${V[@]}" "$B/api/documents/$SECRET/tables"
 req "vic gets 404 on the CUI document's figures" 404 "${V[@]}" "$B/api/documents/$SECRET/figures"

@@ -310,17 +310,26 @@ static char **save_figures(pool *p, const doc_document *d, const char *file_name
     return paths;
 }
 
-int ingest_figure_png(const char *doc_path, const store_figure *f, fa_err *e)
+int ingest_figure_png(const char *doc_path, const store_figure *f, unsigned char **png, size_t *len, fa_err *e)
 {
     if (!f->png_path)
         return fa_fail(e, "figure %d (%s) has no image: it was not drawn at ingest (its image is over the size "
                        "limit, or the library was made without a figures folder)", f->seq, f->number ? f->number : "?");
-    if (access(f->png_path, R_OK) == 0)
+    if (png && (*png = (unsigned char *)fa_read_file(f->png_path, len, NULL)))
         return 0;
-    unsigned char *png = NULL;
-    size_t len = 0;
-    int rc = doc_render_figure_png(doc_path, &f->box, &png, &len, e) == 0 ? write_png(f->png_path, png, len, e) : -1;
-    free(png);
+    if (!png && access(f->png_path, R_OK) == 0)
+        return 0;
+    unsigned char *drawn = NULL;
+    size_t n = 0;
+    if (doc_render_figure_png(doc_path, &f->box, &drawn, &n, e) != 0)
+        return -1;
+    int rc = write_png(f->png_path, drawn, n, e);
+    if (png) {
+        *png = drawn;
+        *len = n;
+        return 0;
+    }
+    free(drawn);
     return rc;
 }
 

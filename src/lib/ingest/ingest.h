@@ -74,10 +74,12 @@ int ingest_run_opts(store *s, const str_vec *files, const ingest_options *o, ing
 int ingest_job(store *s, const store_job *job, const char *worker, int lease_s, const ingest_options *o,
                ingest_result *r);
 
-/* Makes sure a stored figure's PNG is at f->png_path, drawing it from the document's file (doc_path) when it is
- * not there yet: the figures' images are drawn when first wanted (the web page, `fagpt figures`), not during
- * ingest. Fails with a reason when the figure has no image or the file can no longer be drawn from. */
-int ingest_figure_png(const char *doc_path, const store_figure *f, fa_err *e);
+/* A stored figure's PNG, kept at f->png_path: drawn from the document's file (doc_path) when it is not there
+ * yet, and kept there (the figures' images are drawn when first wanted, by the web page or `fagpt figures`, not
+ * during ingest). With png NULL, makes sure the file is there; else *png (caller frees) holds the PNG's *len
+ * bytes, also when they could not be kept. Fails with a reason when the figure has no image or the document's
+ * file can no longer be drawn from. */
+int ingest_figure_png(const char *doc_path, const store_figure *f, unsigned char **png, size_t *len, fa_err *e);
 
 /* Removes the figure PNGs kept for a file (when its document is removed from the library or replaced). */
 void ingest_remove_figures(const char *figures_dir, const char *file_name);

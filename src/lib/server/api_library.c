@@ -1244,11 +1244,11 @@ static enum MHD_Result document_figures(req *r, const char *id, const char *n)
             if (v.v[i].seq == seq)
                 f = &v.v[i];
         size_t len = 0;
-        char *png = NULL;
+        unsigned char *png = NULL;
         if (!f) {
             rc = reply_error(r, 404, "not_found", "no figure image %s in document %lld; GET /api/documents/%lld/figures "
                              "lists them", n, d.id, d.id);
-        } else if (ingest_figure_png(d.path, f, &e) != 0 || !(png = fa_read_file(f->png_path, &len, &e))) {
+        } else if (ingest_figure_png(d.path, f, &png, &len, &e) != 0) {
             rc = reply_error(r, 404, "not_found", "figure %d of document %lld has no image: %s", f->seq, d.id, e.msg);
         } else {
             rc = reply(r, 200, "image/png", png, len, true, NULL);
