@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/json.h"
+#include "doc/doc.h"
 #include "llm/llm.h"
 
 static const char usage[] =
@@ -13,8 +14,8 @@ static const char usage[] =
     "  Lists the models the model server offers, those loaded now (Ollama), and the models configured\n"
     "  (FAGPT_CHAT_MODEL, FAGPT_EMBED_MODEL, FAGPT_VISION_MODEL, FAGPT_DOC_MODEL, FAGPT_RERANK_MODEL) with\n"
     "  whether the server has them.\n"
-    "  --check   also try them: a chat answer whole and streamed, an embedding and a reranking, with their\n"
-    "            times\n"
+    "  --check   also try them: a chat answer whole and streamed, an embedding, a reranking, an image described\n"
+    "            by the vision model and a page image converted by the document model, with their times\n"
     "            (scripts/check-llm URL runs this against a server of yours)\n" CLI_LLM_USAGE;
 
 typedef struct check_result {
@@ -37,9 +38,69 @@ static int count_piece(const char *text, size_t n, void *arg)
     return 0;
 }
 
-#define NCHECKS 4
+#define NCHECKS 6
+#define SAMPLE_TEXT "FIRE FOR EFFECT"
 
-/* Tries the configured models: a whole chat answer, a streamed one, an embedding, a reranking. Fills r[NCHECKS]. */
+/* The vision model and the document model, each given an image of SAMPLE_TEXT (doc_sample_png): r[0] whether
+ * the vision model answers (and whether it read the words), r[1] whether the document model's reading parses as
+ * DocTags or Markdown (and holds the words). */
+static void check_image_models(const llm_config *cfg, check_result r[2])
+{
+    r[0] = (check_result){.name = "vision"};
+    r[1] = (check_result){.name = "doc_model"};
+    if (!cfg->vision_model) {
+        r[0].skipped = true;
+        r[0].detail = xstrdup("no vision model set (FAGPT_VISION_MODEL)");
+    }
+    if (!cfg->doc_model) {
+        r[1].skipped = true;
+        r[1].detail = xstrdup("no document model set (FAGPT_DOC_MODEL)");
+    }
+    if (r[0].skipped && r[1].skipped)
+        return;
+    unsigned char *png = NULL;
+    size_t len = 0;
+    fa_err e;
+    if (doc_sample_png(SAMPLE_TEXT, &png, &len, &e) != 0) {
+        for (int i = 0; i < 2; i++)
+            if (!r[i].skipped)
+                r[i].detail = xstrdup(e.msg);
+        return;
+    }
+    char *out = NULL;
+    if (!r[0].skipped) {
+        double t = fa_now();
+        r[0].ok = llm_describe_image(cfg, png, len, "What words are written in this image? Answer with the words.",
+                                     NULL, NULL, &out, &e) == 0 && out && *fa_trim(out);
+        r[0].ms = (fa_now() - t) * 1000;
+        r[0].detail = r[0].ok ? xasprintf("answered \"%.60s\" for a %zu-byte PNG of \"" SAMPLE_TEXT "\"%s", out, len,
+                                          strcasestr(out, SAMPLE_TEXT) ? " (read it)" : "")
+                      : out ? xstrdup("answered nothing") : xstrdup(e.msg);
+        free(out);
+        out = NULL;
+    }
+    if (!r[1].skipped) {
+        double t = fa_now();
+        doc_conversion conv = {0};
+        int rc = llm_convert_page(cfg, png, len, &out, &e);
+        r[1].ms = (fa_now() - t) * 1000;
+        if (rc == 0)
+            rc = doc_parse_conversion(out, 0, 432, 100, &conv, &e);
+        r[1].ok = rc == 0;
+        bool read = false;
+        for (size_t i = 0; r[1].ok && i < conv.blocks.n; i++)
+            read = read || (conv.blocks.v[i].text && strcasestr(conv.blocks.v[i].text, SAMPLE_TEXT));
+        r[1].detail = rc == 0 ? xasprintf("%s, %zu block%s%s", conv.format, conv.blocks.n,
+                                          conv.blocks.n == 1 ? "" : "s", read ? ", \"" SAMPLE_TEXT "\" read" : "")
+                      : xstrdup(e.msg);
+        doc_conversion_free(&conv);
+        free(out);
+    }
+    free(png);
+}
+
+/* Tries the configured models: a whole chat answer, a streamed one, an embedding, a reranking, an image
+ * described and a page converted. Fills r[NCHECKS]. */
 static void run_checks(const llm_config *cfg, check_result r[NCHECKS])
 {
     static const llm_message msgs[] = {
@@ -51,6 +112,7 @@ static void run_checks(const llm_config *cfg, check_result r[NCHECKS])
     r[1] = (check_result){.name = "chat_stream"};
     r[2] = (check_result){.name = "embed"};
     r[3] = (check_result){.name = "rerank"};
+    check_image_models(cfg, r + 4);
     if (!cfg->rerank_model) {
         r[3].skipped = true;
         r[3].detail = xstrdup("no rerank model set (FAGPT_RERANK_MODEL)");

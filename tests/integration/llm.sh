@@ -41,14 +41,20 @@ check "the key goes as a bearer token" "grep -q '\"auth\":\"Bearer sk-good\"' '$
 for api in ollama openai; do
     ctl "{$(base), \"api\": \"$api\", \"answer\": \"ready\"}"
     FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest > "$T/c.txt" 2>&1; rc=$?
-    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt' && grep -q 'check rerank       skip' '$T/c.txt'"
+    check "$api: check-llm passes chat, streamed chat and embedding" "[ $rc -eq 0 ] && grep -q 'check chat         ok    answered \"ready\"' '$T/c.txt' && grep -q 'check chat_stream  ok    1 pieces' '$T/c.txt' && grep -q 'check embed        ok    2 texts, 8 dimensions' '$T/c.txt' && grep -q 'check rerank       skip' '$T/c.txt' && grep -q 'check vision       skip' '$T/c.txt' && grep -q 'check doc_model    skip' '$T/c.txt'"
+    # The vision and document models get an image of a line of text (the stand-in answers with its size and
+    # hash, and reads a page as DocTags on Ollama, Markdown on OpenAI).
+    [ $api = ollama ] && format=doctags || format=markdown
+    ctl "{\"models\": [\"qwen2.5:7b\", \"llava:7b\", \"granite-docling:258m\"], \"log\": \"$T/log\", \"api\": \"$api\", \"answer\": \"ready\"}"
+    FAGPT_VISION_MODEL=llava:7b FAGPT_DOC_MODEL=granite-docling:258m FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
+    check "$api: check-llm with vision and document models: an image described, a page converted ($format)" "[ $rc -eq 0 ] && grep -Eq 'check vision       ok    answered \"An image of [0-9]+ bytes, sha256 [0-9a-f]{16}.*\" for a [0-9]+-byte PNG of \"FIRE FOR EFFECT\"' '$T/c.txt' && grep -Eq 'check doc_model    ok    $format, [0-9]+ blocks?' '$T/c.txt'"
 done
 ctl "{$(base), \"api\": \"openai\"}"
 FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b nomic-embed-text:latest bge-reranker-v2-m3 > "$T/c.txt" 2>&1; rc=$?
 check "openai: check-llm with a rerank model asks /v1/rerank and sees the relevant passage first" "[ $rc -eq 0 ] && grep -q 'check rerank       ok    2 passages, the relevant one first' '$T/c.txt'"
 ctl "{$(base), \"status\": 500}"
-FAGPT_LLM_RETRIES=0 FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
-check "check-llm against a failing server: exit 1, each failure said, no embedding model skipped" "[ $rc -eq 1 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 500' '$T/c.txt') -eq 2 ] && grep -q 'check embed        skip' '$T/c.txt'"
+FAGPT_LLM_RETRIES=0 FAGPT_VISION_MODEL=llava:7b FAGPT_DOC_MODEL=granite-docling:258m FAGPT_BIN=$BIN scripts/check-llm "$FAGPT_LLM_URL" qwen2.5:7b > "$T/c.txt" 2>&1; rc=$?
+check "check-llm against a failing server: exit 1, each failure said (chat twice; vision and page conversion, models it lacks), no embedding model skipped" "[ $rc -eq 1 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 500' '$T/c.txt') -eq 2 ] && [ \$(grep -c 'FAIL  the model server at .* answered HTTP 404 (model .* not found' '$T/c.txt') -eq 2 ] && grep -q 'check embed        skip' '$T/c.txt'"
 
 # fagpt describe: the image goes as Ollama "images" or an OpenAI data: URL, byte for byte (the stand-in answers
 # with the decoded size and hash).

@@ -313,6 +313,9 @@ int doc_render_page_png(const char *path, int page, int dpi, const doc_box *boxe
 /* A figure drawn as ingest recorded it (box: its 1-based page and region) to PNG in memory (*png, caller frees),
  * the same pixels and size as doc_extract_opts.figure_png gives. */
 int doc_render_figure_png(const char *path, const doc_box *box, unsigned char **png, size_t *len, fa_err *e);
+/* A line of text (printable ASCII) drawn at 144 dpi on a 6 x 1.4 inch page, as PNG in memory (*png, caller
+ * frees): an image whose words are known, for checking a vision or document model (`fagpt models --check`). */
+int doc_sample_png(const char *text, unsigned char **png, size_t *len, fa_err *e);
 /* The number of pages of a file MuPDF can open (PDF, PNG, JPEG, TIFF). */
 int doc_page_count(const char *path, int *pages, fa_err *e);
 /* Reads a chunk's boxes JSON ([[page,x0,y0,x1,y1],...], pages 1-based) into *out (caller frees). */
