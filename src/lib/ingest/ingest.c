@@ -231,6 +231,8 @@ static int write_png(const char *path, const unsigned char *png, size_t len, fa_
         return -1;
     char *tmp = xasprintf("%s.XXXXXX", path);
     int fd = mkstemp(tmp);
+    if (fd >= 0)
+        fchmod(fd, 0644); /* as a file made with fopen would be (mkstemp makes it 0600) */
     FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     bool ok = fp && fwrite(png, 1, len, fp) == len;
     if (fp && fclose(fp) != 0)
@@ -268,7 +270,8 @@ void ingest_remove_figures(const char *figures_dir, const char *file_name)
         struct dirent *de;
         while ((de = readdir(dp))) {
             size_t n = strlen(de->d_name);
-            if (!strncmp(de->d_name, "figure-", 7) && n > 4 && !strcmp(de->d_name + n - 4, ".png")) {
+            /* figure-<n>.png, and a figure-<n>.png.XXXXXX that write_png did not finish */
+            if (!strncmp(de->d_name, "figure-", 7) && n > 4 && strstr(de->d_name, ".png")) {
                 char *path = xasprintf("%s/%s", dir, de->d_name);
                 unlink(path);
                 free(path);
