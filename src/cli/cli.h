@@ -78,6 +78,7 @@ int cli_find_doc(cli_ctx *c, struct store *s, const char *ref, struct store_doc 
  * leaves its pointer NULL after a note on stderr saying why. Free with cli_ingest_outputs_free. */
 struct ingest_options;
 typedef struct cli_ingest_models {
+    char *figures_dir;
     struct llm_config vision, docmodel;
 } cli_ingest_models;
 void cli_ingest_outputs(cli_ctx *c, struct ingest_options *io, const char *doc_model, cli_ingest_models *m);

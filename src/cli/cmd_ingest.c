@@ -205,7 +205,7 @@ static int run_ingest(cli_ctx *c, int argc, char **argv, bool retry)
 void cli_ingest_outputs(cli_ctx *c, ingest_options *io, const char *doc_model, cli_ingest_models *m)
 {
     memset(m, 0, sizeof *m);
-    io->figures_dir = xasprintf("%s/figures", cli_home(c));
+    io->figures_dir = m->figures_dir = xasprintf("%s/figures", cli_home(c));
     io->vision = io->docmodel = NULL;
     const char *vm = getenv("FAGPT_VISION_MODEL");
     if (vm && *vm && !(io->flags & INGEST_NO_FIGURES)) {
@@ -230,8 +230,8 @@ void cli_ingest_outputs(cli_ctx *c, ingest_options *io, const char *doc_model, c
 
 void cli_ingest_outputs_free(ingest_options *io, cli_ingest_models *m)
 {
-    free((char *)io->figures_dir); /* cli_ingest_outputs' string */
-    io->figures_dir = NULL;
+    free(m->figures_dir);
+    io->figures_dir = m->figures_dir = NULL;
     io->vision = io->docmodel = NULL;
     llm_config_free(&m->vision);
     llm_config_free(&m->docmodel);

@@ -85,7 +85,7 @@ static void check_image_models(const llm_config *cfg, check_result r[2])
         int rc = llm_convert_page(cfg, png, len, &out, &e);
         r[1].ms = (fa_now() - t) * 1000;
         if (rc == 0)
-            rc = doc_parse_conversion(out, 0, 432, 100, &conv, &e);
+            rc = doc_parse_conversion(out, 0, DOC_SAMPLE_WIDTH, DOC_SAMPLE_HEIGHT, &conv, &e);
         r[1].ok = rc == 0;
         bool read = false;
         for (size_t i = 0; r[1].ok && i < conv.blocks.n; i++)

@@ -313,8 +313,11 @@ int doc_render_page_png(const char *path, int page, int dpi, const doc_box *boxe
 /* A figure drawn as ingest recorded it (box: its 1-based page and region) to PNG in memory (*png, caller frees),
  * the same pixels and size as doc_extract_opts.figure_png gives. */
 int doc_render_figure_png(const char *path, const doc_box *box, unsigned char **png, size_t *len, fa_err *e);
-/* A line of text (printable ASCII) drawn at 144 dpi on a 6 x 1.4 inch page, as PNG in memory (*png, caller
- * frees): an image whose words are known, for checking a vision or document model (`fagpt models --check`). */
+/* A line of text drawn at 144 dpi on a page of DOC_SAMPLE_WIDTH x DOC_SAMPLE_HEIGHT points, as PNG in memory
+ * (*png, caller frees): an image whose words are known, for checking a vision or document model (`fagpt models
+ * --check`). */
+#define DOC_SAMPLE_WIDTH 432
+#define DOC_SAMPLE_HEIGHT 240
 int doc_sample_png(const char *text, unsigned char **png, size_t *len, fa_err *e);
 /* The number of pages of a file MuPDF can open (PDF, PNG, JPEG, TIFF). */
 int doc_page_count(const char *path, int *pages, fa_err *e);

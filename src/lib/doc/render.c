@@ -59,8 +59,7 @@ unsigned char *doc_draw_region_png(fz_context *ctx, fz_page *page, fz_rect r, fz
         fz_drop_pixmap(ctx, pix);
     }
     fz_catch(ctx) {
-        free(png);
-        png = NULL;
+        png = NULL; /* set only by the last call, which does not throw */
     }
     return png;
 }
@@ -190,40 +189,18 @@ int doc_sample_png(const char *text, unsigned char **png, size_t *len, fa_err *e
 {
     *png = NULL;
     *len = 0;
-    /* A one-page PDF written here (PDF 32000-1:2008, 7.5: header, objects, cross-reference table, trailer),
-     * the text in Helvetica, one of the standard fonts every reader has (9.6.2.2). */
-    strbuf content = {0}, pdf = {0};
-    sb_add(&content, "BT /F1 28 Tf 24 40 Td (");
+    /* The text as one XHTML paragraph, laid out by MuPDF's HTML reader on the sample page, 28 points an em. */
+    strbuf html = {0};
+    sb_add(&html, "<p>");
     for (const char *p = text; *p; p++)
-        if (*p >= ' ' && *p <= '~') {
-            if (*p == '(' || *p == ')' || *p == '\\')
-                sb_addc(&content, '\\');
-            sb_addc(&content, *p);
-        }
-    sb_add(&content, ") Tj ET");
-    /* Objects 1 to 5: catalog, page tree, page, its content stream (4, written below), font. */
-    const char *dict[6] = {NULL, "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 432 100] /Contents 4 0 R"
-                           " /Resources << /Font << /F1 5 0 R >> >> >>",
-                           NULL, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-    size_t at[6];
-    sb_add(&pdf, "%PDF-1.4\n");
-    for (int i = 1; i <= 5; i++) {
-        at[i] = pdf.len;
-        if (i == 4)
-            sb_addf(&pdf, "4 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", content.len, content.s);
+        if (*p == '<' || *p == '>' || *p == '&')
+            sb_add(&html, *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : "&amp;");
         else
-            sb_addf(&pdf, "%d 0 obj\n%s\nendobj\n", i, dict[i]);
-    }
-    size_t xref = pdf.len;
-    sb_add(&pdf, "xref\n0 6\n0000000000 65535 f \n");
-    for (int i = 1; i <= 5; i++)
-        sb_addf(&pdf, "%010zu 00000 n \n", at[i]);
-    sb_addf(&pdf, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-    sb_free(&content);
+            sb_addc(&html, *p);
+    sb_add(&html, "</p>");
     fz_context *ctx = render_context();
     if (!ctx) {
-        sb_free(&pdf);
+        sb_free(&html);
         return fa_fail(e, "out of memory starting the PDF renderer");
     }
     fz_stream *stm = NULL;
@@ -236,8 +213,9 @@ int doc_sample_png(const char *text, unsigned char **png, size_t *len, fa_err *e
     fz_var(rc);
     fz_try(ctx) {
         fz_register_document_handlers(ctx);
-        stm = fz_open_memory(ctx, (const unsigned char *)pdf.s, pdf.len);
-        doc = fz_open_document_with_stream(ctx, "application/pdf", stm);
+        stm = fz_open_memory(ctx, (const unsigned char *)html.s, html.len);
+        doc = fz_open_document_with_stream(ctx, "xhtml", stm);
+        fz_layout_document(ctx, doc, DOC_SAMPLE_WIDTH, DOC_SAMPLE_HEIGHT, 28);
         pix = fz_new_pixmap_from_page_number(ctx, doc, 0, fz_scale(2, 2), fz_device_rgb(ctx), 0);
         *png = doc_png_encode(ctx, pix, len);
         if (!*png)
@@ -250,7 +228,7 @@ int doc_sample_png(const char *text, unsigned char **png, size_t *len, fa_err *e
     fz_drop_document(ctx, doc);
     fz_drop_stream(ctx, stm);
     fz_drop_context(ctx);
-    sb_free(&pdf);
+    sb_free(&html);
     return rc;
 }
 

@@ -269,9 +269,8 @@ void ingest_remove_figures(const char *figures_dir, const char *file_name)
     if (dp) {
         struct dirent *de;
         while ((de = readdir(dp))) {
-            size_t n = strlen(de->d_name);
             /* figure-<n>.png, and a figure-<n>.png.XXXXXX that write_png did not finish */
-            if (!strncmp(de->d_name, "figure-", 7) && n > 4 && strstr(de->d_name, ".png")) {
+            if (!strncmp(de->d_name, "figure-", 7) && strstr(de->d_name, ".png")) {
                 char *path = xasprintf("%s/%s", dir, de->d_name);
                 unlink(path);
                 free(path);
@@ -529,7 +528,7 @@ static void *beat(void *arg)
     while (!h->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        double step = h->lease_s / 3.0 > HEARTBEAT_MAX_S ? HEARTBEAT_MAX_S : h->lease_s / 3.0 > 0.2 ? h->lease_s / 3.0 : 0.2;
+        double step = fmin(fmax(h->lease_s / 3.0, 0.2), HEARTBEAT_MAX_S);
         until.tv_sec += (time_t)step;
         until.tv_nsec += (long)((step - (double)(time_t)step) * 1e9);
         if (until.tv_nsec >= 1000000000L) {

@@ -48,8 +48,8 @@ int ingest_run(store *s, const str_vec *files, int workers, int flags, ingest_pr
 /* ingest_run with the figures' outputs: each figure's PNG is kept at FIGURES_DIR/<file name without .pdf>/
  * figure-<n>.png (figures_dir NULL: none), drawn when it is first wanted (ingest_figure_png), and with vision set
  * (a config whose vision_model is set) drawn during ingest, described by the vision model and the description
- * indexed with it. A model error never fails the
- * file: it becomes a warning and the document's other figures go undescribed. */
+ * indexed with it. A model error never fails the file: it becomes a warning and the document's other figures go
+ * undescribed. */
 /* With docmodel set (a config whose doc_model is set, FAGPT_DOC_MODEL), the pages the heuristics find hard
  * (doc_page_hard) are rendered at up to 144 dpi (at most 1600 pixels on the longer side) and converted by the
  * document model (llm_convert_page); its reading replaces the heuristic one for those pages only, and each

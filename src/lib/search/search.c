@@ -463,15 +463,25 @@ static int cmp_hit(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* Best BM25 of the pages a chunk spans, relative to top, the best of the candidates' pages. */
-static double page_score(const store_page_scores *ps, double top, const store_hit *h)
+/* Best BM25 of the pages a chunk spans. */
+static double best_page_score(const store_page_scores *ps, const store_hit *h)
 {
     double best = 0;
     for (size_t i = 0; i < ps->n; i++)
         if (ps->v[i].doc_id == h->doc_id && ps->v[i].page >= h->page && ps->v[i].page <= h->page_end &&
             ps->v[i].score > best)
             best = ps->v[i].score;
-    return top > 0 ? best / top : 0;
+    return best;
+}
+
+/* How many of the query's terms, rarest first, it takes for their rows to number at least rows (all of them
+ * when they never do). */
+static size_t rarest_terms_holding(const search_query *q, long long rows)
+{
+    size_t j = 0;
+    for (long long held = 0; j < q->terms.n && held < rows; j++)
+        held += q->term_df.v[j];
+    return j;
 }
 
 static int cmp_page(const void *a, const void *b)
@@ -522,22 +532,19 @@ static int rank_top(store *s, const search_query *q, int k, store_hits *hits, fa
     double *rest = xcalloc(n + 1, sizeof *rest);
     for (size_t i = n; i-- > 0;)
         rest[i] = rest[i + 1] + STORE_BM25_BOUND * q->term_idf.v[i];
-    size_t j = 0;
-    long long held = 0, all = 0;
-    while (j < n && held < k)
-        held += q->term_df.v[j++];
+    long long all = 0;
     for (size_t i = 0; i < n; i++)
         all += q->term_df.v[i];
     /* When every term's rows fit the budget, one round over all of them is exact at once. */
-    if (all <= ROW_BUDGET) {
-        j = n;
-        held = all;
-    }
+    size_t j = all <= ROW_BUDGET ? n : rarest_terms_holding(q, k);
     store_rank_query rq = {(const char *const *)q->terms.v, q->term_idf.v, n, j, q->allowed_docs.v,
                            q->allowed_docs.n, q->restricted};
     int rc = store_rank_chunks(s, &rq, k, hits, e);
     double kth = rc == 0 && (int)hits->n >= k ? hits->v[k - 1].score : 0;
     if (rc == 0 && j < n && rest[j] > kth) {
+        long long held = 0;
+        for (size_t i = 0; i < j; i++)
+            held += q->term_df.v[i];
         size_t more = j;
         while (more < n && rest[more] > kth && held + q->term_df.v[more] <= ROW_BUDGET)
             held += q->term_df.v[more++];
@@ -575,11 +582,8 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
     store_hits cand = {0};
     /* Every term weighs in a page's score; a small library scores the pages holding the rarest terms that
      * PAGE_CANDIDATES chunks hold. */
-    size_t j = 0;
-    long long held = 0;
-    while (j < q->terms.n && held < PAGE_CANDIDATES)
-        held += q->term_df.v[j++];
-    page_job pj = {.s = s, .rq = {(const char *const *)q->terms.v, q->term_idf.v, q->terms.n, j, NULL, 0, false}};
+    page_job pj = {.s = s, .rq = {(const char *const *)q->terms.v, q->term_idf.v, q->terms.n,
+                                  rarest_terms_holding(q, PAGE_CANDIDATES), NULL, 0, false}};
     pthread_t thread;
     bool threaded = q->library_chunks <= SMALL_LIBRARY && pthread_create(&thread, NULL, score_library_pages, &pj) == 0;
     int rc = rank_top(s, q, CANDIDATES, &cand, e);
@@ -602,14 +606,16 @@ int search_run(store *s, const search_query *q, int k, store_hits *out, fa_err *
      * passage-document score interpolation), each relative to the best of the candidates. Stage two, for the
      * best of those only: plus the covered share of the question, which needs the passage tokenised. */
     double top = cand.n ? cand.v[0].score : 1, page_top = 0;
+    double *page = xcalloc(cand.n ? cand.n : 1, sizeof *page);
     for (size_t i = 0; i < cand.n; i++) {
-        double p = page_score(&pages, 1, &cand.v[i]);
-        page_top = p > page_top ? p : page_top;
+        page[i] = best_page_score(&pages, &cand.v[i]);
+        page_top = page[i] > page_top ? page[i] : page_top;
     }
     for (size_t i = 0; i < cand.n; i++) {
         store_hit *h = &cand.v[i];
-        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * page_score(&pages, page_top, h);
+        h->score = W_PASSAGE * (top > 0 ? h->score / top : 0) + W_PAGE * (page_top > 0 ? page[i] / page_top : 0);
     }
+    free(page);
     free(pages.v);
     if (cand.n)
         qsort(cand.v, cand.n, sizeof *cand.v, cmp_hit);

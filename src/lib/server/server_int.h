@@ -61,9 +61,15 @@ struct server {
     long long m_count;
     /* search results by (query, k, filters, labels), valid while store_library_version is unchanged */
     pthread_mutex_t cache_lock;
-    struct cached_search { char *key; long long version; char *body; size_t len; unsigned long long used; } cache[SEARCH_CACHE];
+    struct cached_search {
+        char *key;
+        long long version;
+        char *body;
+        size_t len;
+        unsigned long long used; /* cache_clock at its last use */
+    } cache[SEARCH_CACHE];
     long long cache_hits, cache_misses;
-    unsigned long long cache_clock; /* stamps each slot's last use */
+    unsigned long long cache_clock; /* counts the cache's uses */
     bool cache_off;          /* FAGPT_SEARCH_CACHE=0 */
     /* conversations of /api/ask: the last question and answer, for rewriting a follow-up */
     pthread_mutex_t conv_lock;

@@ -1643,8 +1643,8 @@ static int pg_score_pages(store *s, const store_rank_query *q, const store_page_
         every.nrequired = every.nterms;
     every.restricted = false;
     pthread_mutex_lock(&s->lock);
-    PGresult *r = rank_rows(s, &every, pages ? (int)n : INT_MAX, true, pages, n, "SELECT p.doc_id, p.page, f.score FROM",
-                            "JOIN pages p ON p.id = f.id ORDER BY f.score DESC, p.id", e);
+    PGresult *r = rank_rows(s, &every, pages ? (int)n : INT_MAX, true, pages, n,
+                            "SELECT p.doc_id, p.page, f.score FROM", "JOIN pages p ON p.id = f.id", e);
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_page_score p = {val_ll(r, i, 0), (int)val_ll(r, i, 1), strtod(PQgetvalue(r, i, 2), NULL)};
         VEC_PUSH(*out, p);
@@ -2583,8 +2583,9 @@ static int pg_figures_list(store *s, long long doc_id, store_figures *out, fa_er
     fmt_ll(id, sizeof id, doc_id);
     const char *p[] = {id};
     PGresult *r = rows(s, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr, f.description,"
-                          " f.png_path, f.width, f.height, f.x0, f.y0, f.x1, f.y1 FROM figures f LEFT JOIN pages p ON p.doc_id = f.doc_id AND"
-                          " p.page = f.page WHERE f.doc_id = $1::bigint ORDER BY f.seq", 1, p, e, "reading figures");
+                          " f.png_path, f.width, f.height, f.x0, f.y0, f.x1, f.y1 FROM figures f LEFT JOIN pages p"
+                          " ON p.doc_id = f.doc_id AND p.page = f.page WHERE f.doc_id = $1::bigint ORDER BY f.seq", 1,
+                       p, e, "reading figures");
     for (int i = 0; r && i < PQntuples(r); i++) {
         store_figure f = {(int)val_ll(r, i, 0), val(r, i, 1), val(r, i, 2), (int)val_ll(r, i, 3), val(r, i, 4),
                           val(r, i, 5), val(r, i, 6), val_ll(r, i, 7) != 0, val(r, i, 8), val(r, i, 9),

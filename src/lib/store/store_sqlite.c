@@ -247,9 +247,9 @@ static fts5_api *fts5_api_of(sqlite3 *db)
  * store_rank_query (store.h) for the current row. weights is a blob of one double per phrase of the MATCH
  * expression (a phrase that only selects rows weighs 0); allowed, when not NULL, a blob of the document ids a
  * restricted query may return (int64, ascending): the other rows score NULL, which sorts after every score;
- * w0, w1... weigh an occurrence in each column. FTS5's own bm25() counts every phrase's rows to find its idf, which walks
- * the whole doclist of a common word; here the caller supplies the weights, so a row costs only its own
- * position lists. The average length comes from FTS5's totals, as in its bm25(), and the row's length from
+ * w0, w1... weigh an occurrence in each column. FTS5's own bm25() counts every phrase's rows to find its idf,
+ * which walks the whole doclist of a common word; here the caller supplies the weights, so a row costs only its
+ * own position lists. The average length comes from FTS5's totals, as in its bm25(), and the row's length from
  * row_lengths.
  */
 typedef struct {
@@ -1450,6 +1450,27 @@ static int cmp_page_row(const void *a, const void *b)
 /* Rows this close together are scored by one range query (a query costs about as much as scoring a few rows). */
 #define PAGE_ROW_GAP 8
 
+/* Runs score_sql (st) over the rows [lo, hi], appending the scores of the rows in want[0..nwant) (sorted by
+ * id), or of every row with want NULL. Returns SQLITE_DONE or the error. */
+static int score_page_range(sqlite3_stmt *st, const char *match, const double *w, size_t nw, sqlite3_int64 lo,
+                            sqlite3_int64 hi, const page_row *want, size_t nwant, store_page_scores *out)
+{
+    bind_str(st, 1, match);
+    sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, lo);
+    sqlite3_bind_int64(st, 4, hi);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        page_row key = {sqlite3_column_int64(st, 0), 0, 0};
+        if (want && !bsearch(&key, want, nwant, sizeof *want, cmp_page_row))
+            continue;
+        store_page_score p = {sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), sqlite3_column_double(st, 3)};
+        VEC_PUSH(*out, p);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int sqlite_score_pages(store *s, const store_rank_query *q, const store_page_score *pages, size_t n,
                               store_page_scores *out, fa_err *e)
 {
@@ -1472,6 +1493,8 @@ static int sqlite_score_pages(store *s, const store_rank_query *q, const store_p
                         : prepared(s->pages_db, &s->pages_cache[PAGES_ID], id_sql, e);
     sqlite3_stmt *st = ids ? prepared(s->pages_db, &s->pages_cache[PAGES_SCORE], score_sql, e) : NULL;
     int rc = st ? SQLITE_DONE : SQLITE_ERROR;
+    if (st && !pages)
+        rc = score_page_range(st, match, w, nw, 0, INT64_MAX, NULL, 0, out);
     for (size_t i = 0; pages && st && i < n && rc == SQLITE_DONE; i++) {
         sqlite3_bind_int64(ids, 1, pages[i].doc_id);
         sqlite3_bind_int(ids, 2, pages[i].page);
@@ -1484,33 +1507,12 @@ static int sqlite_score_pages(store *s, const store_rank_query *q, const store_p
     }
     if (rows.n)
         qsort(rows.v, rows.n, sizeof *rows.v, cmp_page_row);
-    /* Every page (pages NULL): one range over all rows; else a range for each run of nearby rows, keeping the
-     * rows wanted. */
-    for (size_t first = 0, last; st && rc == SQLITE_DONE && (pages ? first < rows.n : first == 0); first = last) {
-        sqlite3_int64 lo = 0, hi = INT64_MAX;
-        last = first + 1;
-        if (pages) {
-            while (last < rows.n && rows.v[last].id - rows.v[last - 1].id <= PAGE_ROW_GAP)
-                last++;
-            lo = rows.v[first].id;
-            hi = rows.v[last - 1].id;
-        }
-        bind_str(st, 1, match);
-        sqlite3_bind_blob(st, 2, w, (int)(nw * sizeof *w), SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, lo);
-        sqlite3_bind_int64(st, 4, hi);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            sqlite3_int64 id = sqlite3_column_int64(st, 0);
-            bool wanted = !pages;
-            for (size_t k = first; k < last && !wanted; k++)
-                wanted = rows.v[k].id == id;
-            if (wanted) {
-                store_page_score p = {sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
-                                      sqlite3_column_double(st, 3)};
-                VEC_PUSH(*out, p);
-            }
-        }
-        sqlite3_reset(st);
+    /* A range for each run of nearby rows, keeping the rows wanted. */
+    for (size_t first = 0, last; first < rows.n && rc == SQLITE_DONE; first = last) {
+        for (last = first + 1; last < rows.n && rows.v[last].id - rows.v[last - 1].id <= PAGE_ROW_GAP; last++)
+            ;
+        rc = score_page_range(st, match, w, nw, rows.v[first].id, rows.v[last - 1].id, rows.v + first, last - first,
+                              out);
     }
     if (st && rc != SQLITE_DONE)
         fa_fail(e, "the search index could not run the query %s: %s", match, sqlite3_errmsg(s->pages_db));
@@ -2293,8 +2295,9 @@ static int sqlite_figures_list(store *s, long long doc_id, store_figures *out, f
     sqlite3_stmt *st;
     pthread_mutex_lock(&s->lock);
     int rc = sqlite3_prepare_v2(s->db, "SELECT f.seq, f.number, f.caption, f.page, p.label, f.kind, f.text, f.ocr,"
-                                " f.description, f.png_path, f.width, f.height, f.x0, f.y0, f.x1, f.y1 FROM figures f LEFT JOIN pages p ON"
-                                " p.doc_id = f.doc_id AND p.page = f.page WHERE f.doc_id = ?1 ORDER BY f.seq",
+                                " f.description, f.png_path, f.width, f.height, f.x0, f.y0, f.x1, f.y1 FROM figures f"
+                                " LEFT JOIN pages p ON p.doc_id = f.doc_id AND p.page = f.page WHERE f.doc_id = ?1"
+                                " ORDER BY f.seq",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, doc_id);
